@@ -1,0 +1,2 @@
+package dev.lifeboat;
+public class Main { public static void main(String[] a) {} }

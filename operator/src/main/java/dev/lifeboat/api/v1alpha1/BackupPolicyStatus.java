@@ -1,0 +1,44 @@
+package dev.lifeboat.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Written only by the operator; everything in it is derived from Jobs, their results and the clock. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BackupPolicyStatus {
+  @JsonPropertyDescription("The metadata.generation this status was computed for.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, VerificationOverdue.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The most recent backup run, running or finished.")
+  public BackupRun lastBackup;
+
+  @JsonPropertyDescription("Completion time of the newest successful backup (RFC 3339).")
+  public String lastSuccessfulBackup;
+
+  @JsonPropertyDescription("When the next scheduled backup starts (RFC 3339); absent while suspended or invalid.")
+  public String nextBackup;
+
+  @JsonPropertyDescription("The scheduled time of the last run started by the schedule (RFC 3339); missed runs after it are caught up once.")
+  public String lastScheduleTime;
+
+  @JsonPropertyDescription("The value of spec.trigger.manual that was last acted on.")
+  public String lastManualTrigger;
+
+  @JsonPropertyDescription("Outcome of the last restore drill.")
+  public VerificationResult lastVerification;
+
+  @JsonPropertyDescription("Summary of the backups kept in the repository after the last run.")
+  public RetentionSummary retention;
+
+  @JsonPropertyDescription("Backups in the repository, newest first, at most 100 entries; retention counts stay exact.")
+  public List<BackupEntry> backups = new ArrayList<>();
+
+  @JsonPropertyDescription("Succeeded and failed runs over the last 7 days.")
+  public RecentRuns recent;
+}

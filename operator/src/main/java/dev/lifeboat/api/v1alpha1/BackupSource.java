@@ -1,0 +1,21 @@
+package dev.lifeboat.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.claims) && size(self.claims) > 0) != has(self.selector)",
+    message = "set exactly one of source.claims or source.selector")
+public class BackupSource {
+  @JsonPropertyDescription("Names of PersistentVolumeClaims in this namespace. Exactly one of claims or selector.")
+  public List<String> claims;
+
+  @JsonPropertyDescription("Label selector over the PersistentVolumeClaims of this namespace. Exactly one of claims or selector.")
+  public LabelSelector selector;
+
+  @JsonPropertyDescription("Glob patterns of paths to leave out, relative to each volume's root, e.g. logs/** or **/*.tmp.")
+  public List<String> exclude;
+}

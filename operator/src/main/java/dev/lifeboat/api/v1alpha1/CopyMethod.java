@@ -1,0 +1,6 @@
+package dev.lifeboat.api.v1alpha1;
+
+public enum CopyMethod {
+  Direct,
+  Snapshot
+}

@@ -1,0 +1,23 @@
+package dev.lifeboat.api.v1alpha1;
+
+/** Names shared by the API, the operator and the agent: group, labels, annotations. */
+public final class Lifeboat {
+  public static final String GROUP = "lifeboat.dev";
+  public static final String VERSION = "v1alpha1";
+
+  /** Marks every object Lifeboat creates; the sandbox's job runner and RBAC selectors key on it. */
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "lifeboat";
+  public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+  public static final String POLICY_LABEL = GROUP + "/policy";
+  public static final String RESTORE_LABEL = GROUP + "/restore";
+  /** The backup id a Job produces; lets the operator match a finished Job to its run without parsing names. */
+  public static final String BACKUP_ID_ANNOTATION = GROUP + "/backup-id";
+  /** Why a run was started: Scheduled or Manual. */
+  public static final String TRIGGER_ANNOTATION = GROUP + "/trigger";
+
+  /** Name of the container that runs the agent inside every Lifeboat Job. */
+  public static final String AGENT_CONTAINER = "agent";
+
+  private Lifeboat() {}
+}

@@ -1,0 +1,31 @@
+package dev.lifeboat.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** Immutable once created: a restore is a one-shot action, so a changed spec is a new RestoreRequest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new RestoreRequest instead")
+public class RestoreRequestSpec {
+  @Required
+  @JsonPropertyDescription("Which backup to restore: from a policy of this namespace or straight from a repository.")
+  public RestoreSource source;
+
+  @Required
+  @JsonPropertyDescription("The PVC to restore into: an existing one or one created for the restore.")
+  public RestoreTarget target;
+
+  @Default("Replace")
+  @JsonPropertyDescription("Replace empties the target first; Merge overlays the backup onto what is there.")
+  public RestoreMode mode = RestoreMode.Replace;
+
+  @JsonPropertyDescription("Back up the target's current contents before restoring, so the restore can be undone. Default true for Replace, false for Merge.")
+  public Boolean safetyBackup;
+
+  @JsonPropertyDescription("Workloads to scale to zero during the restore (stop writers) and scale back afterwards.")
+  public List<ScaleTarget> scaleDown;
+}

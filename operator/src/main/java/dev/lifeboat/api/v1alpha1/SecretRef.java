@@ -1,0 +1,18 @@
+package dev.lifeboat.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecretRef {
+  @Required
+  @JsonPropertyDescription("Name of a Secret in the same namespace.")
+  public String name;
+
+  public SecretRef() {}
+
+  public SecretRef(String name) {
+    this.name = name;
+  }
+}
