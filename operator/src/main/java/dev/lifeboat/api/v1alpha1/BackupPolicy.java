@@ -1,5 +1,6 @@
 package dev.lifeboat.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -18,4 +19,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Kept", jsonPath = ".status.retention.kept", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Next", jsonPath = ".status.nextBackup", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus> implements Namespaced {}
+public class BackupPolicy extends CustomResource<BackupPolicySpec, BackupPolicyStatus> implements Namespaced {
+  // Overridden only to give the schema's spec and status properties a description.
+  @Override
+  @JsonPropertyDescription("What to back up, when, where to, and what to keep.")
+  public BackupPolicySpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator observed: conditions, last and next backup, retained backups. Written only by the operator.")
+  public BackupPolicyStatus getStatus() {
+    return super.getStatus();
+  }
+}

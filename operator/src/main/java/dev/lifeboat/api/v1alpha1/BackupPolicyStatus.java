@@ -1,7 +1,9 @@
 package dev.lifeboat.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lifeboat.api.v1alpha1.schema.ConditionSchema;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ public class BackupPolicyStatus {
   public Long observedGeneration;
 
   @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, VerificationOverdue.")
+  @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The most recent backup run, running or finished.")

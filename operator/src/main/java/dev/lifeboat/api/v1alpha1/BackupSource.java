@@ -1,7 +1,9 @@
 package dev.lifeboat.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lifeboat.api.v1alpha1.schema.LabelSelectorSchema;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
@@ -14,6 +16,7 @@ public class BackupSource {
   public List<String> claims;
 
   @JsonPropertyDescription("Label selector over the PersistentVolumeClaims of this namespace. Exactly one of claims or selector.")
+  @SchemaFrom(type = LabelSelectorSchema.class)
   public LabelSelector selector;
 
   @JsonPropertyDescription("Glob patterns of paths to leave out, relative to each volume's root, e.g. logs/** or **/*.tmp.")

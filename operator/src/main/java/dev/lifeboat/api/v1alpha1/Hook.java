@@ -1,7 +1,9 @@
 package dev.lifeboat.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lifeboat.api.v1alpha1.schema.LabelSelectorSchema;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -13,6 +15,7 @@ import java.util.List;
 public class Hook {
   @Required
   @JsonPropertyDescription("Selects the pods, in this namespace, to run the command in.")
+  @SchemaFrom(type = LabelSelectorSchema.class)
   public LabelSelector podSelector;
 
   @JsonPropertyDescription("Container to run the command in; defaults to the pod's first container.")

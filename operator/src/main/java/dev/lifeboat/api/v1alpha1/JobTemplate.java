@@ -1,7 +1,11 @@
 package dev.lifeboat.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lifeboat.api.v1alpha1.schema.PodSecurityContextSchema;
+import dev.lifeboat.api.v1alpha1.schema.TolerationSchema;
+import dev.lifeboat.api.v1alpha1.schema.ResourceRequirementsSchema;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -12,12 +16,14 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class JobTemplate {
   @JsonPropertyDescription("CPU and memory requests and limits of the agent container.")
+  @SchemaFrom(type = ResourceRequirementsSchema.class)
   public ResourceRequirements resources;
 
   @JsonPropertyDescription("Node labels the Job's pod must match.")
   public Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Tolerations of the Job's pod (added to those copied from a pod that holds an RWO volume).")
+  @SchemaFrom(type = TolerationSchema[].class)
   public List<Toleration> tolerations;
 
   @JsonPropertyDescription("PriorityClass of the Job's pod.")
@@ -32,5 +38,6 @@ public class JobTemplate {
   public Integer backoffLimit;
 
   @JsonPropertyDescription("Pod security context (runAsUser, fsGroup...). Non-root is enforced either way; set runAsUser/fsGroup to read volumes owned by another user.")
+  @SchemaFrom(type = PodSecurityContextSchema.class)
   public PodSecurityContext podSecurityContext;
 }
