@@ -1,0 +1,93 @@
+{{/*
+Chart name, overridable with nameOverride.
+*/}}
+{{- define "lifeboat.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of the release's objects: "<release>-lifeboat", or the release name alone when it
+already contains the chart name. Truncated to 63 characters (the DNS label limit).
+*/}}
+{{- define "lifeboat.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart label value: name-version.
+*/}}
+{{- define "lifeboat.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels that select the operator pods; never change them after a release (Deployment selectors are immutable).
+*/}}
+{{- define "lifeboat.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "lifeboat.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Labels on every object the chart renders. The operator's own objects (Jobs) carry
+app.kubernetes.io/managed-by=lifeboat instead; the chart's objects are managed by Helm.
+*/}}
+{{- define "lifeboat.labels" -}}
+helm.sh/chart: {{ include "lifeboat.chart" . }}
+{{ include "lifeboat.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: lifeboat
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Name of the operator's ServiceAccount.
+*/}}
+{{- define "lifeboat.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "lifeboat.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator image; the tag defaults to the chart's appVersion.
+*/}}
+{{- define "lifeboat.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/*
+The image backup and restore Jobs run; defaults to the operator's image (one jar, one image).
+*/}}
+{{- define "lifeboat.agentImage" -}}
+{{- default (include "lifeboat.image" .) .Values.agentImage }}
+{{- end }}
+
+{{/*
+"true" or "false": leader election on when forced, or in "auto" mode when more than one replica runs.
+Two replicas without leader election would both act on every policy, so that combination fails.
+*/}}
+{{- define "lifeboat.leaderElection" -}}
+{{- $enabled := .Values.leaderElection.enabled }}
+{{- $replicas := int .Values.replicaCount }}
+{{- if kindIs "bool" $enabled }}
+{{- if and (not $enabled) (gt $replicas 1) }}
+{{- fail "leaderElection.enabled=false needs replicaCount <= 1: several operators without leader election would all start Jobs for the same policies" }}
+{{- end }}
+{{- ternary "true" "false" $enabled }}
+{{- else }}
+{{- ternary "true" "false" (gt $replicas 1) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,184 @@
+package dev.lifeboat.backuppolicy;
+
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.Conditions;
+import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.common.Times;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Orchestrates one BackupPolicy: validate, record finished runs, start a run when due, evaluate
+ * conditions, write status, and wake up again exactly when the next run or condition change is due.
+ * The decisions themselves live in the collaborators.
+ */
+@ControllerConfiguration(name = BackupPolicyReconciler.NAME)
+public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
+  public static final String NAME = "backuppolicy";
+  static final String JOB_SELECTOR = Lifeboat.MANAGED_BY_LABEL + "=" + Lifeboat.MANAGED_BY_VALUE + ","
+      + Lifeboat.COMPONENT_LABEL + "=backup";
+  /** Finished Jobs kept for kubectl logs; older ones are deleted once recorded. */
+  static final int FINISHED_JOBS_KEPT = 3;
+  /** Claims are not watched; a claim problem is re-checked this often. */
+  static final Duration CLAIM_RECHECK = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
+
+  private final KubernetesClient client;
+  private final LifeboatClock clock;
+  private final PolicyValidator validator = new PolicyValidator();
+  private final RunPlanner planner = new RunPlanner();
+  private final BackupRecorder recorder = new BackupRecorder();
+  private final PolicyConditions conditions = new PolicyConditions();
+  private final ClaimResolver claimResolver;
+  private final JobOutcomeReader outcomes;
+  private final BackupJobBuilder jobBuilder;
+  private final EventRecorder events;
+
+  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, String agentImage) {
+    this.client = client;
+    this.clock = clock;
+    this.claimResolver = new ClaimResolver(client);
+    this.outcomes = new JobOutcomeReader(client);
+    this.jobBuilder = new BackupJobBuilder(agentImage);
+    this.events = new EventRecorder(client, clock);
+  }
+
+  @Override
+  public List<EventSource<?, BackupPolicy>> prepareEventSources(EventSourceContext<BackupPolicy> context) {
+    var jobs = InformerEventSourceConfiguration.from(Job.class, BackupPolicy.class)
+        .withLabelSelector(JOB_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .build();
+    return List.of(new InformerEventSource<>(jobs, context));
+  }
+
+  @Override
+  public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
+    Instant now = clock.instant();
+    BackupPolicyStatus before = policy.getStatus();
+    BackupPolicyStatus status = StatusCopy.of(before);
+    List<Job> jobs = context.getSecondaryResources(Job.class).stream()
+        .filter(job -> JobOutcomeReader.backupId(job) != null)
+        .sorted(Comparator.comparing(JobOutcomeReader::backupId))
+        .toList();
+    PolicyValidator.Result validation = validator.validate(policy.getSpec());
+
+    recordFinishedRuns(policy, status, jobs, validation, now);
+    ClaimResolver.Claims claims = null;
+    Optional<Instant> nextRun = Optional.empty();
+    if (validation.valid()) {
+      claims = claimResolver.resolve(policy.getMetadata().getNamespace(), policy.getSpec().source);
+      boolean active = jobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job));
+      RunPlanner.Plan plan = planner.plan(policy, status, active, now);
+      nextRun = plan.next();
+      if (plan.run().isPresent() && claims.ok()) {
+        startRun(policy, status, plan.run().get(), claims, now);
+      }
+    }
+    status.nextBackup = nextRun.map(Times::rfc3339).orElse(null);
+    deleteOldJobs(jobs, status);
+    recorder.refreshRecent(status, now);
+    Optional<Instant> overdueFlip = conditions.evaluate(policy, status, new PolicyConditions.Inputs(validation, claims), now);
+    status.observedGeneration = policy.getMetadata().getGeneration();
+    announceInvalidSpec(policy, before, validation);
+
+    Optional<Instant> wake = Stream.of(nextRun, overdueFlip,
+            claims != null && !claims.ok() ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty())
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
+    UpdateControl<BackupPolicy> control = StatusCopy.same(before, status)
+        ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(StatusCopy.withStatus(policy, status));
+    wake.ifPresent(at -> control.rescheduleAfter(clock.realDelay(Duration.between(now, at).isNegative()
+        ? Duration.ZERO : Duration.between(now, at))));
+    return control;
+  }
+
+  private void recordFinishedRuns(BackupPolicy policy, BackupPolicyStatus status, List<Job> jobs,
+      PolicyValidator.Result validation, Instant now) {
+    for (Job job : jobs) {
+      if (recorder.isRecorded(status, JobOutcomeReader.backupId(job))) {
+        continue;
+      }
+      outcomes.read(job).ifPresent(outcome -> {
+        var rules = validation.valid() ? PolicyRetention.rules(policy.getSpec().retention) : null;
+        if (rules == null) {
+          return; // recorded once the spec is fixed; keptBy needs valid rules
+        }
+        recorder.finished(status, outcome, rules, now);
+        if (outcome.succeeded()) {
+          events.normal(policy, Reasons.BACKUP_SUCCEEDED, "backup " + outcome.backupId() + " succeeded: " + outcome.message());
+        } else {
+          events.warning(policy, Reasons.BACKUP_FAILED, "backup " + outcome.backupId() + " failed: " + outcome.message());
+        }
+        LOG.info("backup {} of {}/{} {}", outcome.backupId(), policy.getMetadata().getNamespace(),
+            policy.getMetadata().getName(), outcome.succeeded() ? "succeeded" : "failed");
+      });
+    }
+  }
+
+  private void startRun(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      Instant now) {
+    Job job = jobBuilder.build(policy, run, claims, List.of());
+    try {
+      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Already created by an earlier reconcile of the same instant: deterministic names make this safe.
+    }
+    recorder.started(status, run, job.getMetadata().getName(), now);
+    events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
+        + job.getMetadata().getName());
+    LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName());
+  }
+
+  private void deleteOldJobs(List<Job> jobs, BackupPolicyStatus status) {
+    List<Job> recordedFinished = jobs.stream()
+        .filter(JobOutcomeReader::finished)
+        .filter(job -> recorder.isRecorded(status, JobOutcomeReader.backupId(job)))
+        .toList();
+    for (int i = 0; i < recordedFinished.size() - FINISHED_JOBS_KEPT; i++) {
+      Job old = recordedFinished.get(i);
+      client.batch().v1().jobs().inNamespace(old.getMetadata().getNamespace()).withName(old.getMetadata().getName())
+          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    }
+  }
+
+  private void announceInvalidSpec(BackupPolicy policy, BackupPolicyStatus before, PolicyValidator.Result validation) {
+    if (validation.valid()) {
+      return;
+    }
+    boolean alreadyAnnounced = before != null && Conditions.find(before.conditions, ConditionTypes.READY)
+        .filter(c -> Reasons.INVALID_SPEC.equals(c.getReason()) && Objects.equals(validation.message(), c.getMessage()))
+        .isPresent();
+    if (!alreadyAnnounced) {
+      events.warning(policy, Reasons.INVALID_SPEC, validation.message());
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.lifeboat.backuppolicy;
+
+import dev.lifeboat.api.v1alpha1.BackupEntry;
+import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.BackupRun;
+import dev.lifeboat.api.v1alpha1.DailyRuns;
+import dev.lifeboat.api.v1alpha1.RecentRuns;
+import dev.lifeboat.api.v1alpha1.RetentionSummary;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.Times;
+import dev.lifeboat.retention.BackupRef;
+import dev.lifeboat.retention.RetentionDecision;
+import dev.lifeboat.retention.RetentionRules;
+import dev.lifeboat.retention.RetentionSelector;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Writes the history part of a policy's status: runs started and finished, kept backups, 7-day counts. Pure. */
+public final class BackupRecorder {
+  public static final String RUNNING = "Running";
+  static final int MAX_BACKUPS = 100;
+  static final int RECENT_DAYS = 7;
+
+  /** True when the run with this id has already been written as finished (or was superseded). */
+  public boolean isRecorded(BackupPolicyStatus status, String backupId) {
+    BackupRun last = status.lastBackup;
+    if (last == null || last.id == null || backupId == null) {
+      return false;
+    }
+    int order = backupId.compareTo(last.id);
+    return order < 0 || (order == 0 && !RUNNING.equals(last.phase));
+  }
+
+  public void started(BackupPolicyStatus status, RunPlanner.Run run, String jobName, Instant now) {
+    BackupRun running = new BackupRun();
+    running.id = run.backupId();
+    running.phase = RUNNING;
+    running.startTime = Times.rfc3339(now);
+    running.job = jobName;
+    running.message = run.trigger() == RunPlanner.Trigger.Manual ? "manual backup started" : "scheduled backup started";
+    status.lastBackup = running;
+    if (run.slot() != null) {
+      status.lastScheduleTime = Times.rfc3339(run.slot());
+    }
+    if (run.manualValue() != null) {
+      status.lastManualTrigger = run.manualValue();
+    }
+  }
+
+  public void finished(BackupPolicyStatus status, JobOutcomeReader.Outcome outcome, RetentionRules rules, Instant now) {
+    AgentResult result = outcome.result();
+    BackupRun run = new BackupRun();
+    run.id = outcome.backupId();
+    run.phase = outcome.succeeded() ? AgentResult.SUCCEEDED : AgentResult.FAILED;
+    run.startTime = status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id) && status.lastBackup.startTime != null
+        ? status.lastBackup.startTime : firstNonNull(result == null ? null : result.startTime(), outcome.startTime());
+    run.completionTime = firstNonNull(result == null ? null : result.completionTime(), outcome.completionTime(), Times.rfc3339(now));
+    run.message = outcome.message();
+    run.job = outcome.jobName();
+    if (result != null) {
+      run.bytes = result.bytes();
+      run.files = result.files();
+      run.checksum = result.checksum();
+    }
+    status.lastBackup = run;
+    count(status, Times.parse(run.completionTime), outcome.succeeded());
+    if (!outcome.succeeded()) {
+      return;
+    }
+    Instant completed = Times.parse(run.completionTime);
+    Instant previous = Times.parse(status.lastSuccessfulBackup);
+    if (previous == null || completed.isAfter(previous)) {
+      status.lastSuccessfulBackup = run.completionTime;
+    }
+    BackupEntry entry = new BackupEntry();
+    entry.id = run.id;
+    entry.time = run.completionTime;
+    entry.bytes = run.bytes;
+    entry.suspicious = result != null && Boolean.TRUE.equals(result.suspicious()) ? true : null;
+    List<BackupEntry> backups = new ArrayList<>(status.backups == null ? List.of() : status.backups);
+    backups.removeIf(b -> entry.id.equals(b.id));
+    backups.add(entry);
+    AgentResult.Retention retention = result == null ? null : result.retention();
+    applyRetention(status, backups, rules, retention);
+  }
+
+  /** Keeps the per-day counts to the last 7 UTC days and sums them. */
+  public void refreshRecent(BackupPolicyStatus status, Instant now) {
+    RecentRuns recent = status.recent == null ? new RecentRuns() : status.recent;
+    LocalDate oldest = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(RECENT_DAYS - 1);
+    recent.days = new ArrayList<>(recent.days == null ? List.of() : recent.days);
+    recent.days.removeIf(d -> LocalDate.parse(d.day).isBefore(oldest));
+    recent.succeeded = recent.days.stream().mapToInt(d -> d.succeeded == null ? 0 : d.succeeded).sum();
+    recent.failed = recent.days.stream().mapToInt(d -> d.failed == null ? 0 : d.failed).sum();
+    recent.window = RECENT_DAYS + "d";
+    status.recent = recent;
+  }
+
+  private void count(BackupPolicyStatus status, Instant when, boolean succeeded) {
+    RecentRuns recent = status.recent == null ? new RecentRuns() : status.recent;
+    recent.days = new ArrayList<>(recent.days == null ? List.of() : recent.days);
+    String day = LocalDate.ofInstant(when, ZoneOffset.UTC).toString();
+    DailyRuns bucket = recent.days.stream().filter(d -> day.equals(d.day)).findFirst().orElseGet(() -> {
+      DailyRuns created = new DailyRuns(day, 0, 0);
+      recent.days.add(created);
+      return created;
+    });
+    if (succeeded) {
+      bucket.succeeded = bucket.succeeded + 1;
+    } else {
+      bucket.failed = bucket.failed + 1;
+    }
+    recent.days.sort(Comparator.comparing(d -> d.day));
+    status.recent = recent;
+  }
+
+  /**
+   * Drops what the agent pruned and labels the rest with the rules that keep it. When the agent's
+   * pruned-id list was trimmed to fit the termination message, the selector's own verdict (the
+   * same code the agent ran) stands in for the missing ids.
+   */
+  private static void applyRetention(BackupPolicyStatus status, List<BackupEntry> backups, RetentionRules rules,
+      AgentResult.Retention reported) {
+    Set<String> pruned = new HashSet<>();
+    if (reported != null && reported.prunedIds() != null) {
+      pruned.addAll(reported.prunedIds());
+    }
+    backups.removeIf(b -> pruned.contains(b.id));
+    List<BackupRef> refs = backups.stream()
+        .map(b -> new BackupRef(b.id, Times.parse(b.time), Boolean.TRUE.equals(b.suspicious)))
+        .toList();
+    RetentionDecision decision = RetentionSelector.select(refs, rules);
+    boolean listTrimmed = reported != null && reported.pruned() != null && reported.pruned() > pruned.size();
+    if (listTrimmed) {
+      Set<String> selectorPrunes = new HashSet<>();
+      decision.prune().forEach(b -> selectorPrunes.add(b.id()));
+      backups.removeIf(b -> selectorPrunes.contains(b.id));
+    }
+    Map<String, List<String>> reasons = new HashMap<>();
+    decision.kept().forEach(k -> reasons.put(k.backup().id(), k.reasons().stream().map(r -> r.label()).toList()));
+    backups.forEach(b -> b.keptBy = reasons.getOrDefault(b.id, List.of()));
+    backups.sort(Comparator.comparing((BackupEntry b) -> b.id).reversed());
+
+    RetentionSummary summary = new RetentionSummary();
+    if (reported != null && reported.kept() != null) {
+      summary.kept = reported.kept();
+      summary.prunedLastRun = reported.pruned();
+      summary.oldest = reported.oldest();
+      summary.newest = reported.newest();
+      summary.bytes = reported.bytes();
+    } else {
+      summary.kept = backups.size();
+      summary.prunedLastRun = pruned.size();
+      summary.oldest = backups.isEmpty() ? null : backups.get(backups.size() - 1).time;
+      summary.newest = backups.isEmpty() ? null : backups.get(0).time;
+      summary.bytes = backups.stream().mapToLong(b -> b.bytes == null ? 0 : b.bytes).sum();
+    }
+    status.retention = summary;
+    status.backups = new ArrayList<>(backups.subList(0, Math.min(MAX_BACKUPS, backups.size())));
+  }
+
+  @SafeVarargs
+  private static <T> T firstNonNull(T... values) {
+    for (T value : values) {
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

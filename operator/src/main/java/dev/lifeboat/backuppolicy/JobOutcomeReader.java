@@ -1,0 +1,131 @@
+package dev.lifeboat.backuppolicy;
+
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.common.AgentResult;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns a finished Job into the outcome of its run: the agent's result from the termination
+ * message of the Job's last pod, or, when the agent could not write one (OOM, deadline, image
+ * pull), the best explanation Kubernetes gives.
+ */
+public class JobOutcomeReader {
+  static final int MAX_MESSAGE = 1024;
+  private final KubernetesClient client;
+
+  public JobOutcomeReader(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** A finished run. {@code result} is null when the agent left no readable result. */
+  public record Outcome(String backupId, String jobName, boolean succeeded, AgentResult result, String message,
+      String startTime, String completionTime) {}
+
+  public static boolean finished(Job job) {
+    return condition(job, "Complete").isPresent() || condition(job, "Failed").isPresent();
+  }
+
+  public static String backupId(Job job) {
+    var annotations = job.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Lifeboat.BACKUP_ID_ANNOTATION);
+  }
+
+  public Optional<Outcome> read(Job job) {
+    if (!finished(job)) {
+      return Optional.empty();
+    }
+    boolean succeeded = condition(job, "Complete").isPresent();
+    Optional<ContainerStateTerminated> terminated = lastTermination(job, succeeded);
+    AgentResult result = terminated.map(ContainerStateTerminated::getMessage).map(JobOutcomeReader::parse).orElse(null);
+    String message;
+    if (result != null && result.message() != null) {
+      message = result.message();
+    } else if (succeeded) {
+      message = "backup Job " + job.getMetadata().getName() + " completed";
+    } else {
+      message = failureMessage(job, terminated);
+    }
+    String completion = Optional.ofNullable(job.getStatus().getCompletionTime())
+        .or(() -> condition(job, succeeded ? "Complete" : "Failed").map(JobCondition::getLastTransitionTime))
+        .orElse(null);
+    boolean agentSaysSucceeded = result == null ? succeeded : succeeded && result.succeeded();
+    return Optional.of(new Outcome(backupId(job), job.getMetadata().getName(), agentSaysSucceeded, result,
+        truncate(message), job.getStatus().getStartTime(), completion));
+  }
+
+  private Optional<ContainerStateTerminated> lastTermination(Job job, boolean succeeded) {
+    List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+    return pods.stream()
+        .sorted(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")).reversed())
+        .map(JobOutcomeReader::agentTermination)
+        .flatMap(Optional::stream)
+        .filter(t -> !succeeded || Integer.valueOf(0).equals(t.getExitCode()))
+        .findFirst();
+  }
+
+  private static Optional<ContainerStateTerminated> agentTermination(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> Lifeboat.AGENT_CONTAINER.equals(s.getName()))
+        .map(ContainerStatus::getState)
+        .filter(state -> state != null && state.getTerminated() != null)
+        .map(state -> state.getTerminated())
+        .findFirst();
+  }
+
+  /** Null when the message is not an agent result (e.g. the log tail kubelet falls back to). */
+  private static AgentResult parse(String message) {
+    if (message == null || !message.trim().startsWith("{")) {
+      return null;
+    }
+    try {
+      return AgentResult.parse(message.trim());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String failureMessage(Job job, Optional<ContainerStateTerminated> terminated) {
+    if (terminated.isPresent()) {
+      ContainerStateTerminated t = terminated.get();
+      String text = t.getMessage() == null ? "" : lastLine(t.getMessage());
+      if (!text.isBlank()) {
+        return text;
+      }
+      return "agent exited with code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
+    }
+    return condition(job, "Failed")
+        .map(c -> "backup Job failed: " + Objects.toString(c.getReason(), "") + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+        .orElse("backup Job failed");
+  }
+
+  private static String lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    return lines[lines.length - 1].strip();
+  }
+
+  private static String truncate(String message) {
+    return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
+  }
+
+  private static Optional<JobCondition> condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst();
+  }
+}

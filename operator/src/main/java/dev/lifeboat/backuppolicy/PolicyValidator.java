@@ -1,0 +1,186 @@
+package dev.lifeboat.backuppolicy;
+
+import dev.lifeboat.api.v1alpha1.Alerts;
+import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
+import dev.lifeboat.api.v1alpha1.BackupSource;
+import dev.lifeboat.api.v1alpha1.CopyMethod;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.Retention;
+import dev.lifeboat.common.Durations;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks what the CRD schema cannot (cron, zones, durations, quantities) and, because the API
+ * server stand-in does not validate, repeats what it can. Every problem names the field and the
+ * bad value.
+ */
+public final class PolicyValidator {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+  public record Result(List<String> problems) {
+    public boolean valid() {
+      return problems.isEmpty();
+    }
+
+    public String message() {
+      return String.join("; ", problems);
+    }
+  }
+
+  public Result validate(BackupPolicySpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      return new Result(List.of("spec: is missing"));
+    }
+    ZoneId zone = zone(spec.timeZone, problems);
+    if (zone != null) {
+      try {
+        BackupSchedule.parse(spec.schedule, zone);
+      } catch (IllegalArgumentException e) {
+        problems.add("spec.schedule: '" + spec.schedule + "' is not a valid schedule: " + e.getMessage());
+      }
+    }
+    source(spec.source, problems);
+    destination(spec, problems);
+    retention(spec.retention, problems);
+    alerts(spec.alerts, problems);
+    if (spec.verify != null) {
+      if (spec.verify.schedule != null && !spec.verify.schedule.isBlank() && zone != null) {
+        try {
+          BackupSchedule.parse(spec.verify.schedule, zone);
+        } catch (IllegalArgumentException e) {
+          problems.add("spec.verify.schedule: '" + spec.verify.schedule + "' is not a valid schedule: " + e.getMessage());
+        }
+      }
+      duration("spec.verify.maxAge", spec.verify.maxAge, problems);
+    }
+    if (spec.copyMethod == CopyMethod.Snapshot) {
+      problems.add("spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
+    }
+    if (spec.hooks != null && (notEmpty(spec.hooks.before) || notEmpty(spec.hooks.after))) {
+      problems.add("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
+    }
+    if (spec.encryption != null && (spec.encryption.keySecretRef == null || blank(spec.encryption.keySecretRef.name))) {
+      problems.add("spec.encryption.keySecretRef.name: is required");
+    }
+    jobTemplate(spec.jobTemplate, problems);
+    return new Result(List.copyOf(problems));
+  }
+
+  private static ZoneId zone(String timeZone, List<String> problems) {
+    String name = blank(timeZone) ? "UTC" : timeZone;
+    if (!name.equals("UTC") && !ZoneId.getAvailableZoneIds().contains(name)) {
+      problems.add("spec.timeZone: '" + timeZone + "' is not an IANA time zone such as Europe/Berlin or UTC");
+      return null;
+    }
+    return ZoneId.of(name);
+  }
+
+  private static void source(BackupSource source, List<String> problems) {
+    if (source == null) {
+      problems.add("spec.source: is required");
+      return;
+    }
+    boolean claims = notEmpty(source.claims);
+    if (claims == (source.selector != null)) {
+      problems.add("spec.source: set exactly one of claims or selector");
+    }
+    if (claims) {
+      for (String claim : source.claims) {
+        if (claim == null || !DNS_LABEL.matcher(claim).matches()) {
+          problems.add("spec.source.claims: '" + claim + "' is not a valid PersistentVolumeClaim name");
+        }
+      }
+    }
+  }
+
+  private static void destination(BackupPolicySpec spec, List<String> problems) {
+    if (spec.destination == null || spec.destination.s3 == null) {
+      problems.add("spec.destination.s3: is required");
+      return;
+    }
+    var s3 = spec.destination.s3;
+    if (blank(s3.bucket)) {
+      problems.add("spec.destination.s3.bucket: is required");
+    }
+    if (s3.credentialsSecretRef == null || blank(s3.credentialsSecretRef.name)) {
+      problems.add("spec.destination.s3.credentialsSecretRef.name: is required");
+    }
+    String sse = s3.serverSideEncryption;
+    if (!blank(sse) && !sse.equals("AES256") && !sse.equals("aws:kms")) {
+      problems.add("spec.destination.s3.serverSideEncryption: '" + sse + "' must be empty, AES256 or aws:kms");
+    }
+  }
+
+  private static void retention(Retention retention, List<String> problems) {
+    if (retention == null) {
+      problems.add("spec.retention: is required; set at least one keep rule, e.g. keepDaily: 7");
+      return;
+    }
+    Integer[] rules = {retention.keepLast, retention.keepHourly, retention.keepDaily, retention.keepWeekly,
+        retention.keepMonthly, retention.keepYearly};
+    String[] names = {"keepLast", "keepHourly", "keepDaily", "keepWeekly", "keepMonthly", "keepYearly"};
+    boolean any = false;
+    for (int i = 0; i < rules.length; i++) {
+      if (rules[i] != null && rules[i] < 0) {
+        problems.add("spec.retention." + names[i] + ": " + rules[i] + " must not be negative");
+      }
+      any |= rules[i] != null && rules[i] > 0;
+    }
+    if (!any) {
+      problems.add("spec.retention: needs at least one keep rule greater than 0, e.g. keepDaily: 7");
+    }
+  }
+
+  private static void alerts(Alerts alerts, List<String> problems) {
+    if (alerts == null) {
+      return;
+    }
+    duration("spec.alerts.maxAge", alerts.maxAge, problems);
+    if (alerts.minSize != null) {
+      try {
+        if (Quantity.getAmountInBytes(alerts.minSize).signum() < 0) {
+          problems.add("spec.alerts.minSize: '" + alerts.minSize + "' must not be negative");
+        }
+      } catch (RuntimeException e) {
+        problems.add("spec.alerts.minSize: '" + alerts.minSize + "' is not a quantity such as 50Ki or 1Mi");
+      }
+    }
+  }
+
+  private static void jobTemplate(JobTemplate template, List<String> problems) {
+    if (template == null || template.podSecurityContext == null) {
+      return;
+    }
+    var security = template.podSecurityContext;
+    if (Boolean.FALSE.equals(security.getRunAsNonRoot())) {
+      problems.add("spec.jobTemplate.podSecurityContext.runAsNonRoot: Lifeboat Jobs never run as root");
+    }
+    if (security.getRunAsUser() != null && security.getRunAsUser() == 0L) {
+      problems.add("spec.jobTemplate.podSecurityContext.runAsUser: 0 (root) is not allowed; use fsGroup to read volumes");
+    }
+  }
+
+  private static void duration(String field, String value, List<String> problems) {
+    if (value == null) {
+      return;
+    }
+    try {
+      Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static boolean notEmpty(List<?> list) {
+    return list != null && !list.isEmpty();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lifeboat.common;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+/**
+ * What the agent writes to its termination message and the operator reads back from the pod
+ * (schema in docs/termination-message.md). At most 4096 bytes: lists are trimmed, counts stay exact.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AgentResult(
+    Integer version,
+    String command,
+    String id,
+    String phase,
+    String startTime,
+    String completionTime,
+    Long bytes,
+    Long files,
+    String checksum,
+    Double durationSeconds,
+    Boolean suspicious,
+    String message,
+    Retention retention) {
+
+  public static final int CURRENT_VERSION = 1;
+  public static final int MAX_BYTES = 4096;
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Outcome of the retention pass that followed the backup. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
+      String error) {}
+
+  public boolean succeeded() {
+    return SUCCEEDED.equals(phase);
+  }
+
+  public static AgentResult parse(String json) {
+    try {
+      return JSON.readValue(json, AgentResult.class);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("termination message is not an agent result: " + e.getMessage(), e);
+    }
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.lifeboat.operator;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, read from environment variables the Helm chart sets.
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param agentImage image of the backup and restore Jobs (the same jar holds the agent)
+ * @param leaderElection whether to take a Lease before reconciling (needed with replicas > 1)
+ * @param leaseNamespace namespace of the Lease; empty means the client's namespace
+ * @param logFormat text or json
+ * @param allowCrossNamespaceRestore whether a RestoreRequest may read another namespace's backups
+ * @param healthPort port of /healthz and /readyz; 0 disables the endpoint
+ */
+public record OperatorSettings(
+    Set<String> watchNamespaces,
+    String agentImage,
+    boolean leaderElection,
+    String leaseNamespace,
+    String logFormat,
+    boolean allowCrossNamespaceRestore,
+    int healthPort) {
+
+  public static final String LEASE_NAME = "lifeboat-operator";
+  public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
+
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    return new OperatorSettings(
+        Arrays.stream(env.getOrDefault("LIFEBOAT_WATCH_NAMESPACES", "").split(","))
+            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+        nonBlank(env.get("LIFEBOAT_AGENT_IMAGE"), DEFAULT_AGENT_IMAGE),
+        Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_LEADER_ELECTION", "false")),
+        nonBlank(env.get("LIFEBOAT_LEADER_ELECTION_NAMESPACE"), ""),
+        nonBlank(env.get("LIFEBOAT_LOG_FORMAT"), "text"),
+        Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "false")),
+        Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")));
+  }
+
+  /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
+  public static OperatorSettings embedded(String agentImage) {
+    return new OperatorSettings(Set.of(), agentImage, false, "", "text", false, 0);
+  }
+
+  private static String nonBlank(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+}
