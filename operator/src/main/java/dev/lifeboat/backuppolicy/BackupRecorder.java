@@ -136,7 +136,8 @@ public final class BackupRecorder {
     }
     backups.removeIf(b -> pruned.contains(b.id));
     List<BackupRef> refs = backups.stream()
-        .map(b -> new BackupRef(b.id, Times.parse(b.time), Boolean.TRUE.equals(b.suspicious)))
+        // Periods come from the id (the start time), exactly as the agent computes them.
+        .map(b -> new BackupRef(b.id, Times.fromBackupId(b.id), Boolean.TRUE.equals(b.suspicious)))
         .toList();
     RetentionDecision decision = RetentionSelector.select(refs, rules);
     boolean listTrimmed = reported != null && reported.pruned() != null && reported.pruned() > pruned.size();

@@ -18,6 +18,6 @@ public class BackupEntry {
   @JsonPropertyDescription("True when the backup was tiny or far smaller than the one before it.")
   public Boolean suspicious;
 
-  @JsonPropertyDescription("The retention rules that keep this backup: last, hourly, daily, weekly, monthly, yearly, pinned, newest.")
+  @JsonPropertyDescription("The retention rules that keep this backup: last, hourly, daily, weekly, monthly, yearly, pinned, newest (the newest good backup is never pruned), guard (kept because the newest backup is suspicious).")
   public List<String> keptBy;
 }

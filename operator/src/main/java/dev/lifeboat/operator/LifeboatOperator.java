@@ -1,0 +1,55 @@
+package dev.lifeboat.operator;
+
+import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
+import dev.lifeboat.common.LifeboatClock;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Duration;
+
+/**
+ * Builds and runs the operator. Production, the tests and the sandbox all come through here, so
+ * they run the same configuration (STACK.md trap 1: no server-side apply, which the API server
+ * stand-in does not speak).
+ */
+public final class LifeboatOperator implements AutoCloseable {
+  private final Operator operator;
+
+  public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock) {
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withCloseClientOnStop(false)
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(settings.leaseNamespace().isEmpty()
+            ? new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
+            : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+      }
+    });
+    operator.register(new BackupPolicyReconciler(client, clock, settings.agentImage()), config -> {
+      if (!settings.watchNamespaces().isEmpty()) {
+        config.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+  }
+
+  public LifeboatOperator start() {
+    operator.start();
+    return this;
+  }
+
+  public boolean started() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  public boolean healthy() {
+    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.lifeboat.operator;
+
+import dev.lifeboat.common.LifeboatClock;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+
+/** {@code lifeboat operator}: runs the controllers until SIGTERM, then stops them gracefully. */
+@Command(name = "operator", mixinStandardHelpOptions = true,
+    description = {"Run the Lifeboat operator (BackupPolicy and RestoreRequest controllers).",
+        "Configured by environment: LIFEBOAT_WATCH_NAMESPACES, LIFEBOAT_AGENT_IMAGE, LIFEBOAT_LEADER_ELECTION,",
+        "LIFEBOAT_LEADER_ELECTION_NAMESPACE, LIFEBOAT_LOG_FORMAT (text|json), LIFEBOAT_HEALTH_PORT."})
+public final class OperatorCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws Exception {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+    Logger log = LoggerFactory.getLogger(OperatorCommand.class);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    LifeboatOperator operator = new LifeboatOperator(client, settings, LifeboatClock.system());
+    HealthServer health = settings.healthPort() > 0
+        ? new HealthServer(settings.healthPort(), operator::healthy, operator::started) : null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: finishing running reconciliations");
+      operator.close();
+      if (health != null) {
+        health.close();
+      }
+      client.close();
+      stopped.countDown();
+    }, "lifeboat-shutdown"));
+    log.info("starting Lifeboat operator; namespaces: {}, agent image: {}, leader election: {}",
+        settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.agentImage(),
+        settings.leaderElection());
+    operator.start();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.lifeboat.testing;
+
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
+import dev.lifeboat.api.v1alpha1.BackupSource;
+import dev.lifeboat.api.v1alpha1.Destination;
+import dev.lifeboat.api.v1alpha1.Retention;
+import dev.lifeboat.api.v1alpha1.S3Destination;
+import dev.lifeboat.api.v1alpha1.SecretRef;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+
+/** The objects most tests start from: the seed story of a daily SQLite backup keeping 7. */
+public final class Fixtures {
+  public static final String NAMESPACE = "rose";
+  public static final String POLICY = "rose-memory";
+  public static final String CLAIM = "memory-data";
+
+  private Fixtures() {}
+
+  public static BackupPolicy dailyPolicy() {
+    BackupPolicySpec spec = new BackupPolicySpec();
+    spec.schedule = "0 2 * * *";
+    spec.source = new BackupSource();
+    spec.source.claims = List.of(CLAIM);
+    spec.destination = new Destination();
+    spec.destination.s3 = new S3Destination();
+    spec.destination.s3.bucket = "backups";
+    spec.destination.s3.prefix = "prod";
+    spec.destination.s3.region = "us-east-1";
+    spec.destination.s3.credentialsSecretRef = new SecretRef("s3-credentials");
+    spec.retention = new Retention();
+    spec.retention.keepDaily = 7;
+    BackupPolicy policy = new BackupPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(POLICY).withNamespace(NAMESPACE)
+        .addToLabels("app", "rose").addToLabels("argocd.argoproj.io/instance", "rose").build());
+    policy.setSpec(spec);
+    return policy;
+  }
+
+  public static PersistentVolumeClaim boundClaim(String name, String... accessModes) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", "rose").endMetadata()
+        .withNewSpec().withAccessModes(accessModes.length == 0 ? List.of("ReadWriteOnce") : List.of(accessModes))
+        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
+        .withNewStatus().withPhase("Bound").endStatus()
+        .build();
+  }
+}
