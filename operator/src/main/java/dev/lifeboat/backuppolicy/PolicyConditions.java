@@ -39,7 +39,8 @@ public final class PolicyConditions {
     }
     Instant flipsAt = since.plus(maxAge);
     boolean overdue = now.isAfter(flipsAt);
-    String maxAgeText = Durations.format(maxAge);
+    String maxAgeText = policy.getSpec() != null && policy.getSpec().alerts != null && policy.getSpec().alerts.maxAge != null
+        ? policy.getSpec().alerts.maxAge : Durations.format(maxAge);
     String age = Durations.format(Duration.between(since, now));
     if (lastSuccess == null) {
       Conditions.set(status.conditions, BACKUP_OVERDUE, overdue, overdue ? Reasons.NEVER_BACKED_UP : Reasons.NO_BACKUP_YET,

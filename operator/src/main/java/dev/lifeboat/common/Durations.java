@@ -34,26 +34,18 @@ public final class Durations {
     return total;
   }
 
-  /** Short human form for messages: 26h, 1d2h, 45m, 30s. */
+  /** Short human form for messages: 45s, 12m, 26h, 27h30m, 4d6h (days only from 3 days on). */
   public static String format(Duration duration) {
     long seconds = Math.max(0, duration.getSeconds());
-    long days = seconds / 86_400;
-    long hours = seconds % 86_400 / 3600;
+    long hours = seconds / 3600;
     long minutes = seconds % 3600 / 60;
-    long secs = seconds % 60;
-    StringBuilder out = new StringBuilder();
-    if (days > 0) {
-      out.append(days).append('d');
+    if (hours >= 72) {
+      return hours / 24 + "d" + (hours % 24 == 0 ? "" : hours % 24 + "h");
     }
     if (hours > 0) {
-      out.append(hours).append('h');
+      return hours + "h" + (minutes == 0 ? "" : minutes + "m");
     }
-    if (minutes > 0 && days == 0) {
-      out.append(minutes).append('m');
-    }
-    if (secs > 0 && days == 0 && hours == 0) {
-      out.append(secs).append('s');
-    }
-    return out.length() == 0 ? "0s" : out.toString();
+    return minutes > 0 ? minutes + "m" : seconds + "s";
   }
+
 }

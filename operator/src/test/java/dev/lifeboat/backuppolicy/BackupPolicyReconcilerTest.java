@@ -1,0 +1,405 @@
+package dev.lifeboat.backuppolicy;
+
+import static dev.lifeboat.testing.ConditionAssert.assertCondition;
+import static dev.lifeboat.testing.Fixtures.CLAIM;
+import static dev.lifeboat.testing.Fixtures.NAMESPACE;
+import static dev.lifeboat.testing.Fixtures.POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.Conditions;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MutableClock;
+import dev.lifeboat.testing.ReconcileHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import dev.lifeboat.common.Times;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The BackupPolicy controller against the mock API server in CRUD mode, on a clock the test moves. */
+@EnableKubernetesMockClient(crud = true)
+class BackupPolicyReconcilerTest {
+  KubernetesClient client;
+  MutableClock clock;
+  ReconcileHarness harness;
+
+  @BeforeEach
+  void setUp() {
+    ReconcileHarness.installCrds(client);
+    clock = MutableClock.at("2025-11-08T10:00:00Z");
+    harness = new ReconcileHarness(client, clock);
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+  }
+
+  /** The first 02:00 (in the policy's zone) after the policy was created; the tests count from it. */
+  Instant firstSlot;
+  Instant created;
+
+  BackupPolicy apply(Consumer<BackupPolicy> change) {
+    BackupPolicy policy = Fixtures.dailyPolicy();
+    change.accept(policy);
+    BackupPolicy created = harness.create(policy);
+    this.created = clock.instant();
+    ZoneId zone = ZoneId.getAvailableZoneIds().contains(policy.getSpec().timeZone) ? ZoneId.of(policy.getSpec().timeZone) : ZoneOffset.UTC;
+    ZonedDateTime local = clock.instant().atZone(zone);
+    ZonedDateTime slot = local.toLocalDate().atTime(2, 0).atZone(zone);
+    firstSlot = (slot.toInstant().isAfter(clock.instant()) ? slot : slot.plusDays(1)).toInstant();
+    return created;
+  }
+
+  /** UTC time of day {@code hhmmss} on the first slot's UTC date plus {@code days}. */
+  Instant at(int days, String hhmmss) {
+    return firstSlot.atZone(ZoneOffset.UTC).toLocalDate().plusDays(days).atTime(LocalTime.parse(hhmmss))
+        .toInstant(ZoneOffset.UTC);
+  }
+
+  Optional<Duration> reconcileAt(Instant instant) {
+    clock.set(instant);
+    return harness.reconcile(NAMESPACE, POLICY);
+  }
+
+  static String id(Instant instant) {
+    return Times.backupId(instant);
+  }
+
+  BackupPolicy policy() {
+    return harness.get(NAMESPACE, POLICY);
+  }
+
+  List<Job> jobs() {
+    return harness.jobs(NAMESPACE);
+  }
+
+  static AgentResult success(String id, long bytes) {
+    return new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, bytes, 42L,
+        "sha256:" + "ab".repeat(32), 3.5, false, "backed up 42 files, " + bytes + " bytes",
+        new AgentResult.Retention(1, 0, List.of(), null, null, bytes, null));
+  }
+
+  /** Runs one scheduled backup to success at the given instant and records it. */
+  void succeedAt(Instant instant, long bytes) {
+    reconcileAt(instant);
+    Job job = jobs().stream().filter(j -> !JobOutcomeReader.finished(j)).findFirst().orElseThrow();
+    harness.finishJob(job, true, success(JobOutcomeReader.backupId(job), bytes), null);
+    reconcileAt(instant.plusSeconds(60));
+  }
+
+  @Test
+  void firstJobAtTwoInTheMorningAndNotASecondBefore() {
+    apply(p -> {});
+    Optional<Duration> wait = reconcileAt(at(0, "01:59:59"));
+    assertThat(jobs()).isEmpty();
+    assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(0, "02:00:00")));
+    assertThat(wait).contains(Duration.ofSeconds(1));
+
+    reconcileAt(at(0, "02:00:00"));
+    assertThat(jobs()).extracting(ReconcileHarness::name).containsExactly("rose-memory-" + id(at(0, "02:00:00")).toLowerCase());
+    assertThat(policy().getStatus().lastBackup.phase).isEqualTo("Running");
+    assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(1, "02:00:00")));
+  }
+
+  @Test
+  void timeZoneShiftsTheRunToTwoInTheMorningLocalTime() {
+    apply(p -> p.getSpec().timeZone = "Europe/Berlin");
+    reconcileAt(at(0, "00:59:59"));
+    assertThat(jobs()).isEmpty();
+    assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(0, "01:00:00")));
+    reconcileAt(at(0, "01:00:00"));
+    assertThat(jobs()).hasSize(1);
+  }
+
+  @Test
+  void reconcilingTwiceAtTheSameInstantCreatesOneJob() {
+    apply(p -> {});
+    clock.set(at(0, "02:00:00"));
+    BackupPolicy stale = policy();
+    harness.reconcile(stale);
+    harness.reconcile(stale); // the informer cache has not seen the status write yet
+    harness.reconcile(NAMESPACE, POLICY);
+    assertThat(jobs()).hasSize(1);
+  }
+
+  @Test
+  void completedJobFillsStatusAndRecordsAnEvent() {
+    apply(p -> {});
+    reconcileAt(at(0, "02:00:00"));
+    Job job = jobs().get(0);
+    harness.finishJob(job, true, success(id(at(0, "02:00:00")), 812_345L), null);
+    reconcileAt(at(0, "02:00:41"));
+
+    var status = policy().getStatus();
+    assertThat(status.lastBackup.id).isEqualTo(id(at(0, "02:00:00")));
+    assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+    assertThat(status.lastBackup.bytes).isEqualTo(812_345L);
+    assertThat(status.lastBackup.files).isEqualTo(42L);
+    assertThat(status.lastBackup.checksum).startsWith("sha256:");
+    assertThat(status.lastSuccessfulBackup).isEqualTo(Times.rfc3339(at(0, "02:00:00")));
+    assertThat(status.nextBackup).isEqualTo(Times.rfc3339(at(1, "02:00:00")));
+    assertThat(status.backups).singleElement().satisfies(b -> {
+      assertThat(b.id).isEqualTo(id(at(0, "02:00:00")));
+      assertThat(b.keptBy).contains("daily");
+    });
+    assertThat(status.retention.kept).isEqualTo(1);
+    assertThat(status.recent.succeeded).isEqualTo(1);
+    assertThat(status.recent.failed).isZero();
+    assertThat(status.recent.window).isEqualTo("7d");
+    assertThat(status.observedGeneration).isEqualTo(policy().getMetadata().getGeneration());
+    assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.TRUE, Reasons.BACKUP_SUCCEEDED);
+    assertCondition(status.conditions, ConditionTypes.READY, Conditions.TRUE, Reasons.UP_TO_DATE);
+    assertThat(events()).extracting(Event::getReason).contains(Reasons.BACKUP_STARTED, Reasons.BACKUP_SUCCEEDED);
+  }
+
+  @Test
+  void failedJobSetsLastBackupSucceededFalseWithTheAgentsMessage() {
+    apply(p -> {});
+    reconcileAt(at(0, "02:00:00"));
+    AgentResult failure = new AgentResult(1, "backup", id(at(0, "02:00:00")), AgentResult.FAILED, null, null, null, null,
+        null, 1.0, null, "s3://backups/prod: access denied (HTTP 403): check the credentials Secret", null);
+    harness.finishJob(jobs().get(0), false, failure, null);
+    reconcileAt(at(0, "02:01:00"));
+
+    var status = policy().getStatus();
+    assertThat(status.lastBackup.phase).isEqualTo("Failed");
+    var condition = assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.FALSE,
+        Reasons.BACKUP_FAILED);
+    assertThat(condition.getMessage()).contains("access denied (HTTP 403)");
+    assertThat(status.lastSuccessfulBackup).isNull();
+    assertThat(status.recent.failed).isEqualTo(1);
+    assertThat(events()).filteredOn(e -> Reasons.BACKUP_FAILED.equals(e.getReason()))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("access denied");
+        });
+  }
+
+  @Test
+  void failedJobWithoutAResultReportsWhatKubernetesSaw() {
+    apply(p -> {});
+    reconcileAt(at(0, "02:00:00"));
+    harness.finishJob(jobs().get(0), false, null, "java.lang.OutOfMemoryError: Java heap space\n");
+    reconcileAt(at(0, "02:01:00"));
+    assertThat(policy().getStatus().lastBackup.message).isEqualTo("java.lang.OutOfMemoryError: Java heap space");
+  }
+
+  @Test
+  void backupOverdueFlipsExactlyAt26HoursAndClearsAfterTheNextSuccess() {
+    apply(p -> {});
+    succeedAt(at(0, "02:00:00"), 500_000);
+    // completion was recorded at 02:00:00 (the Job's completion time on the test clock)
+    Optional<Duration> wait = reconcileAt(at(1, "03:59:59"));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE);
+    assertThat(wait).as("wakes for the flip").contains(Duration.ofSeconds(1).plusMillis(1));
+
+    reconcileAt(at(1, "04:00:00"));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, null);
+    reconcileAt(at(1, "04:00:01"));
+    var overdue = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE,
+        Reasons.OVERDUE);
+    assertThat(overdue.getMessage()).contains("26h");
+    assertThat(overdue.getLastTransitionTime()).isEqualTo(Times.rfc3339(at(1, "04:00:01")));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE);
+
+    // the run of 11-10 02:00 was missed (no reconcile then): the catch-up run clears the condition
+    Job catchUp = jobs().stream().filter(j -> !JobOutcomeReader.finished(j)).findFirst().orElseThrow();
+    harness.finishJob(catchUp, true, success(JobOutcomeReader.backupId(catchUp), 510_000), null);
+    reconcileAt(at(1, "04:05:00"));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE);
+  }
+
+  @Test
+  void overdueIsStillRightAfterTheOperatorIsReplaced() {
+    apply(p -> {});
+    succeedAt(at(0, "02:00:00"), 500_000);
+    reconcileAt(at(1, "05:00:00"));
+    var before = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null);
+
+    harness.newOperatorInstance();
+    reconcileAt(at(1, "05:30:00"));
+    var after = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null);
+    assertThat(after.getLastTransitionTime()).isEqualTo(before.getLastTransitionTime());
+    assertThat(jobs().stream().filter(j -> !JobOutcomeReader.finished(j))).as("no duplicate catch-up run").hasSize(1);
+  }
+
+  @Test
+  void withoutAnySuccessOverdueCountsFromThePolicysCreation() {
+    apply(p -> p.getSpec().suspend = true);
+    reconcileAt(created.plus(Duration.ofHours(26)).minusSeconds(1));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.NO_BACKUP_YET);
+    reconcileAt(created.plus(Duration.ofHours(26)).plusSeconds(1));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, Reasons.NEVER_BACKED_UP);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "schedule      | 61 2 * * *   | spec.schedule",
+      "schedule      | @fortnightly | spec.schedule",
+      "timeZone      | Mars/Olympus | spec.timeZone",
+      "maxAge        | 26 hours     | spec.alerts.maxAge",
+      "minSize       | lots         | spec.alerts.minSize",
+      "retention     | none         | spec.retention",
+  })
+  void invalidSpecNamesTheFieldAndStartsNoJob(String field, String value, String named) {
+    apply(p -> {
+      var spec = p.getSpec();
+      switch (field) {
+        case "schedule" -> spec.schedule = value;
+        case "timeZone" -> spec.timeZone = value;
+        case "maxAge" -> {
+          spec.alerts = new dev.lifeboat.api.v1alpha1.Alerts();
+          spec.alerts.maxAge = value;
+        }
+        case "minSize" -> {
+          spec.alerts = new dev.lifeboat.api.v1alpha1.Alerts();
+          spec.alerts.minSize = new io.fabric8.kubernetes.api.model.Quantity(value);
+        }
+        default -> spec.retention.keepDaily = 0;
+      }
+    });
+    reconcileAt(at(0, "02:00:00"));
+    reconcileAt(at(0, "02:00:05"));
+    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.INVALID_SPEC);
+    assertThat(ready.getMessage()).contains(named).contains(field.equals("retention") ? "keep rule" : value);
+    assertThat(jobs()).isEmpty();
+    assertThat(policy().getStatus().nextBackup).isNull();
+    assertThat(events()).filteredOn(e -> Reasons.INVALID_SPEC.equals(e.getReason())).as("announced once").hasSize(1);
+  }
+
+  @Test
+  void missingClaimIsNamedInAConditionAndNoJobStarts() {
+    apply(p -> p.getSpec().source.claims = List.of(CLAIM, "ghost-data"));
+    reconcileAt(at(0, "02:00:00"));
+    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE,
+        Reasons.CLAIM_NOT_FOUND);
+    assertThat(ready.getMessage()).contains("ghost-data").doesNotContain(CLAIM + ",");
+    assertThat(jobs()).isEmpty();
+  }
+
+  @Test
+  void unboundClaimIsNamedInACondition() {
+    var pending = Fixtures.boundClaim("pending-data");
+    pending.getStatus().setPhase("Pending");
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(pending).create();
+    apply(p -> p.getSpec().source.claims = List.of("pending-data"));
+    reconcileAt(at(0, "02:00:00"));
+    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE,
+        Reasons.CLAIM_NOT_BOUND);
+    assertThat(ready.getMessage()).contains("pending-data");
+    assertThat(jobs()).isEmpty();
+  }
+
+  @Test
+  void suspendedPolicyStartsNoJob() {
+    apply(p -> {
+      p.getSpec().suspend = true;
+      p.getSpec().trigger = new Trigger();
+      p.getSpec().trigger.manual = "now";
+    });
+    reconcileAt(at(0, "02:00:00"));
+    reconcileAt(at(3, "02:00:00"));
+    assertThat(jobs()).isEmpty();
+    assertThat(policy().getStatus().nextBackup).isNull();
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE);
+  }
+
+  @Test
+  void manualTriggerStartsExactlyOneJobAndIsRecorded() {
+    apply(p -> {
+      p.getSpec().trigger = new Trigger();
+      p.getSpec().trigger.manual = "2025-11-08 restore drill";
+    });
+    reconcileAt(created.plusSeconds(5));
+    reconcileAt(created.plusSeconds(6));
+    assertThat(jobs()).singleElement().satisfies(job ->
+        assertThat(job.getMetadata().getAnnotations()).containsEntry("lifeboat.dev/trigger", "Manual"));
+    assertThat(policy().getStatus().lastManualTrigger).isEqualTo("2025-11-08 restore drill");
+    harness.finishJob(jobs().get(0), true, success(JobOutcomeReader.backupId(jobs().get(0)), 500_000), null);
+    reconcileAt(created.plusSeconds(60));
+    reconcileAt(created.plusSeconds(120));
+    assertThat(jobs()).as("the same trigger value does not run again").hasSize(1);
+  }
+
+  @Test
+  void threeMissedDaysGiveExactlyOneCatchUpJob() {
+    apply(p -> {});
+    reconcileAt(at(3, "09:30:00"));
+    reconcileAt(at(3, "09:30:01"));
+    assertThat(jobs()).singleElement().satisfies(job ->
+        assertThat(JobOutcomeReader.backupId(job)).isEqualTo(id(at(3, "09:30:00"))));
+    harness.finishJob(jobs().get(0), true, success(id(at(3, "09:30:00")), 500_000), null);
+    reconcileAt(at(3, "09:35:00"));
+    reconcileAt(at(4, "01:59:00"));
+    assertThat(jobs()).as("no further run before the next slot").hasSize(1);
+    reconcileAt(at(4, "02:00:00"));
+    assertThat(jobs()).hasSize(2);
+  }
+
+  @Test
+  void rwoClaimInUseRunsTheJobOnThatNodeWithThePodsTolerations() {
+    client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+        .withNewMetadata().withName("rose-0").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withNodeName("node-b")
+        .addNewContainer().withName("app").withImage("rose").endContainer()
+        .addNewVolume().withName("data").withNewPersistentVolumeClaim(CLAIM, false).endVolume()
+        .withTolerations(new TolerationBuilder().withKey("dedicated").withOperator("Equal").withValue("rose")
+            .withEffect("NoSchedule").build())
+        .endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build()).create();
+    apply(p -> {});
+    reconcileAt(at(0, "02:00:00"));
+
+    var pod = jobs().get(0).getSpec().getTemplate().getSpec();
+    var term = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms().get(0).getMatchFields().get(0);
+    assertThat(term.getKey()).isEqualTo("metadata.name");
+    assertThat(term.getValues()).containsExactly("node-b");
+    assertThat(pod.getTolerations()).extracting(t -> t.getKey()).containsExactly("dedicated");
+  }
+
+  @Test
+  void finishedJobsBeyondTheHistoryAreDeleted() {
+    apply(p -> {});
+    for (int day = 0; day <= 4; day++) {
+      succeedAt(at(day, "02:00:00"), 500_000);
+    }
+    assertThat(jobs()).hasSize(BackupPolicyReconciler.FINISHED_JOBS_KEPT);
+    assertThat(policy().getStatus().backups).hasSize(5);
+    assertThat(policy().getStatus().recent.succeeded).isEqualTo(5);
+  }
+
+  @Test
+  void tinyBackupIsFlaggedSuspicious() {
+    apply(p -> {});
+    succeedAt(at(0, "02:00:00"), 5_000_000);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.FALSE, Reasons.SIZE_PLAUSIBLE);
+    succeedAt(at(1, "02:00:00"), 400_000);
+    var shrank = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE,
+        Reasons.SHRANK);
+    assertThat(shrank.getMessage()).contains("10%");
+    succeedAt(at(2, "02:00:00"), 1_000);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE, Reasons.BELOW_MIN_SIZE);
+  }
+
+  List<Event> events() {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems();
+  }
+}
