@@ -95,7 +95,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       RunPlanner.Plan plan = planner.plan(policy, status, active, now);
       nextRun = plan.next();
       if (plan.run().isPresent() && claims.ok()) {
-        startRun(policy, status, plan.run().get(), claims, now);
+        claims = claimResolver.withPlacement(policy.getMetadata().getNamespace(), claims);
+        if (claims.ok()) {
+          startRun(policy, status, plan.run().get(), claims, now);
+        }
       }
     }
     status.nextBackup = nextRun.map(Times::rfc3339).orElse(null);

@@ -29,9 +29,13 @@ public class ClaimResolver {
   public record Placement(String nodeName, List<Toleration> tolerations) {}
 
   /** Either claims (with an optional placement) or a problem with its reason and message. */
-  public record Claims(List<String> names, Placement placement, String problemReason, String problem) {
+  public record Claims(List<PersistentVolumeClaim> claims, Placement placement, String problemReason, String problem) {
     public boolean ok() {
       return problem == null;
+    }
+
+    public List<String> names() {
+      return claims.stream().map(c -> c.getMetadata().getName()).toList();
     }
 
     static Claims problem(String reason, String message) {
@@ -70,11 +74,18 @@ public class ClaimResolver {
     if (!unbound.isEmpty()) {
       return Claims.problem(Reasons.CLAIM_NOT_BOUND, "PersistentVolumeClaim " + String.join(", ", unbound) + " is not bound yet");
     }
-    List<String> names = claims.stream().map(c -> c.getMetadata().getName()).toList();
-    return placement(namespace, claims, names);
+    return new Claims(claims, null, null, null);
   }
 
-  private Claims placement(String namespace, List<PersistentVolumeClaim> claims, List<String> names) {
+  /**
+   * Adds where the Job must run. Lists the namespace's pods, so it is called only when a run is
+   * about to start, not on every reconcile.
+   */
+  public Claims withPlacement(String namespace, Claims resolved) {
+    if (!resolved.ok()) {
+      return resolved;
+    }
+    List<PersistentVolumeClaim> claims = resolved.claims();
     Map<String, String> nodeByClaim = new TreeMap<>();
     Set<Toleration> tolerations = new LinkedHashSet<>();
     List<Pod> running = null;
@@ -115,7 +126,7 @@ public class ClaimResolver {
     }
     Placement placement = nodes.isEmpty() ? null
         : new Placement(nodes.iterator().next(), List.copyOf(tolerations));
-    return new Claims(names, placement, null, null);
+    return new Claims(claims, placement, null, null);
   }
 
   private static boolean mounts(Pod pod, String claim) {

@@ -1,0 +1,100 @@
+package dev.lifeboat.operator;
+
+import static dev.lifeboat.testing.Fixtures.CLAIM;
+import static dev.lifeboat.testing.Fixtures.NAMESPACE;
+import static dev.lifeboat.testing.Fixtures.POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MutableClock;
+import dev.lifeboat.testing.ReconcileHarness;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real operator (JOSDK, informers, status patches configured as in production) against the
+ * mock API server: what the reconciler tests cannot show is that the wiring delivers the events.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LifeboatOperatorTest {
+  KubernetesClient client;
+  ReconcileHarness cluster;
+
+  @BeforeEach
+  void setUp() {
+    ReconcileHarness.installCrds(client);
+    cluster = new ReconcileHarness(client, new MutableClock(Instant.now()));
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+  }
+
+  LifeboatOperator startOperator() {
+    return new LifeboatOperator(client, OperatorSettings.embedded("lifeboat:test"), LifeboatClock.system()).start();
+  }
+
+  BackupPolicy policy() {
+    return client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
+  }
+
+  @Test
+  void manualTriggerRunsABackupAndItsResultReachesTheStatus() {
+    try (LifeboatOperator operator = startOperator()) {
+      BackupPolicy policy = Fixtures.dailyPolicy();
+      policy.getSpec().trigger = new Trigger();
+      policy.getSpec().trigger.manual = "first";
+      client.resource(policy).create();
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
+          && "first".equals(policy().getStatus().lastManualTrigger));
+      Job job = cluster.jobs(NAMESPACE).get(0);
+      String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
+      cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
+          "sha256:00", 1.0, false, "backed up 3 files", null), null);
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        var status = policy().getStatus();
+        assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+        assertThat(status.lastSuccessfulBackup).isNotNull();
+        assertThat(status.backups).extracting(b -> b.id).containsExactly(id);
+        assertThat(status.nextBackup).isNotNull();
+      });
+    }
+  }
+
+  @Test
+  void aReplacedOperatorStartsNoDuplicateJobAndStillRecordsTheResult() {
+    Job job;
+    try (LifeboatOperator first = startOperator()) {
+      BackupPolicy policy = Fixtures.dailyPolicy();
+      policy.getSpec().trigger = new Trigger();
+      policy.getSpec().trigger.manual = "before-restart";
+      client.resource(policy).create();
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
+          && policy().getStatus().lastBackup != null);
+      job = cluster.jobs(NAMESPACE).get(0);
+    }
+    // The run finishes while no operator is running.
+    String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
+    cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
+        "sha256:00", 1.0, false, "backed up 3 files", null), null);
+
+    try (LifeboatOperator second = startOperator()) {
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(policy().getStatus().lastBackup.phase).isEqualTo("Succeeded"));
+      List<Job> jobs = cluster.jobs(NAMESPACE);
+      assertThat(jobs).hasSize(1);
+    }
+  }
+}
