@@ -11,6 +11,8 @@ LABEL org.opencontainers.image.title="lifeboat" \
 # Owned by root, so the runtime user cannot replace it; the agent is pure Java and needs
 # no other tools in the image.
 COPY operator/target/lifeboat.jar /app/lifeboat.jar
+# `lifeboat` on the PATH: the Jobs' command is `lifeboat agent ...` (the public command line).
+COPY dist/lifeboat /usr/local/bin/lifeboat
 
 # A numeric non-root user, so the kubelet can check runAsNonRoot without a passwd entry.
 USER 65532:65532
@@ -18,5 +20,5 @@ USER 65532:65532
 # /healthz and /readyz (and the operator's HTTP endpoints).
 EXPOSE 8080
 
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/lifeboat.jar"]
+ENTRYPOINT ["lifeboat"]
 CMD ["operator"]
