@@ -76,14 +76,22 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   }
 
   @Override
-  public UpdateControl<BackupPolicy> reconcile(BackupPolicy policy, Context<BackupPolicy> context) {
+  public UpdateControl<BackupPolicy> reconcile(BackupPolicy cached, Context<BackupPolicy> context) {
+    // The status is this controller's memory (runs started, results recorded, triggers consumed),
+    // and JOSDK does not cache its own status writes: read the policy fresh so a reconcile never
+    // acts on a status older than the last one written.
+    BackupPolicy policy = client.resources(BackupPolicy.class).inNamespace(cached.getMetadata().getNamespace())
+        .withName(cached.getMetadata().getName()).get();
+    if (policy == null) {
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     BackupPolicyStatus before = policy.getStatus();
     BackupPolicyStatus status = StatusCopy.of(before);
-    List<Job> jobs = context.getSecondaryResources(Job.class).stream()
+    List<Job> jobs = withStartedJob(policy, status, context.getSecondaryResources(Job.class).stream()
         .filter(job -> JobOutcomeReader.backupId(job) != null)
         .sorted(Comparator.comparing(JobOutcomeReader::backupId))
-        .toList();
+        .toList());
     PolicyValidator.Result validation = validator.validate(policy.getSpec());
 
     recordFinishedRuns(policy, status, jobs, validation, now);
@@ -118,6 +126,30 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     wake.ifPresent(at -> control.rescheduleAfter(clock.realDelay(Duration.between(now, at).isNegative()
         ? Duration.ZERO : Duration.between(now, at))));
     return control;
+  }
+
+  /**
+   * The Job of the run the status says is running, even when the Job informer has not caught up
+   * with its creation; a Job that no longer exists at all ends the run as failed.
+   */
+  private List<Job> withStartedJob(BackupPolicy policy, BackupPolicyStatus status, List<Job> informed) {
+    var running = status.lastBackup;
+    if (running == null || !BackupRecorder.RUNNING.equals(running.phase) || running.job == null
+        || informed.stream().anyMatch(job -> running.id.equals(JobOutcomeReader.backupId(job)))) {
+      return informed;
+    }
+    Job job = client.batch().v1().jobs().inNamespace(policy.getMetadata().getNamespace()).withName(running.job).get();
+    if (job != null) {
+      List<Job> all = new java.util.ArrayList<>(informed);
+      all.add(job);
+      all.sort(Comparator.comparing(JobOutcomeReader::backupId));
+      return all;
+    }
+    String message = "backup Job " + running.job + " disappeared before it finished (deleted?)";
+    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, running.job, false, null, message, running.startTime,
+        null), null, clock.instant());
+    events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
+    return informed;
   }
 
   private void recordFinishedRuns(BackupPolicy policy, BackupPolicyStatus status, List<Job> jobs,

@@ -5,7 +5,9 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ public final class BackupSchedule {
       "@yearly", "0 0 1 1 *",
       "@annually", "0 0 1 1 *");
 
+  private static final int MAX_STEPS = 4;
   private final ExecutionTime executions;
   private final ZoneId zone;
 
@@ -48,15 +51,44 @@ public final class BackupSchedule {
 
   /** The first scheduled instant strictly after {@code after}. */
   public Optional<Instant> nextAfter(Instant after) {
-    return executions.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    LocalDateTime wall = LocalDateTime.ofInstant(after, zone);
+    for (int guard = 0; guard < MAX_STEPS; guard++) {
+      Optional<LocalDateTime> next = executions.nextExecution(wall.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      Instant instant = toInstant(next.get());
+      if (instant.isAfter(after)) {
+        return Optional.of(instant);
+      }
+      wall = next.get(); // a repeated wall time (autumn) already ran at its first occurrence
+    }
+    return Optional.empty();
   }
 
   /** The newest scheduled instant at or before {@code at}. */
   public Optional<Instant> latestAtOrBefore(Instant at) {
-    Optional<Instant> exactly = nextAfter(at.minusSeconds(1)).filter(next -> !next.isAfter(at));
-    if (exactly.isPresent()) {
-      return exactly;
+    LocalDateTime wall = LocalDateTime.ofInstant(at, zone).plusSeconds(1);
+    for (int guard = 0; guard < MAX_STEPS; guard++) {
+      Optional<LocalDateTime> last = executions.lastExecution(wall.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+      if (last.isEmpty()) {
+        return Optional.empty();
+      }
+      Instant instant = toInstant(last.get());
+      if (!instant.isAfter(at)) {
+        return Optional.of(instant);
+      }
+      wall = last.get(); // a wall time in the spring gap maps past the jump, after 'at'
     }
-    return executions.lastExecution(ZonedDateTime.ofInstant(at, zone)).map(ZonedDateTime::toInstant);
+    return Optional.empty();
+  }
+
+  /**
+   * Cron is evaluated on wall-clock time and mapped to an instant here, the way cron daemons do:
+   * a time that does not exist (spring gap) runs just after the clock jumps, a time that happens
+   * twice (autumn) runs once, at its first occurrence.
+   */
+  private Instant toInstant(LocalDateTime wall) {
+    return ZonedDateTime.ofLocal(wall, zone, null).toInstant();
   }
 }

@@ -131,8 +131,9 @@ public final class PolicyValidator {
       }
       any |= rules[i] != null && rules[i] > 0;
     }
-    if (retention.pinned != null && retention.pinned.stream().anyMatch(id -> id == null || !id.matches("[0-9]{8}T[0-9]{6}Z"))) {
-      problems.add("spec.retention.pinned: every entry must be a backup id such as 20251109T020000Z");
+    if (retention.pinned != null) {
+      retention.pinned.stream().filter(id -> id == null || !id.matches("[0-9]{8}T[0-9]{6}Z")).forEach(id ->
+          problems.add("spec.retention.pinned: '" + id + "' is not a backup id such as 20251109T020000Z"));
     }
     if (!any) {
       problems.add("spec.retention: needs at least one keep rule greater than 0, e.g. keepDaily: 7");

@@ -193,6 +193,19 @@ class BackupPolicyReconcilerTest {
   }
 
   @Test
+  void aJobDeletedWhileRunningEndsTheRunAsFailedAndTheNextRunCanStart() {
+    apply(p -> {});
+    reconcileAt(at(0, "02:00:00"));
+    client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
+    reconcileAt(at(0, "02:10:00"));
+    var status = policy().getStatus();
+    assertThat(status.lastBackup.phase).isEqualTo("Failed");
+    assertThat(status.lastBackup.message).contains("disappeared");
+    reconcileAt(at(1, "02:00:00"));
+    assertThat(jobs()).hasSize(1);
+  }
+
+  @Test
   void failedJobWithoutAResultReportsWhatKubernetesSaw() {
     apply(p -> {});
     reconcileAt(at(0, "02:00:00"));

@@ -1,0 +1,375 @@
+package dev.lifeboat.backuppolicy;
+
+import static dev.lifeboat.testing.Fixtures.CLAIM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.lifeboat.api.v1alpha1.Alerts;
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.Compression;
+import dev.lifeboat.api.v1alpha1.Encryption;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.SecretKeyRef;
+import dev.lifeboat.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The desired backup Job, built without a cluster. */
+class BackupJobBuilderTest {
+  static final String IMAGE = "ghcr.io/lifeboat/lifeboat:0.1.0";
+  static final String BACKUP_ID = "20251109T020000Z";
+  static final String UID = "0b4e0c8e-5d2a-4c3f-9a51-6f0d2b7c1e11";
+  static final RunPlanner.Run SCHEDULED =
+      new RunPlanner.Run(BACKUP_ID, RunPlanner.Trigger.Scheduled, Instant.parse("2025-11-09T02:00:00Z"), null);
+
+  final BackupJobBuilder builder = new BackupJobBuilder(IMAGE);
+
+  static BackupPolicy policy() {
+    BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getMetadata().setUid(UID);
+    return policy;
+  }
+
+  static ClaimResolver.Claims claims(String... names) {
+    return claims(null, names);
+  }
+
+  static ClaimResolver.Claims claims(ClaimResolver.Placement placement, String... names) {
+    return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement, null, null);
+  }
+
+  Job build(BackupPolicy policy) {
+    return builder.build(policy, SCHEDULED, claims(CLAIM), List.of());
+  }
+
+  static PodSpec pod(Job job) {
+    return job.getSpec().getTemplate().getSpec();
+  }
+
+  static Container agent(Job job) {
+    assertThat(pod(job).getContainers()).hasSize(1);
+    return pod(job).getContainers().get(0);
+  }
+
+  static Toleration toleration(String key, String value) {
+    return new TolerationBuilder().withKey(key).withOperator("Equal").withValue(value).withEffect("NoSchedule").build();
+  }
+
+  @Test
+  void agentCommandLineIsThePublicOneOfSpecSection3() {
+    Job job = build(policy());
+
+    assertThat(agent(job).getCommand()).containsExactly(
+        "lifeboat", "agent", "backup",
+        "--repository", "s3://backups/prod",
+        "--region", "us-east-1",
+        "--namespace", "rose",
+        "--policy", "rose-memory",
+        "--volume", "memory-data=/data/memory-data",
+        "--compression", "zstd",
+        "--retention", "keepDaily=7",
+        "--min-size", "51200",
+        "--backup-id", BACKUP_ID,
+        "--termination-log", "/dev/termination-log");
+    assertThat(agent(job).getImage()).isEqualTo(IMAGE);
+    assertThat(agent(job).getArgs()).isEmpty();
+  }
+
+  @Test
+  void everyOptionalFlagAppearsInTheDocumentedOrder() {
+    BackupPolicy policy = policy();
+    var spec = policy.getSpec();
+    spec.destination.s3.endpoint = "http://minio.storage:9000";
+    spec.destination.s3.forcePathStyle = true;
+    spec.destination.s3.serverSideEncryption = "aws:kms";
+    spec.destination.s3.kmsKeyId = "alias/lifeboat";
+    spec.source.exclude = List.of("logs/**", "**/*.tmp");
+    spec.compression = Compression.gzip;
+    spec.encryption = new Encryption();
+    spec.encryption.keySecretRef = new SecretKeyRef();
+    spec.encryption.keySecretRef.name = "backup-key";
+    spec.retention.keepLast = 3;
+    spec.retention.keepMonthly = 12;
+    spec.retention.pinned = List.of("20251101T020000Z");
+    spec.alerts = new Alerts();
+    spec.alerts.minSize = new Quantity("1Mi");
+
+    Job job = builder.build(policy, SCHEDULED, claims(CLAIM, "uploads"), List.of("20251105T020000Z", "20251101T020000Z"));
+
+    assertThat(agent(job).getCommand()).containsExactly(
+        "lifeboat", "agent", "backup",
+        "--repository", "s3://backups/prod",
+        "--endpoint", "http://minio.storage:9000",
+        "--region", "us-east-1",
+        "--path-style",
+        "--namespace", "rose",
+        "--policy", "rose-memory",
+        "--volume", "memory-data=/data/memory-data",
+        "--volume", "uploads=/data/uploads",
+        "--exclude", "logs/**",
+        "--exclude", "**/*.tmp",
+        "--compression", "gzip",
+        "--sse", "aws:kms",
+        "--kms-key-id", "alias/lifeboat",
+        "--encryption-key-file", "/etc/lifeboat/encryption/key",
+        "--retention", "keepLast=3,keepDaily=7,keepMonthly=12",
+        // The spec's pins first, then the extra ones, each once.
+        "--pin", "20251101T020000Z",
+        "--pin", "20251105T020000Z",
+        "--min-size", "1048576",
+        "--backup-id", BACKUP_ID,
+        "--termination-log", "/dev/termination-log");
+  }
+
+  @Test
+  void repositoryWithoutPrefixIsTheBareBucketAndAes256NeedsNoKmsKey() {
+    BackupPolicy policy = policy();
+    policy.getSpec().destination.s3.prefix = null;
+    policy.getSpec().destination.s3.region = null;
+    policy.getSpec().destination.s3.serverSideEncryption = "AES256";
+
+    List<String> command = agent(build(policy)).getCommand();
+
+    assertThat(command).containsSequence("--repository", "s3://backups", "--namespace")
+        .containsSequence("--compression", "zstd", "--sse", "AES256", "--retention")
+        .doesNotContain("--region", "--kms-key-id", "--endpoint", "--path-style", "--encryption-key-file", "--pin");
+    assertThat(agent(build(policy)).getEnv()).extracting(EnvVar::getName).doesNotContain("AWS_REGION");
+  }
+
+  @Test
+  void eachClaimIsMountedReadOnlyAtDataSlashClaim() {
+    Job job = builder.build(policy(), SCHEDULED, claims(CLAIM, "uploads"), List.of());
+
+    assertThat(agent(job).getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().startsWith("/data/"))
+        .extracting(VolumeMount::getName, VolumeMount::getMountPath, VolumeMount::getReadOnly)
+        .containsExactly(
+            tuple("data-memory-data", "/data/memory-data", true),
+            tuple("data-uploads", "/data/uploads", true));
+    assertThat(pod(job).getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .extracting(Volume::getName, v -> v.getPersistentVolumeClaim().getClaimName(),
+            v -> v.getPersistentVolumeClaim().getReadOnly())
+        .containsExactly(
+            tuple("data-memory-data", CLAIM, true),
+            tuple("data-uploads", "uploads", true));
+    // The only writable place is an emptyDir for temporary files; the root filesystem stays read-only.
+    assertThat(agent(job).getVolumeMounts())
+        .filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+        .extracting(VolumeMount::getMountPath).containsExactly("/tmp");
+    assertThat(pod(job).getVolumes()).filteredOn(v -> v.getName().equals("tmp"))
+        .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void s3CredentialsComeFromTheSecretNeverAsLiteralValues() {
+    List<EnvVar> env = agent(build(policy())).getEnv();
+
+    assertThat(env).filteredOn(e -> e.getName().startsWith("AWS_") && !e.getName().equals("AWS_REGION"))
+        .extracting(EnvVar::getName, EnvVar::getValue,
+            e -> e.getValueFrom().getSecretKeyRef().getName(), e -> e.getValueFrom().getSecretKeyRef().getKey())
+        .containsExactly(
+            tuple("AWS_ACCESS_KEY_ID", null, "s3-credentials", "AWS_ACCESS_KEY_ID"),
+            tuple("AWS_SECRET_ACCESS_KEY", null, "s3-credentials", "AWS_SECRET_ACCESS_KEY"));
+    assertThat(env).filteredOn(e -> e.getName().equals("AWS_REGION"))
+        .extracting(EnvVar::getValue).containsExactly("us-east-1");
+  }
+
+  @Test
+  void runsAsNonRootWithReadOnlyRootFilesystemAndNoCapabilities() {
+    Job job = build(policy());
+
+    var container = agent(job).getSecurityContext();
+    assertThat(container.getRunAsNonRoot()).isTrue();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getCapabilities().getAdd()).isEmpty();
+
+    var podSecurity = pod(job).getSecurityContext();
+    assertThat(podSecurity.getRunAsNonRoot()).isTrue();
+    assertThat(podSecurity.getRunAsUser()).isEqualTo(65532L);
+    assertThat(podSecurity.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod(job).getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod(job).getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  void policyLabelsAreNotCopiedButOursArePresentOnJobAndPod() {
+    BackupPolicy policy = policy();
+    assertThat(policy.getMetadata().getLabels()).containsKeys("app", "argocd.argoproj.io/instance");
+
+    Job job = build(policy);
+
+    Map<String, String> ours = Map.of(
+        "app.kubernetes.io/managed-by", "lifeboat",
+        "app.kubernetes.io/component", "backup",
+        "lifeboat.dev/policy", "rose-memory");
+    assertThat(job.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(ours)
+        .doesNotContainKeys("app", "argocd.argoproj.io/instance");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(ours)
+        .doesNotContainKeys("app", "argocd.argoproj.io/instance");
+  }
+
+  @Test
+  void jobIsNamedFromPolicyAndIdAndOwnedByThePolicyAsController() {
+    Job job = build(policy());
+
+    assertThat(job.getMetadata().getName()).isEqualTo("rose-memory-20251109t020000z");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("rose");
+    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.getApiVersion()).isEqualTo("lifeboat.dev/v1alpha1");
+      assertThat(owner.getKind()).isEqualTo("BackupPolicy");
+      assertThat(owner.getName()).isEqualTo("rose-memory");
+      assertThat(owner.getUid()).isEqualTo(UID);
+      assertThat(owner.getController()).isTrue();
+      assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    });
+  }
+
+  @Test
+  void backupIdAndTriggerAreAnnotated() {
+    RunPlanner.Run manual = new RunPlanner.Run("20251109T101500Z", RunPlanner.Trigger.Manual, null, "now-please");
+
+    Job job = builder.build(policy(), manual, claims(CLAIM), List.of());
+
+    assertThat(job.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "lifeboat.dev/backup-id", "20251109T101500Z",
+        "lifeboat.dev/trigger", "Manual"));
+    assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("lifeboat.dev/backup-id", "20251109T101500Z");
+    assertThat(agent(job).getCommand()).containsSequence("--backup-id", "20251109T101500Z");
+  }
+
+  @Test
+  void withoutJobTemplateTheDefaultsApply() {
+    Job job = build(policy());
+
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isNull();
+    assertThat(agent(job).getResources().getRequests())
+        .containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
+    assertThat(agent(job).getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
+    assertThat(pod(job).getNodeSelector()).isNullOrEmpty();
+    assertThat(pod(job).getTolerations()).isNullOrEmpty();
+    assertThat(pod(job).getPriorityClassName()).isNull();
+    assertThat(pod(job).getAffinity()).isNull();
+    assertThat(agent(job).getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+  }
+
+  @Test
+  void jobTemplateOverridesAreApplied() {
+    BackupPolicy policy = policy();
+    JobTemplate template = new JobTemplate();
+    template.resources = new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("250m")).addToLimits("memory", new Quantity("1Gi")).build();
+    template.nodeSelector = Map.of("disktype", "ssd");
+    template.tolerations = List.of(toleration("dedicated", "backup"));
+    template.priorityClassName = "backup-low";
+    template.activeDeadlineSeconds = 3600L;
+    template.backoffLimit = 0;
+    template.podSecurityContext = new PodSecurityContextBuilder().withRunAsUser(1000L).withFsGroup(1000L).build();
+    policy.getSpec().jobTemplate = template;
+
+    Job job = build(policy);
+
+    assertThat(agent(job).getResources().getRequests()).containsExactlyEntriesOf(Map.of("cpu", new Quantity("250m")));
+    assertThat(agent(job).getResources().getLimits()).containsExactlyEntriesOf(Map.of("memory", new Quantity("1Gi")));
+    assertThat(pod(job).getNodeSelector()).containsExactlyEntriesOf(Map.of("disktype", "ssd"));
+    assertThat(pod(job).getTolerations()).containsExactly(toleration("dedicated", "backup"));
+    assertThat(pod(job).getPriorityClassName()).isEqualTo("backup-low");
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(3600L);
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    var security = pod(job).getSecurityContext();
+    assertThat(security.getRunAsUser()).isEqualTo(1000L);
+    assertThat(security.getFsGroup()).isEqualTo(1000L);
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+  }
+
+  @Test
+  void runAsNonRootIsForcedEvenWhenTheTemplateSaysOtherwise() {
+    BackupPolicy policy = policy();
+    policy.getSpec().jobTemplate = new JobTemplate();
+    policy.getSpec().jobTemplate.podSecurityContext = new PodSecurityContextBuilder()
+        .withRunAsNonRoot(false).withFsGroup(2000L).build();
+
+    var security = pod(build(policy)).getSecurityContext();
+
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getRunAsUser()).isEqualTo(65532L);
+    assertThat(security.getFsGroup()).isEqualTo(2000L);
+  }
+
+  @Test
+  void placementPinsToTheNodeByNameAndMergesTolerationsWithoutDuplicates() {
+    BackupPolicy policy = policy();
+    policy.getSpec().jobTemplate = new JobTemplate();
+    policy.getSpec().jobTemplate.tolerations = List.of(toleration("gpu", "true"), toleration("dedicated", "backup"));
+    var placement = new ClaimResolver.Placement("node-a",
+        List.of(toleration("dedicated", "rose"), toleration("gpu", "true")));
+
+    Job job = builder.build(policy, SCHEDULED, claims(placement, CLAIM), List.of());
+
+    var required = pod(job).getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+    assertThat(required.getNodeSelectorTerms()).singleElement().satisfies(term -> {
+      assertThat(term.getMatchExpressions()).isEmpty();
+      assertThat(term.getMatchFields())
+          .extracting(NodeSelectorRequirement::getKey, NodeSelectorRequirement::getOperator, NodeSelectorRequirement::getValues)
+          .containsExactly(tuple("metadata.name", "In", List.of("node-a")));
+    });
+    // nodeName would bypass the scheduler; the pin goes through affinity only.
+    assertThat(pod(job).getNodeName()).isNull();
+    assertThat(pod(job).getTolerations()).containsExactly(
+        toleration("dedicated", "rose"), toleration("gpu", "true"), toleration("dedicated", "backup"));
+  }
+
+  @Test
+  void encryptionKeySecretIsMountedReadOnlyAndPassedAsKeyFile() {
+    BackupPolicy policy = policy();
+    policy.getSpec().encryption = new Encryption();
+    policy.getSpec().encryption.keySecretRef = new SecretKeyRef();
+    policy.getSpec().encryption.keySecretRef.name = "backup-key";
+    policy.getSpec().encryption.keySecretRef.key = "keyset.json";
+
+    Job job = build(policy);
+
+    assertThat(pod(job).getVolumes()).filteredOn(v -> v.getName().equals("encryption-key")).singleElement()
+        .satisfies(v -> {
+          assertThat(v.getSecret().getSecretName()).isEqualTo("backup-key");
+          assertThat(v.getSecret().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("keyset.json");
+            assertThat(item.getPath()).isEqualTo("key");
+          });
+          assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
+        });
+    assertThat(agent(job).getVolumeMounts()).filteredOn(m -> m.getName().equals("encryption-key"))
+        .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
+        .containsExactly(tuple("/etc/lifeboat/encryption", true));
+    assertThat(agent(job).getCommand()).containsSequence("--encryption-key-file", "/etc/lifeboat/encryption/key");
+  }
+
+  @Test
+  void withoutEncryptionNoKeyIsMountedOrPassed() {
+    Job job = build(policy());
+
+    assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "tmp");
+    assertThat(agent(job).getCommand()).doesNotContain("--encryption-key-file");
+  }
+}

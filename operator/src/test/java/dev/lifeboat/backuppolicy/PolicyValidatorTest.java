@@ -1,0 +1,264 @@
+package dev.lifeboat.backuppolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.api.v1alpha1.Alerts;
+import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
+import dev.lifeboat.api.v1alpha1.CopyMethod;
+import dev.lifeboat.api.v1alpha1.Hook;
+import dev.lifeboat.api.v1alpha1.Hooks;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.VerifySpec;
+import dev.lifeboat.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PolicyValidatorTest {
+  final PolicyValidator validator = new PolicyValidator();
+
+  /** The fixture policy's spec after a change. */
+  static BackupPolicySpec changed(Consumer<BackupPolicySpec> change) {
+    BackupPolicySpec spec = Fixtures.dailyPolicy().getSpec();
+    change.accept(spec);
+    return spec;
+  }
+
+  /** The problems of the fixture policy after one change. */
+  List<String> problems(Consumer<BackupPolicySpec> change) {
+    return validator.validate(changed(change)).problems();
+  }
+
+  @Test
+  void theFixturePolicyIsValid() {
+    PolicyValidator.Result result = validator.validate(Fixtures.dailyPolicy().getSpec());
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.valid()).isTrue();
+    assertThat(result.message()).isEmpty();
+  }
+
+  @Test
+  void aMissingSpecIsOneProblem() {
+    assertThat(validator.validate(null).problems()).containsExactly("spec: is missing");
+  }
+
+  @Test
+  void aSixFieldCronNamesTheFieldAndTheExpression() {
+    assertThat(problems(spec -> spec.schedule = "0 0 2 * * *")).singleElement().asString()
+        .startsWith("spec.schedule: '0 0 2 * * *' is not a valid schedule")
+        .contains("6 parts");
+  }
+
+  @Test
+  void anUnknownNicknameNamesTheFieldAndTheNickname() {
+    assertThat(problems(spec -> spec.schedule = "@fortnightly")).containsExactly(
+        "spec.schedule: '@fortnightly' is not a valid schedule: unknown nickname; use @hourly, @daily, @weekly, @monthly or @yearly");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"@hourly", "@daily", "@weekly", "@monthly", "@yearly", "*/15 * * * *", "30 2 * * 1-5"})
+  void nicknamesAndFiveFieldCronAreValid(String schedule) {
+    assertThat(problems(spec -> spec.schedule = schedule)).isEmpty();
+  }
+
+  @Test
+  void anUnknownTimeZoneNamesTheZone() {
+    assertThat(problems(spec -> spec.timeZone = "Mars/Olympus_Mons")).containsExactly(
+        "spec.timeZone: 'Mars/Olympus_Mons' is not an IANA time zone such as Europe/Berlin or UTC");
+  }
+
+  @Test
+  void anIanaZoneIsValidAndABlankZoneMeansUtc() {
+    assertThat(problems(spec -> spec.timeZone = "Europe/Berlin")).isEmpty();
+    assertThat(problems(spec -> spec.timeZone = "")).isEmpty();
+    assertThat(problems(spec -> spec.timeZone = null)).isEmpty();
+  }
+
+  @Test
+  void claimsAndSelectorTogetherAreRejected() {
+    assertThat(problems(spec -> spec.source.selector = new LabelSelectorBuilder().addToMatchLabels("app", "rose").build()))
+        .containsExactly("spec.source: set exactly one of claims or selector");
+  }
+
+  @Test
+  void neitherClaimsNorSelectorIsRejected() {
+    assertThat(problems(spec -> spec.source.claims = null)).containsExactly("spec.source: set exactly one of claims or selector");
+    assertThat(problems(spec -> spec.source.claims = List.of())).containsExactly("spec.source: set exactly one of claims or selector");
+  }
+
+  @Test
+  void aSelectorAloneIsValid() {
+    assertThat(problems(spec -> {
+      spec.source.claims = null;
+      spec.source.selector = new LabelSelectorBuilder().addToMatchLabels("app", "rose").build();
+    })).isEmpty();
+  }
+
+  @Test
+  void anInvalidClaimNameIsNamed() {
+    assertThat(problems(spec -> spec.source.claims = List.of("Memory_Data"))).containsExactly(
+        "spec.source.claims: 'Memory_Data' is not a valid PersistentVolumeClaim name");
+  }
+
+  @Test
+  void aNegativeKeepRuleNamesTheRuleAndTheValue() {
+    assertThat(problems(spec -> spec.retention.keepLast = -1)).containsExactly(
+        "spec.retention.keepLast: -1 must not be negative");
+  }
+
+  @Test
+  void retentionThatKeepsNothingIsRejected() {
+    assertThat(problems(spec -> {
+      spec.retention.keepDaily = 0;
+      spec.retention.keepLast = 0;
+    })).containsExactly("spec.retention: needs at least one keep rule greater than 0, e.g. keepDaily: 7");
+  }
+
+  @Test
+  void pinsAloneDoNotCountAsAKeepRule() {
+    assertThat(problems(spec -> {
+      spec.retention.keepDaily = null;
+      spec.retention.pinned = List.of("20251109T020000Z");
+    })).containsExactly("spec.retention: needs at least one keep rule greater than 0, e.g. keepDaily: 7");
+  }
+
+  @Test
+  void aPinnedEntryThatIsNotABackupIdNamesTheField() {
+    assertThat(problems(spec -> spec.retention.pinned = List.of("20251109T020000Z", "last-tuesday"))).singleElement()
+        .asString().startsWith("spec.retention.pinned: ");
+  }
+
+  @Test
+  void pinnedBackupIdsAreValid() {
+    assertThat(problems(spec -> spec.retention.pinned = List.of("20251109T020000Z", "20241231T235959Z"))).isEmpty();
+  }
+
+  @Test
+  void aMaxAgeInWordsNamesTheFieldAndTheText() {
+    assertThat(problems(spec -> {
+      spec.alerts = new Alerts();
+      spec.alerts.maxAge = "26 hours";
+    })).containsExactly("spec.alerts.maxAge: '26 hours' is not a duration such as 26h, 45d or 1d12h");
+  }
+
+  @Test
+  void aZeroMaxAgeIsRejected() {
+    assertThat(problems(spec -> {
+      spec.alerts = new Alerts();
+      spec.alerts.maxAge = "0h";
+    })).containsExactly("spec.alerts.maxAge: '0h' is zero; a duration must be positive");
+  }
+
+  @Test
+  void aMinSizeThatIsNotAQuantityNamesTheValue() {
+    assertThat(problems(spec -> {
+      spec.alerts = new Alerts();
+      // As Jackson reads it from YAML: the text is kept, not checked.
+      spec.alerts.minSize = new Quantity("lots", null);
+    })).containsExactly("spec.alerts.minSize: 'lots' is not a quantity such as 50Ki or 1Mi");
+  }
+
+  @Test
+  void aNegativeMinSizeIsRejected() {
+    assertThat(problems(spec -> {
+      spec.alerts = new Alerts();
+      spec.alerts.minSize = new Quantity("-1Ki");
+    })).containsExactly("spec.alerts.minSize: '-1Ki' must not be negative");
+  }
+
+  @Test
+  void anUnknownServerSideEncryptionNamesTheValue() {
+    assertThat(problems(spec -> spec.destination.s3.serverSideEncryption = "aes256")).containsExactly(
+        "spec.destination.s3.serverSideEncryption: 'aes256' must be empty, AES256 or aws:kms");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "AES256", "aws:kms"})
+  void theDocumentedServerSideEncryptionsAreValid(String sse) {
+    assertThat(problems(spec -> spec.destination.s3.serverSideEncryption = sse)).isEmpty();
+  }
+
+  @Test
+  void snapshotCopyIsRejectedAsNotSupportedYet() {
+    assertThat(problems(spec -> spec.copyMethod = CopyMethod.Snapshot)).containsExactly(
+        "spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
+  }
+
+  @Test
+  void hooksAreRejectedAsNotSupportedYet() {
+    Hook hook = new Hook();
+    hook.podSelector = new LabelSelectorBuilder().addToMatchLabels("app", "rose").build();
+    hook.command = List.of("sqlite3", "/app/data/memory.db", ".backup /app/data/.lifeboat/memory.db");
+
+    assertThat(problems(spec -> {
+      spec.hooks = new Hooks();
+      spec.hooks.after = List.of(hook);
+    })).containsExactly("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
+  }
+
+  @Test
+  void emptyHooksAreHarmless() {
+    assertThat(problems(spec -> {
+      spec.hooks = new Hooks();
+      spec.hooks.before = List.of();
+    })).isEmpty();
+  }
+
+  @Test
+  void runAsUserRootIsRejected() {
+    assertThat(problems(spec -> {
+      spec.jobTemplate = new JobTemplate();
+      spec.jobTemplate.podSecurityContext = new PodSecurityContextBuilder().withRunAsUser(0L).build();
+    })).containsExactly(
+        "spec.jobTemplate.podSecurityContext.runAsUser: 0 (root) is not allowed; use fsGroup to read volumes");
+  }
+
+  @Test
+  void runAsNonRootFalseIsRejectedButAnotherUserIsFine() {
+    assertThat(problems(spec -> {
+      spec.jobTemplate = new JobTemplate();
+      spec.jobTemplate.podSecurityContext = new PodSecurityContextBuilder().withRunAsNonRoot(false).build();
+    })).containsExactly("spec.jobTemplate.podSecurityContext.runAsNonRoot: Lifeboat Jobs never run as root");
+    assertThat(problems(spec -> {
+      spec.jobTemplate = new JobTemplate();
+      spec.jobTemplate.podSecurityContext = new PodSecurityContextBuilder().withRunAsUser(1000L).withFsGroup(1000L).build();
+    })).isEmpty();
+  }
+
+  @Test
+  void verifyScheduleAndMaxAgeAreChecked() {
+    assertThat(problems(spec -> {
+      spec.verify = new VerifySpec();
+      spec.verify.schedule = "0 4 * * 0 *";
+      spec.verify.maxAge = "45 days";
+    })).hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("spec.verify.schedule: '0 4 * * 0 *' is not a valid schedule"))
+        .contains("spec.verify.maxAge: '45 days' is not a duration such as 26h, 45d or 1d12h");
+  }
+
+  @Test
+  void severalProblemsAreAllReportedInFieldOrder() {
+    PolicyValidator.Result result = validator.validate(changed(spec -> {
+      spec.schedule = "@fortnightly";
+      spec.source.claims = null;
+      spec.destination.s3.serverSideEncryption = "aes256";
+      spec.retention.keepLast = -2;
+      spec.copyMethod = CopyMethod.Snapshot;
+    }));
+
+    assertThat(result.valid()).isFalse();
+    assertThat(result.problems()).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactly(
+        "spec.schedule",
+        "spec.source",
+        "spec.destination.s3.serverSideEncryption",
+        "spec.retention.keepLast",
+        "spec.copyMethod");
+    assertThat(result.message()).isEqualTo(String.join("; ", result.problems()));
+  }
+}
