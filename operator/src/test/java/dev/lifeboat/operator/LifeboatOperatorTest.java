@@ -46,21 +46,30 @@ class LifeboatOperatorTest {
     return client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
   }
 
+  /** Applies the fixture policy with a manual trigger and waits until the operator has started its Job. */
+  Job applyAndAwaitManualRun(String trigger) {
+    BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getSpec().trigger = new Trigger();
+    policy.getSpec().trigger.manual = trigger;
+    client.resource(policy).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
+        && trigger.equals(policy().getStatus().lastManualTrigger));
+    return cluster.jobs(NAMESPACE).get(0);
+  }
+
+  void finishSuccessfully(Job job) {
+    String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
+    cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
+        "sha256:00", 1.0, false, "backed up 3 files", null), null);
+  }
+
   @Test
   void manualTriggerRunsABackupAndItsResultReachesTheStatus() {
     try (LifeboatOperator operator = startOperator()) {
-      BackupPolicy policy = Fixtures.dailyPolicy();
-      policy.getSpec().trigger = new Trigger();
-      policy.getSpec().trigger.manual = "first";
-      client.resource(policy).create();
-
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
-      await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
-          && "first".equals(policy().getStatus().lastManualTrigger));
-      Job job = cluster.jobs(NAMESPACE).get(0);
+      Job job = applyAndAwaitManualRun("first");
       String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
-      cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
-          "sha256:00", 1.0, false, "backed up 3 files", null), null);
+      finishSuccessfully(job);
 
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         var status = policy().getStatus();
@@ -76,19 +85,10 @@ class LifeboatOperatorTest {
   void aReplacedOperatorStartsNoDuplicateJobAndStillRecordsTheResult() {
     Job job;
     try (LifeboatOperator first = startOperator()) {
-      BackupPolicy policy = Fixtures.dailyPolicy();
-      policy.getSpec().trigger = new Trigger();
-      policy.getSpec().trigger.manual = "before-restart";
-      client.resource(policy).create();
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
-      await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
-          && policy().getStatus().lastBackup != null);
-      job = cluster.jobs(NAMESPACE).get(0);
+      job = applyAndAwaitManualRun("before-restart");
     }
     // The run finishes while no operator is running.
-    String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
-    cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
-        "sha256:00", 1.0, false, "backed up 3 files", null), null);
+    finishSuccessfully(job);
 
     try (LifeboatOperator second = startOperator()) {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
