@@ -62,8 +62,9 @@ public final class BackupRecorder {
     run.id = outcome.backupId();
     run.phase = outcome.succeeded() ? AgentResult.SUCCEEDED : AgentResult.FAILED;
     run.startTime = status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id) && status.lastBackup.startTime != null
-        ? status.lastBackup.startTime : firstNonNull(result == null ? null : result.startTime(), outcome.startTime());
-    run.completionTime = firstNonNull(result == null ? null : result.completionTime(), outcome.completionTime(), Times.rfc3339(now));
+        ? status.lastBackup.startTime : firstNonNull(outcome.startTime(), result == null ? null : result.startTime());
+    // The Job's times come from the cluster, whose clock the operator's agrees with; the agent's are a fallback.
+    run.completionTime = firstNonNull(outcome.completionTime(), result == null ? null : result.completionTime(), Times.rfc3339(now));
     run.message = outcome.message();
     run.job = outcome.jobName();
     if (result != null) {

@@ -1,0 +1,64 @@
+package dev.lifeboat.agent.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads a tar stream without writing anything (the verify command): every file's SHA-256 is checked
+ * against the manifest, every name must be one {@link SafeExtractor} would accept, and the stream is read
+ * to its end so that a decrypting or digesting stream underneath authenticates every byte.
+ */
+public final class ArchiveVerifier {
+  private static final int BUFFER = 1 << 18;
+
+  private ArchiveVerifier() {}
+
+  /**
+   * @param expectedSha256 path to hex SHA-256 from the manifest; empty checks only the archive's structure
+   * @throws ChecksumMismatchException a digest differs, or a listed file is "missing from archive"
+   * @throws UnsafeArchiveException an entry a restore would refuse
+   */
+  public static ArchiveStats verify(InputStream tar, Map<String, String> expectedSha256) throws IOException {
+    ExpectedDigests expected = new ExpectedDigests(expectedSha256);
+    StatsBuilder stats = new StatsBuilder();
+    byte[] buffer = new byte[BUFFER];
+    TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+    TarArchiveEntry entry;
+    while ((entry = entries.getNextEntry()) != null) {
+      String name = EntryNames.normalize(entry.getName());
+      if (entry.isDirectory()) {
+        if (!name.isEmpty()) {
+          stats.directory();
+        }
+      } else if (entry.isSymbolicLink()) {
+        stats.symlink();
+      } else if (entry.isLink()) {
+        String link = entry.getLinkName();
+        EntryNames.normalize(link, entry.getName(), "hardlink target '" + link + "': ");
+        stats.hardlink();
+      } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+        stats.warn(name, "skipped (" + (entry.isFIFO() ? "fifo" : "device") + ")");
+      } else {
+        MessageDigest digest = Hashing.sha256();
+        long size = 0;
+        int n;
+        while ((n = entries.read(buffer)) >= 0) {
+          digest.update(buffer, 0, n);
+          size += n;
+        }
+        String actual = Hashing.hex(digest.digest());
+        expected.check(name, actual);
+        stats.file(new FileDigest(name, size, actual));
+      }
+    }
+    tar.transferTo(OutputStream.nullOutputStream());
+    expected.checkNoneMissing();
+    return stats.build();
+  }
+}

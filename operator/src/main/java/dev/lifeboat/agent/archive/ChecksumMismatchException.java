@@ -1,0 +1,18 @@
+package dev.lifeboat.agent.archive;
+
+import java.io.IOException;
+
+/** A file whose content does not match the manifest, or that the manifest and the archive disagree on. */
+public class ChecksumMismatchException extends IOException {
+  private final String path;
+
+  public ChecksumMismatchException(String path, String message) {
+    super(message);
+    this.path = path;
+  }
+
+  /** The file's path relative to the volume root. */
+  public String path() {
+    return path;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.lifeboat.agent.archive;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Compression as on the wire; the lower-case names are the CLI values. Every format is the standard one,
+ * so {@code zstd -d | tar -x} and {@code tar -xzf} read the archives without Lifeboat.
+ */
+public enum Codec {
+  zstd(".tar.zst"),
+  gzip(".tar.gz"),
+  none(".tar");
+
+  /** Large enough that the tar stream's 10 KiB blocks do not each cross into native code. */
+  private static final int BUFFER = 1 << 17;
+  private static final int ZSTD_LEVEL = 3;
+  private static final String ENCRYPTED_SUFFIX = ".enc";
+
+  private final String extension;
+
+  Codec(String extension) {
+    this.extension = extension;
+  }
+
+  public String extension() {
+    return extension;
+  }
+
+  /** Wraps {@code out}; closing the returned stream ends the compressed stream and closes {@code out}. */
+  public OutputStream compress(OutputStream out) throws IOException {
+    return switch (this) {
+      case zstd -> new BufferedOutputStream(zstdOutput(out), BUFFER);
+      case gzip -> new GZIPOutputStream(out, BUFFER);
+      case none -> new BufferedOutputStream(out, BUFFER);
+    };
+  }
+
+  /** Wraps {@code in}; closing the returned stream closes {@code in}. */
+  public InputStream decompress(InputStream in) throws IOException {
+    return switch (this) {
+      case zstd -> new BufferedInputStream(new ZstdInputStreamNoFinalizer(in), BUFFER);
+      case gzip -> new GZIPInputStream(in, BUFFER);
+      case none -> new BufferedInputStream(in, BUFFER);
+    };
+  }
+
+  /** The codec of an archive object by its name, ignoring a trailing ".enc". */
+  public static Codec fromFileName(String name) {
+    String plain = name.endsWith(ENCRYPTED_SUFFIX)
+        ? name.substring(0, name.length() - ENCRYPTED_SUFFIX.length()) : name;
+    for (Codec codec : values()) {
+      if (plain.endsWith(codec.extension)) {
+        return codec;
+      }
+    }
+    throw new IllegalArgumentException("cannot tell the compression of '" + name
+        + "': expected a name ending in .tar.zst, .tar.gz or .tar (optionally followed by .enc)");
+  }
+
+  /** Level 3 with up to two worker threads: compression keeps up with S3 without taking the node's CPUs. */
+  private static OutputStream zstdOutput(OutputStream out) throws IOException {
+    ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL);
+    zstd.setChecksum(true);
+    zstd.setWorkers(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    return zstd;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.lifeboat.agent.cli;
+
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.Times;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+/** Runs one agent command: result to the termination log, a summary to stdout, one line to stderr on failure. */
+final class AgentRun {
+  interface Body {
+    AgentResult run() throws Exception;
+  }
+
+  private AgentRun() {}
+
+  static int execute(String command, String backupId, Path terminationLog, Body body) {
+    String start = Times.rfc3339(Clock.systemUTC().instant());
+    try {
+      AgentResult result = body.run();
+      TerminationLog.write(terminationLog, result);
+      System.out.println(result.message());
+      return 0;
+    } catch (Exception | OutOfMemoryError e) {
+      String message = Failures.describe(e);
+      TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, backupId,
+          AgentResult.FAILED, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
+          null));
+      System.err.println("lifeboat agent " + command + ": " + message);
+      return 1;
+    }
+  }
+
+  static Callable<Integer> callable(String command, String backupId, Path terminationLog, Body body) {
+    return () -> execute(command, backupId, terminationLog, body);
+  }
+}

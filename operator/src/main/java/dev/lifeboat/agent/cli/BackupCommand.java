@@ -1,0 +1,74 @@
+package dev.lifeboat.agent.cli;
+
+import dev.lifeboat.agent.archive.ArchiveEncryption;
+import dev.lifeboat.agent.archive.Codec;
+import dev.lifeboat.agent.ops.BackupOperation;
+import dev.lifeboat.agent.ops.VolumeSource;
+import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.retention.RetentionRules;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Back up volumes (directories) into the repository, then apply retention.")
+public final class BackupCommand implements Callable<Integer> {
+  @Mixin
+  RepositoryOptions repository;
+
+  @Option(names = "--volume", required = true, paramLabel = "CLAIM=DIR", description = "A volume to back up (repeatable).")
+  List<String> volumes = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out matching paths, relative to each volume root.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--compression", defaultValue = "zstd", paramLabel = "zstd|gzip|none")
+  Codec compression;
+
+  @Option(names = "--sse", paramLabel = "AES256|aws:kms", description = "Server-side encryption.")
+  String sse;
+
+  @Option(names = "--kms-key-id", paramLabel = "ID")
+  String kmsKeyId;
+
+  @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "Encrypt archives client-side with this key.")
+  Path encryptionKeyFile;
+
+  @Option(names = "--retention", paramLabel = "keepLast=7,keepDaily=7,...", description = "Apply retention after the backup.")
+  String retention;
+
+  @Option(names = "--pin", paramLabel = "ID", description = "A backup id retention must keep (repeatable).")
+  List<String> pins = new ArrayList<>();
+
+  @Option(names = "--min-size", defaultValue = "51200", paramLabel = "BYTES",
+      description = "Mark the backup suspicious below this size (and then prune nothing older).")
+  long minSize;
+
+  @Option(names = "--backup-id", paramLabel = "ID", description = "Backup id (UTC start time); default now.")
+  String backupId;
+
+  @Option(names = "--kind", defaultValue = Manifest.KIND_SCHEDULED, hidden = true)
+  String kind;
+
+  @Option(names = "--termination-log", paramLabel = "FILE", description = "Write the result JSON here.")
+  Path terminationLog;
+
+  @Override
+  public Integer call() {
+    return AgentRun.execute("backup", backupId, terminationLog, () -> {
+      List<VolumeSource> sources = volumes.stream().map(VolumeSource::parse).toList();
+      RetentionRules rules = retention == null ? null : RetentionRules.parse(retention, pins);
+      ArchiveEncryption encryption = encryptionKeyFile == null ? null : ArchiveEncryption.fromKeyFile(encryptionKeyFile);
+      try (S3Store store = repository.store(sse, kmsKeyId)) {
+        return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
+            sources, excludes, compression, encryption, rules, minSize, backupId, kind));
+      }
+    });
+  }
+}

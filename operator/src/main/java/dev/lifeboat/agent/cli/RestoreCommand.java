@@ -1,0 +1,64 @@
+package dev.lifeboat.agent.cli;
+
+import dev.lifeboat.agent.archive.ArchiveEncryption;
+import dev.lifeboat.agent.archive.RestoreMode;
+import dev.lifeboat.agent.ops.RestoreOperation;
+import dev.lifeboat.agent.s3.S3Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Restore one volume of a backup into a directory, checking every checksum.")
+public final class RestoreCommand implements Callable<Integer> {
+  @Mixin
+  RepositoryOptions repository;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Which which;
+
+  static final class Which {
+    @Option(names = "--backup", paramLabel = "latest|ID", description = "latest or a backup id.")
+    String backup;
+
+    @Option(names = "--before", paramLabel = "TIME", description = "The newest backup at or before this RFC 3339 time.")
+    Instant before;
+  }
+
+  @Option(names = "--claim", paramLabel = "CLAIM", description = "Which volume, when the backup holds several.")
+  String claim;
+
+  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Directory to restore into.")
+  Path target;
+
+  @Option(names = "--mode", defaultValue = "Replace", paramLabel = "Replace|Merge",
+      description = "Replace empties the target first; Merge overlays.")
+  RestoreMode mode;
+
+  @Option(names = "--path", paramLabel = "P", description = "Restore only this path (repeatable).")
+  List<String> paths = new ArrayList<>();
+
+  @Option(names = "--encryption-key-file", paramLabel = "FILE")
+  Path encryptionKeyFile;
+
+  @Option(names = "--termination-log", paramLabel = "FILE")
+  Path terminationLog;
+
+  @Override
+  public Integer call() {
+    return AgentRun.execute("restore", which.backup, terminationLog, () -> {
+      ArchiveEncryption encryption = encryptionKeyFile == null ? null : ArchiveEncryption.fromKeyFile(encryptionKeyFile);
+      try (S3Store store = repository.store(null, null)) {
+        return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
+            which.backup, which.before, claim, target, mode, paths, encryption));
+      }
+    });
+  }
+}

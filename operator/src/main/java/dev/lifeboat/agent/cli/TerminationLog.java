@@ -1,0 +1,49 @@
+package dev.lifeboat.agent.cli;
+
+import dev.lifeboat.common.AgentResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Writes the result JSON to the termination log, trimmed to the 4096 bytes Kubernetes keeps. */
+final class TerminationLog {
+  private TerminationLog() {}
+
+  static String fit(AgentResult result) {
+    AgentResult trimmed = result;
+    String json = trimmed.toJson();
+    while (json.getBytes(StandardCharsets.UTF_8).length > AgentResult.MAX_BYTES) {
+      AgentResult.Retention r = trimmed.retention();
+      if (r != null && r.prunedIds() != null && !r.prunedIds().isEmpty()) {
+        List<String> ids = r.prunedIds().subList(0, r.prunedIds().size() / 2);
+        trimmed = withRetention(trimmed, new AgentResult.Retention(r.kept(), r.pruned(), ids, r.oldest(), r.newest(),
+            r.bytes(), r.error()));
+      } else {
+        String message = trimmed.message();
+        trimmed = new AgentResult(trimmed.version(), trimmed.command(), trimmed.id(), trimmed.phase(), trimmed.startTime(),
+            trimmed.completionTime(), trimmed.bytes(), trimmed.files(), trimmed.checksum(), trimmed.durationSeconds(),
+            trimmed.suspicious(), message.substring(0, Math.max(0, message.length() - 256)) + "...", trimmed.retention());
+      }
+      json = trimmed.toJson();
+    }
+    return json;
+  }
+
+  static void write(Path file, AgentResult result) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.writeString(file, fit(result), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      System.err.println("lifeboat agent: cannot write --termination-log " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static AgentResult withRetention(AgentResult r, AgentResult.Retention retention) {
+    return new AgentResult(r.version(), r.command(), r.id(), r.phase(), r.startTime(), r.completionTime(), r.bytes(),
+        r.files(), r.checksum(), r.durationSeconds(), r.suspicious(), r.message(), retention);
+  }
+}

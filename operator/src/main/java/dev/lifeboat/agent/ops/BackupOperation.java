@@ -1,0 +1,142 @@
+package dev.lifeboat.agent.ops;
+
+import dev.lifeboat.agent.archive.ArchiveEncryption;
+import dev.lifeboat.agent.archive.ArchiveStats;
+import dev.lifeboat.agent.archive.Codec;
+import dev.lifeboat.agent.archive.DigestingOutputStream;
+import dev.lifeboat.agent.archive.VolumeArchiver;
+import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.FileList;
+import dev.lifeboat.agent.repo.Json;
+import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.Times;
+import dev.lifeboat.retention.RetentionRules;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One backup: each volume streamed as tar → compression → optional encryption → S3 multipart
+ * upload, its SHA-256 taken on the way; then the per-file lists; then manifest.json, last, so
+ * a backup interrupted anywhere before it does not exist. Retention runs only after success.
+ */
+public final class BackupOperation {
+  /** Parts in flight times part size bounds the upload memory: 4 × 8 MiB. */
+  static final int PART_SIZE = 8 * 1024 * 1024;
+  static final int PARALLEL_PARTS = 4;
+  static final int WRITE_BUFFER = 1024 * 1024;
+  static final String ENCRYPTION_ALGORITHM = "AES256_GCM_HKDF_1MB";
+
+  /** What to back up and how. encryption and rules may be null. */
+  public record Request(List<VolumeSource> volumes, List<String> excludes, Codec codec, ArchiveEncryption encryption,
+      RetentionRules rules, long minSize, String backupId, String kind) {}
+
+  private final BackupRepository repository;
+  private final Clock clock;
+
+  public BackupOperation(BackupRepository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  public AgentResult run(Request request) throws IOException {
+    Instant start = clock.instant();
+    String id = request.backupId() != null ? request.backupId() : Times.backupId(start);
+    if (repository.manifest(id).isPresent()) {
+      throw new IllegalArgumentException("--backup-id: backup " + id + " already exists");
+    }
+    for (VolumeSource volume : request.volumes()) {
+      if (!Files.isDirectory(volume.dir())) {
+        throw new IllegalArgumentException("--volume: " + volume.dir() + " (claim " + volume.claim() + ") is not a directory");
+      }
+    }
+    repository.store().checkAccess();
+    List<Manifest.Volume> volumes = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    long files = 0;
+    long stored = 0;
+    for (VolumeSource volume : request.volumes()) {
+      Manifest.Volume written = backUpVolume(id, volume, request, warnings);
+      volumes.add(written);
+      files += written.files();
+      stored += written.size();
+    }
+    Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(id));
+    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, repository.namespace(), repository.policy(),
+        request.kind(), Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
+        request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
+        stored, files, suspicion.suspicious(), suspicion.reason(), volumes, warnings.isEmpty() ? null : warnings,
+        AgentVersion.get());
+    byte[] manifestBytes = Json.write(manifest);
+    repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
+    Instant end = clock.instant();
+
+    AgentResult.Retention retention = null;
+    if (request.rules() != null) {
+      retention = new RetentionOperation(repository, clock).apply(request.rules(), false);
+    }
+    String message = "backed up " + files + " files of " + request.volumes().size() + " volume(s), " + Sizes.human(stored)
+        + " stored, in " + Duration.between(start, end).toSeconds() + "s"
+        + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
+        + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warning(s): " + warnings.get(0));
+    return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, AgentResult.SUCCEEDED, Times.rfc3339(start),
+        Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),
+        Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention);
+  }
+
+  private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings)
+      throws IOException {
+    String object = volume.claim() + request.codec().extension() + (request.encryption() != null ? ".enc" : "");
+    S3Store.UploadStream upload = repository.store().upload(repository.key(id, object), PART_SIZE, PARALLEL_PARTS);
+    ArchiveStats stats;
+    DigestingOutputStream digest = new DigestingOutputStream(upload);
+    try {
+      OutputStream sink = request.encryption() == null ? digest
+          : request.encryption().encrypt(digest, associatedData(id, volume.claim()));
+      try (OutputStream compressed = new BufferedOutputStream(request.codec().compress(sink), WRITE_BUFFER)) {
+        stats = new VolumeArchiver(volume.dir(), request.excludes()).write(compressed);
+      }
+    } catch (IOException | RuntimeException e) {
+      upload.abort();
+      throw e;
+    }
+    stats.warnings().forEach(w -> warnings.add(volume.claim() + ": " + w));
+    String fileListName = volume.claim() + ".files.json";
+    byte[] fileList = Json.write(new FileList(volume.claim(), stats.digests()));
+    repository.store().putSmall(repository.key(id, fileListName), fileList, "application/json");
+    return new Manifest.Volume(volume.claim(), object, digest.count(), digest.sha256Hex(), stats.files(), stats.bytes(),
+        fileListName, sha256(fileList));
+  }
+
+  /** The newest complete, not suspicious, scheduled backup before this one, for the 10 % rule. */
+  private Manifest previousGood(String id) {
+    return repository.complete().stream()
+        .filter(m -> m.id().compareTo(id) < 0 && !m.suspicious() && !Manifest.KIND_PRE_RESTORE.equals(m.kind()))
+        .findFirst().orElse(null);
+  }
+
+  /** Binds each encrypted archive to its place, so archives cannot be swapped between backups unnoticed. */
+  public static byte[] associatedData(String backupId, String claim) {
+    return ("lifeboat/" + backupId + "/" + claim).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

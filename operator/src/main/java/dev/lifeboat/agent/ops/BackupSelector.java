@@ -1,0 +1,50 @@
+package dev.lifeboat.agent.ops;
+
+import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.common.Times;
+import java.time.Instant;
+import java.util.List;
+
+/** Resolves latest / an id / --before TIME against the complete backups, and a claim within one. */
+public final class BackupSelector {
+  private BackupSelector() {}
+
+  public static Manifest select(BackupRepository repository, String backup, Instant before) {
+    List<Manifest> complete = repository.complete();
+    String where = repository.namespace() + "/" + repository.policy();
+    if (complete.isEmpty()) {
+      throw new IllegalArgumentException("no complete backup of " + where + " in the repository");
+    }
+    if (before != null) {
+      return complete.stream()
+          .filter(m -> !Times.fromBackupId(m.id()).isAfter(before))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
+              + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));
+    }
+    if (backup == null || backup.equals("latest")) {
+      return complete.get(0);
+    }
+    return complete.stream().filter(m -> m.id().equals(backup)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("--backup: backup " + backup + " of " + where
+            + " does not exist or is incomplete"));
+  }
+
+  public static Manifest.Volume volume(Manifest manifest, String claim) {
+    List<String> claims = manifest.volumes().stream().map(Manifest.Volume::claim).toList();
+    if (claim == null || claim.isBlank()) {
+      if (claims.size() == 1) {
+        return manifest.volumes().get(0);
+      }
+      throw new IllegalArgumentException("--claim: backup " + manifest.id() + " holds several volumes " + claims
+          + "; choose one");
+    }
+    Manifest.Volume volume = manifest.volume(claim);
+    if (volume == null) {
+      throw new IllegalArgumentException("--claim: backup " + manifest.id() + " has no volume '" + claim
+          + "'; it holds " + claims);
+    }
+    return volume;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lifeboat.agent.ops;
+
+import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.Times;
+import dev.lifeboat.retention.BackupRef;
+import dev.lifeboat.retention.RetentionDecision;
+import dev.lifeboat.retention.RetentionRules;
+import dev.lifeboat.retention.RetentionSelector;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Applies retention to one policy's prefix: GFS over complete scheduled backups (the pure
+ * RetentionSelector decides), pre-restore safety backups kept 7 days outside GFS counting, and
+ * leftovers of interrupted runs (no manifest, older than a day) cleaned up.
+ */
+public final class RetentionOperation {
+  static final Duration INCOMPLETE_GRACE = Duration.ofHours(24);
+  static final Duration PRE_RESTORE_KEPT = Duration.ofDays(7);
+
+  private final BackupRepository repository;
+  private final Clock clock;
+
+  public RetentionOperation(BackupRepository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+  }
+
+  public AgentResult.Retention apply(RetentionRules rules, boolean dryRun) {
+    Instant now = clock.instant();
+    List<Manifest> complete = repository.complete();
+    List<Manifest> scheduled = complete.stream().filter(m -> !Manifest.KIND_PRE_RESTORE.equals(m.kind())).toList();
+    RetentionDecision decision = RetentionSelector.select(scheduled.stream()
+        .map(m -> new BackupRef(m.id(), Times.fromBackupId(m.id()), m.suspicious())).toList(), rules);
+    List<String> prune = new ArrayList<>(decision.prune().stream().map(BackupRef::id).toList());
+    complete.stream()
+        .filter(m -> Manifest.KIND_PRE_RESTORE.equals(m.kind()))
+        .filter(m -> Times.fromBackupId(m.id()).isBefore(now.minus(PRE_RESTORE_KEPT)))
+        .filter(m -> !rules.pinned().contains(m.id()))
+        .forEach(m -> prune.add(m.id()));
+    if (!dryRun) {
+      prune.forEach(repository::delete);
+      repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE)).forEach(repository::delete);
+      repository.abortIncompleteUploads(now.minus(INCOMPLETE_GRACE));
+    }
+    Set<String> pruned = Set.copyOf(prune);
+    List<Manifest> kept = complete.stream().filter(m -> !pruned.contains(m.id())).collect(Collectors.toList());
+    return new AgentResult.Retention(kept.size(), prune.size(), prune,
+        kept.isEmpty() ? null : kept.get(kept.size() - 1).endTime(),
+        kept.isEmpty() ? null : kept.get(0).endTime(),
+        kept.stream().mapToLong(Manifest::bytes).sum(), null);
+  }
+}

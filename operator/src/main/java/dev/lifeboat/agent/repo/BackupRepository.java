@@ -1,0 +1,114 @@
+package dev.lifeboat.agent.repo;
+
+import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.agent.s3.StoredObject;
+import dev.lifeboat.common.Times;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One policy's backups in S3: {@code <prefix>/<namespace>/<policy>/<backupId>/...}. Knows the
+ * layout, nothing about archives. Only complete backups (manifest.json present) are listed.
+ */
+public final class BackupRepository {
+  public static final String MANIFEST = "manifest.json";
+  private static final Pattern BACKUP_ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z");
+
+  private final S3Store store;
+  private final String namespace;
+  private final String policy;
+
+  public BackupRepository(S3Store store, String namespace, String policy) {
+    this.store = store;
+    this.namespace = namespace;
+    this.policy = policy;
+  }
+
+  public S3Store store() {
+    return store;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public String policy() {
+    return policy;
+  }
+
+  /** Key of an object of a backup, e.g. key(id, "memory-data.tar.zst"). */
+  public String key(String backupId, String object) {
+    return store.location().key(namespace, policy, backupId, object);
+  }
+
+  private String policyPrefix() {
+    return store.location().key(namespace, policy) + "/";
+  }
+
+  /** Ids of every backup folder, complete or not, oldest first. */
+  public List<String> allIds() {
+    List<String> ids = new ArrayList<>();
+    for (String prefix : store.listPrefixes(policyPrefix())) {
+      String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+      String id = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+      if (BACKUP_ID.matcher(id).matches()) {
+        ids.add(id);
+      }
+    }
+    ids.sort(Comparator.naturalOrder());
+    return ids;
+  }
+
+  /** Complete backups, newest first. */
+  public List<Manifest> complete() {
+    List<Manifest> manifests = new ArrayList<>();
+    for (String id : allIds()) {
+      manifest(id).ifPresent(manifests::add);
+    }
+    manifests.sort(Comparator.comparing(Manifest::id).reversed());
+    return manifests;
+  }
+
+  public Optional<Manifest> manifest(String backupId) {
+    return store.getSmall(key(backupId, MANIFEST)).map(bytes -> Json.read(bytes, Manifest.class));
+  }
+
+  public FileList fileList(String backupId, Manifest.Volume volume) {
+    return store.getSmall(key(backupId, volume.fileList()))
+        .map(bytes -> Json.read(bytes, FileList.class))
+        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + volume.fileList()));
+  }
+
+  public void writeManifest(Manifest manifest) {
+    store.putSmall(key(manifest.id(), MANIFEST), Json.write(manifest), "application/json");
+  }
+
+  /** Deletes the manifest first, so an interrupted delete leaves an incomplete backup, never a broken complete one. */
+  public void delete(String backupId) {
+    store.deletePrefix(key(backupId, MANIFEST));
+    store.deletePrefix(store.location().key(namespace, policy, backupId) + "/");
+  }
+
+  /** Backups without a manifest whose id is older than the cutoff: leftovers of interrupted runs. */
+  public List<String> incompleteOlderThan(Instant cutoff) {
+    List<String> stale = new ArrayList<>();
+    for (String id : allIds()) {
+      if (Times.fromBackupId(id).isBefore(cutoff) && store.getSmall(key(id, MANIFEST)).isEmpty()) {
+        stale.add(id);
+      }
+    }
+    return stale;
+  }
+
+  public int abortIncompleteUploads(Instant cutoff) {
+    return store.abortIncompleteUploads(policyPrefix(), cutoff);
+  }
+
+  public List<StoredObject> objects(String backupId) {
+    return store.list(store.location().key(namespace, policy, backupId) + "/");
+  }
+}

@@ -1,0 +1,15 @@
+package dev.lifeboat.agent.repo;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.lifeboat.agent.archive.FileDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** <claim>.files.json: every regular file of one volume with its size and SHA-256. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record FileList(String claim, List<FileDigest> files) {
+  public Map<String, String> sha256ByPath() {
+    return files.stream().collect(Collectors.toMap(FileDigest::path, FileDigest::sha256, (a, b) -> b));
+  }
+}

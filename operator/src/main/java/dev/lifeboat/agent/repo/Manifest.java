@@ -1,0 +1,53 @@
+package dev.lifeboat.agent.repo;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * manifest.json, written last: a backup without one does not exist (docs/repository-format.md).
+ *
+ * @param kind scheduled (counts for retention) or pre-restore (a safety backup, kept 7 days)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+    int formatVersion,
+    String id,
+    String namespace,
+    String policy,
+    String kind,
+    String startTime,
+    String endTime,
+    String compression,
+    Encryption encryption,
+    long bytes,
+    long files,
+    boolean suspicious,
+    String suspiciousReason,
+    List<Volume> volumes,
+    List<String> warnings,
+    String lifeboatVersion) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String KIND_SCHEDULED = "scheduled";
+  public static final String KIND_PRE_RESTORE = "pre-restore";
+
+  /** Client-side encryption: algorithm and the id (not the key) of the key used. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Encryption(String algorithm, String keyId) {}
+
+  /**
+   * One volume's archive. size/sha256 are of the stored object; bytes is the files' content.
+   * fileList names the object holding the per-file path/size/SHA-256 list.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Volume(String claim, String object, long size, String sha256, long files, long bytes, String fileList,
+      String fileListSha256) {}
+
+  public Volume volume(String claim) {
+    return volumes.stream().filter(v -> v.claim().equals(claim)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,280 @@
+package dev.lifeboat.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.testing.AgentCli;
+import dev.lifeboat.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/** The agent's command line end to end against a real S3 server (S3Proxy, signatures checked). */
+class AgentEndToEndTest {
+  @TempDir
+  Path dir;
+  S3ProxyServer s3;
+  AgentCli agent;
+  Path volume;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    s3 = S3ProxyServer.start(dir.resolve("s3"));
+    agent = new AgentCli(s3, "prod");
+    volume = Files.createDirectories(dir.resolve("volume"));
+    Files.writeString(volume.resolve("memory.db"), "SQLite format 3\0" + "x".repeat(70_000));
+    Files.createDirectories(volume.resolve("data/nested"));
+    Files.writeString(volume.resolve("data/nested/state.json"), "{\"mood\":\"calm\"}");
+    Files.createDirectories(volume.resolve("empty-dir"));
+    Files.createFile(volume.resolve("data/empty.txt"));
+    Files.createSymbolicLink(volume.resolve("current"), Path.of("data/nested/state.json"));
+    Files.setPosixFilePermissions(volume.resolve("memory.db"), PosixFilePermissions.fromString("rw-------"));
+    Files.setLastModifiedTime(volume.resolve("data/nested/state.json"), FileTime.from(Instant.parse("2024-02-29T12:00:00Z")));
+    byte[] random = new byte[12 * 1024 * 1024]; // spans two 8 MiB parts
+    new SecureRandom().nextBytes(random);
+    Files.write(volume.resolve("data/blob.bin"), random);
+  }
+
+  @AfterEach
+  void tearDown() {
+    s3.close();
+  }
+
+  AgentCli.Run backup(String id, String... more) {
+    List<String> args = new ArrayList<>(List.of("--volume", "memory-data=" + volume, "--backup-id", id));
+    args.addAll(List.of(more));
+    AgentCli.Run run = agent.run("backup", args.toArray(String[]::new));
+    assertThat(run.exitCode()).as("backup %s: %s", id, run.stderr()).isZero();
+    return run;
+  }
+
+  Path restore(String... args) {
+    Path target = dir.resolve("restored-" + System.nanoTime());
+    try {
+      Files.createDirectories(target);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> all = new ArrayList<>(List.of("--target", target.toString()));
+    all.addAll(List.of(args));
+    AgentCli.Run run = agent.run("restore", all.toArray(String[]::new));
+    assertThat(run.exitCode()).as("restore: %s", run.stderr()).isZero();
+    return target;
+  }
+
+  JsonNode list() throws IOException {
+    AgentCli.Run run = agent.run("list");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    return new ObjectMapper().readTree(run.stdout());
+  }
+
+  static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        String rel = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          files.put(rel, "link->" + Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p)) {
+          files.put(rel + "/", "dir");
+        } else {
+          files.put(rel, Files.size(p) + ":" + Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(p)))
+              + ":" + PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+              + ":" + Files.getLastModifiedTime(p).toMillis() / 1000);
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void backupThenRestoreGivesTheSameTree() throws IOException {
+    AgentCli.Run run = backup("20251109T020000Z", "--termination-log", dir.resolve("termination-log").toString());
+    assertThat(run.stdout()).contains("backed up");
+
+    Path restored = restore("--backup", "latest");
+    assertThat(tree(restored)).isEqualTo(tree(volume));
+
+    AgentResult result = AgentResult.parse(Files.readString(dir.resolve("termination-log")));
+    assertThat(result.phase()).isEqualTo("Succeeded");
+    assertThat(result.id()).isEqualTo("20251109T020000Z");
+    assertThat(result.files()).isEqualTo(4);
+    assertThat(result.checksum()).startsWith("sha256:");
+  }
+
+  @Test
+  void theArchiveInTheBucketRestoresByHandWithZstdAndGnuTar() throws Exception {
+    assumeThat(onPath("zstd") && onPath("tar")).as("zstd and GNU tar are needed for this check").isTrue();
+    backup("20251109T020000Z");
+    Path archive = dir.resolve("memory-data.tar.zst");
+    try (var client = s3.client()) {
+      client.getObject(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET)
+          .key("prod/rose/rose-memory/20251109T020000Z/memory-data.tar.zst").build(), archive);
+    }
+    Path byHand = Files.createDirectories(dir.resolve("by-hand"));
+    Process tar = new ProcessBuilder("bash", "-c", "zstd -d -c '" + archive + "' | tar -x -C '" + byHand + "'")
+        .redirectErrorStream(true).start();
+    assertThat(tar.waitFor()).as(new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    assertThat(tree(byHand)).isEqualTo(tree(volume));
+  }
+
+  @Test
+  void encryptedBackupNeedsItsKeyAndATamperedArchiveFails() throws IOException {
+    Path key = dir.resolve("key");
+    Files.write(key, new SecureRandom().generateSeed(32));
+    Path otherKey = dir.resolve("other-key");
+    Files.write(otherKey, new SecureRandom().generateSeed(32));
+    backup("20251109T020000Z", "--encryption-key-file", key.toString());
+
+    assertThat(tree(restore("--backup", "latest", "--encryption-key-file", key.toString()))).isEqualTo(tree(volume));
+
+    AgentCli.Run wrongKey = agent.run("restore", "--backup", "latest", "--target", dir.toString(),
+        "--encryption-key-file", otherKey.toString());
+    assertThat(wrongKey.exitCode()).isNotZero();
+    assertThat(wrongKey.stderr().strip()).contains("wrong key").doesNotContain("\n");
+
+    String object = "prod/rose/rose-memory/20251109T020000Z/memory-data.tar.zst.enc";
+    try (var client = s3.client()) {
+      byte[] bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build())
+          .asByteArray();
+      bytes[bytes.length / 2] ^= 0x01;
+      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build(), RequestBody.fromBytes(bytes));
+    }
+    AgentCli.Run tampered = agent.run("verify", "--backup", "latest", "--encryption-key-file", key.toString());
+    assertThat(tampered.exitCode()).isNotZero();
+    assertThat(tampered.stderr()).containsAnyOf("tampered", "does not match");
+  }
+
+  @Test
+  void verifyDetectsATamperedUnencryptedArchiveWithoutWritingFiles() throws IOException {
+    backup("20251109T020000Z");
+    assertThat(agent.run("verify", "--backup", "latest").exitCode()).isZero();
+    String object = "prod/rose/rose-memory/20251109T020000Z/memory-data.files.json";
+    try (var client = s3.client()) {
+      String list = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build())
+          .asUtf8String();
+      String forged = list.replaceFirst("\"sha256\" : \"[0-9a-f]{4}", "\"sha256\" : \"0000");
+      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build(),
+          RequestBody.fromString(forged));
+    }
+    AgentCli.Run verify = agent.run("verify", "--backup", "latest");
+    assertThat(verify.exitCode()).isNotZero();
+    assertThat(verify.stderr()).containsPattern("memory\\.db|state\\.json|blob\\.bin|empty\\.txt");
+  }
+
+  @Test
+  void beforePicksTheNewestBackupAtOrBeforeTheTime() throws IOException {
+    backup("20251107T020000Z");
+    Files.writeString(volume.resolve("data/nested/state.json"), "{\"mood\":\"happy\"}");
+    backup("20251108T020000Z");
+    Files.writeString(volume.resolve("data/nested/state.json"), "{\"mood\":\"tired\"}");
+    backup("20251109T020000Z");
+
+    Path restored = restore("--before", "2025-11-08T14:00:00Z");
+    assertThat(Files.readString(restored.resolve("data/nested/state.json"))).isEqualTo("{\"mood\":\"happy\"}");
+    assertThat(Files.readString(restore("--backup", "20251107T020000Z").resolve("data/nested/state.json")))
+        .isEqualTo("{\"mood\":\"calm\"}");
+  }
+
+  @Test
+  void pathRestoresOnlyThosePathsAndMergeKeepsWhatReplaceRemoves() throws IOException {
+    backup("20251109T020000Z");
+    Path partial = restore("--backup", "latest", "--path", "data/nested");
+    assertThat(partial.resolve("data/nested/state.json")).exists();
+    assertThat(partial.resolve("memory.db")).doesNotExist();
+
+    Path target = Files.createDirectories(dir.resolve("merge-target"));
+    Files.writeString(target.resolve("unrelated.txt"), "keep me");
+    assertThat(agent.run("restore", "--backup", "latest", "--target", target.toString(), "--mode", "Merge").exitCode()).isZero();
+    assertThat(target.resolve("unrelated.txt")).exists();
+    assertThat(target.resolve("memory.db")).exists();
+    assertThat(agent.run("restore", "--backup", "latest", "--target", target.toString(), "--mode", "Replace").exitCode()).isZero();
+    assertThat(target.resolve("unrelated.txt")).doesNotExist();
+    assertThat(tree(target)).isEqualTo(tree(volume));
+  }
+
+  @Test
+  void retentionAfterEachBackupKeepsTheDailySetAndListShowsItNewestFirst() throws IOException {
+    for (int day = 1; day <= 5; day++) {
+      backup("202511%02dT020000Z".formatted(day), "--retention", "keepDaily=3");
+    }
+    JsonNode listing = list();
+    assertThat(listing).extracting(n -> n.get("id").asText())
+        .containsExactly("20251105T020000Z", "20251104T020000Z", "20251103T020000Z");
+    assertThat(listing.get(0).get("volumes").get(0).asText()).isEqualTo("memory-data");
+  }
+
+  @Test
+  void aSuspiciouslySmallNewestBackupPrunesNothing() throws IOException {
+    backup("20251101T020000Z", "--retention", "keepLast=1");
+    backup("20251102T020000Z", "--retention", "keepLast=1");
+    try (Stream<Path> walk = Files.walk(volume)) { // an emptied volume: what an app bug or a wrong mount gives
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!p.equals(volume)) {
+          Files.delete(p);
+        }
+      }
+    }
+    AgentCli.Run emptied = backup("20251103T020000Z", "--retention", "keepLast=1", "--termination-log",
+        dir.resolve("log").toString());
+    assertThat(AgentResult.parse(Files.readString(dir.resolve("log"))).suspicious()).isTrue();
+    assertThat(list()).extracting(n -> n.get("id").asText()).contains("20251102T020000Z", "20251103T020000Z");
+    assertThat(emptied.stdout()).contains("SUSPICIOUS");
+  }
+
+  @Test
+  void errorsExitNonZeroWithOneLineNamingTheCause() {
+    AgentCli.Run unknownId = agent.run("restore", "--backup", "20990101T000000Z", "--target", dir.toString());
+    assertThat(unknownId.exitCode()).isNotZero();
+    assertThat(unknownId.stderr()).contains("no complete backup");
+
+    backup("20251109T020000Z");
+    AgentCli.Run missing = agent.run("restore", "--backup", "20990101T000000Z", "--target", dir.toString());
+    assertThat(missing.stderr().strip()).contains("20990101T000000Z").doesNotContain("\n");
+
+    AgentCli.Run bucket = agent.raw("list", "--repository", "s3://no-such-bucket", "--endpoint", s3.endpoint(),
+        "--path-style", "--namespace", "rose", "--policy", "rose-memory");
+    assertThat(bucket.exitCode()).isNotZero();
+    assertThat(bucket.stderr()).contains("no-such-bucket");
+  }
+
+  @Test
+  void badCredentialsAreReportedWithoutPrintingThem() {
+    String secret = "definitely-not-the-secret";
+    AgentCli.Run run = agent.withSecretKey(secret, "list");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr()).contains("access denied").doesNotContain(secret);
+  }
+
+  @Test
+  void anUnreachableEndpointIsNamed() {
+    s3.stop();
+    AgentCli.Run run = agent.run("list");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr()).contains("cannot reach").contains(s3.endpoint());
+  }
+
+  static boolean onPath(String tool) {
+    return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+  }
+}

@@ -1,0 +1,198 @@
+package dev.lifeboat.agent.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Archives crafted to escape the target: every one is refused, and the sibling directory stays untouched. */
+class HostileArchiveTest {
+  @TempDir
+  Path tmp;
+  Path target;
+  Path outside;
+
+  @BeforeEach
+  void directories() throws IOException {
+    target = Files.createDirectory(tmp.resolve("target"));
+    outside = Files.createDirectory(tmp.resolve("outside"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../outside/x", "a/../../outside/x", "./../outside/x", "a/b/../../../outside/x"})
+  void refusesNamesWithDotDot(String name) {
+    byte[] tar = tar(new Raw(name, TarConstants.LF_NORMAL, null, "evil"));
+
+    assertRefused(tar, name);
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void refusesAbsoluteNames() {
+    String name = outside.resolve("x").toString();
+
+    assertRefused(tar(new Raw(name, TarConstants.LF_NORMAL, null, "evil")), name);
+    assertRefused(tar(new Raw("/etc/x", TarConstants.LF_NORMAL, null, "evil")), "/etc/x");
+  }
+
+  @Test
+  void refusesAFileWrittenThroughASymlinkFromTheArchive() {
+    byte[] tar = tar(
+        new Raw("link", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Raw("link/evil", TarConstants.LF_NORMAL, null, "evil"));
+
+    assertRefused(tar, "link/evil");
+  }
+
+  @Test
+  void refusesAFileWrittenThroughARelativeSymlinkChain() {
+    byte[] tar = tar(
+        new Raw("a/", TarConstants.LF_DIR, null, null),
+        new Raw("a/up", TarConstants.LF_SYMLINK, "../..", null),
+        new Raw("a/up/outside/evil", TarConstants.LF_NORMAL, null, "evil"));
+
+    assertRefused(tar, "a/up/outside/evil");
+  }
+
+  @Test
+  void refusesADirectoryCreatedThroughASymlink() {
+    byte[] tar = tar(
+        new Raw("link", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Raw("link/sub/", TarConstants.LF_DIR, null, null));
+
+    assertRefused(tar, "link/sub/");
+  }
+
+  @Test
+  void refusesWritingThroughASymlinkAlreadyInTheTarget() throws IOException {
+    Files.createSymbolicLink(target.resolve("data"), outside);
+    byte[] tar = tar(new Raw("data/evil", TarConstants.LF_NORMAL, null, "evil"));
+
+    assertThatThrownBy(() -> extract(tar, RestoreMode.Merge))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessageContaining("'data/evil'");
+    assertThat(Trees.isEmptyDirectory(outside)).isTrue();
+  }
+
+  @Test
+  void refusesAHardlinkToAnAbsolutePath() {
+    byte[] tar = tar(new Raw("passwd", TarConstants.LF_LINK, "/etc/passwd", null));
+
+    assertRefused(tar, "passwd");
+    assertThat(target.resolve("passwd")).doesNotExist();
+  }
+
+  @Test
+  void refusesAHardlinkLeavingTheTarget() throws IOException {
+    Path secret = Files.writeString(outside.resolve("secret"), "secret");
+    byte[] tar = tar(new Raw("stolen", TarConstants.LF_LINK, "../outside/secret", null));
+
+    assertThatThrownBy(() -> extract(tar, RestoreMode.Replace))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessageContaining("'stolen'");
+    assertThat(target.resolve("stolen")).doesNotExist();
+    assertThat(Files.readString(secret)).isEqualTo("secret");
+  }
+
+  @Test
+  void refusesAHardlinkThroughASymlink() throws IOException {
+    Files.writeString(outside.resolve("secret"), "secret");
+    byte[] tar = tar(
+        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Raw("stolen", TarConstants.LF_LINK, "door/secret", null));
+
+    assertThatThrownBy(() -> extract(tar, RestoreMode.Replace))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessageContaining("'stolen'");
+    assertThat(target.resolve("stolen")).doesNotExist();
+  }
+
+  @Test
+  void acceptsAHardlinkToAFileExtractedEarlier() throws IOException {
+    byte[] tar = tar(
+        new Raw("a.txt", TarConstants.LF_NORMAL, null, "shared"),
+        new Raw("b.txt", TarConstants.LF_LINK, "a.txt", null));
+
+    extract(tar, RestoreMode.Replace);
+
+    assertThat(Files.isSameFile(target.resolve("a.txt"), target.resolve("b.txt"))).isTrue();
+  }
+
+  @Test
+  void aDirectoryLaterReplacedBySymlinkDoesNotGetItsModeAppliedOutside() throws IOException {
+    Files.setAttribute(outside, "unix:mode", 0700);
+    byte[] tar = tar(
+        new Raw("d/", TarConstants.LF_DIR, null, null),
+        new Raw("d", TarConstants.LF_SYMLINK, outside.toString(), null));
+
+    extract(tar, RestoreMode.Replace);
+
+    assertThat(Files.isSymbolicLink(target.resolve("d"))).isTrue();
+    assertThat(Files.getAttribute(outside, "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(040700);
+  }
+
+  @Test
+  void verifierRefusesUnsafeNamesToo() {
+    byte[] tar = tar(new Raw("../x", TarConstants.LF_NORMAL, null, "evil"));
+
+    assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessageContaining("'../x'");
+  }
+
+  private void assertRefused(byte[] tar, String entry) {
+    assertThatThrownBy(() -> extract(tar, RestoreMode.Replace))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessageContaining("'" + entry + "'")
+        .satisfies(e -> assertThat(((UnsafeArchiveException) e).entry()).isEqualTo(entry));
+    try {
+      assertThat(Trees.isEmptyDirectory(outside)).as("nothing written outside the target").isTrue();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void extract(byte[] tar, RestoreMode mode) throws IOException {
+    new SafeExtractor(target, mode, List.of()).extract(new ByteArrayInputStream(tar), Map.of());
+  }
+
+  /** An entry written exactly as given: no name clean-up by the library. */
+  private record Raw(String name, byte type, String link, String content) {}
+
+  private static byte[] tar(Raw... entries) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, "UTF-8")) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Raw raw : entries) {
+        TarArchiveEntry entry = new TarArchiveEntry(raw.name(), raw.type(), true);
+        if (raw.link() != null) {
+          entry.setLinkName(raw.link());
+        }
+        byte[] content = raw.content() == null ? new byte[0] : raw.content().getBytes(StandardCharsets.UTF_8);
+        entry.setSize(content.length);
+        out.putArchiveEntry(entry);
+        out.write(content);
+        out.closeArchiveEntry();
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lifeboat.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.common.AgentResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class TerminationLogTest {
+  @Test
+  void aLongPrunedListIsTrimmedToFitKubernetesLimitWhileCountsStayExact() {
+    List<String> ids = IntStream.range(0, 400).mapToObj(i -> "2025%04dT020000Z".formatted(i)).toList();
+    AgentResult result = new AgentResult(1, "backup", "20251109T020000Z", AgentResult.SUCCEEDED, null, null, 10L, 1L,
+        null, 1.0, false, "ok", new AgentResult.Retention(7, 400, ids, null, null, 5L, null));
+
+    String json = TerminationLog.fit(result);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
+    AgentResult read = AgentResult.parse(json);
+    assertThat(read.retention().pruned()).isEqualTo(400);
+    assertThat(read.retention().prunedIds()).isNotEmpty().hasSizeLessThan(400);
+    assertThat(ids).containsAll(read.retention().prunedIds());
+  }
+
+  @Test
+  void aHugeMessageIsShortenedToFit() {
+    AgentResult result = new AgentResult(1, "backup", null, AgentResult.FAILED, null, null, null, null, null, null, null,
+        "x".repeat(10_000), null);
+    String json = TerminationLog.fit(result);
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
+    assertThat(AgentResult.parse(json).message()).endsWith("...");
+  }
+
+  @Test
+  void aSmallResultIsWrittenUnchanged() {
+    AgentResult result = new AgentResult(1, "list", null, AgentResult.SUCCEEDED, null, null, null, null, null, null, null,
+        "fine", null);
+    assertThat(TerminationLog.fit(result)).isEqualTo(result.toJson());
+  }
+}
