@@ -77,7 +77,7 @@ restic init >/dev/null
 run restic-backup restic backup --quiet "$WORK/data"
 run restic-restore restic restore latest --target "$WORK/restic-restore"
 run tar-zstd-s3 bash -c "tar -C '$WORK/data' -cf - . | zstd -1 -T2 | $AWS --endpoint-url $ENDPOINT s3 cp - s3://bench/tarzstd/data.tar.zst"
-AGENT=(java -jar "$JAR" agent)
+AGENT=(env LIFEBOAT_JAR="$JAR" "$ROOT/dist/lifeboat" agent)   # what the Job runs: the launcher and its JVM settings
 REPO=(--repository s3://bench/lifeboat --endpoint "$ENDPOINT" --path-style --namespace bench --policy bench)
 run agent-backup "${AGENT[@]}" backup "${REPO[@]}" --volume "data=$WORK/data" --min-size 0
 mkdir -p "$WORK/agent-restore"
@@ -97,7 +97,7 @@ for i in range(n):
   run agent-backup-large "${AGENT[@]}" backup "${REPO[@]}" --volume "big=$WORK/big" --min-size 0 --backup-id 20300101T000000Z
 fi
 
-mib() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
+mib() { awk -v b="${2:-$BYTES}" -v s="$1" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "| run | wall s | MB/s | peak RSS MiB | time vs restic |"
@@ -105,6 +105,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   for name in restic-backup tar-zstd-s3 agent-backup restic-restore agent-restore agent-backup-large; do
     [ -n "${WALL[$name]:-}" ] || continue
     base=${WALL[restic-backup]}; case $name in *restore) base=${WALL[restic-restore]};; esac
+    if [ "$name" = agent-backup-large ]; then
+      echo "| $name ($LIFEBOAT_BENCH_RSS_ONLY MiB, random) | ${WALL[$name]} | $(mib "${WALL[$name]}" "$(du -sb "$WORK/big" | cut -f1)") | $(( ${RSS[$name]} / 1024 )) | n/a |"
+      continue
+    fi
     echo "| $name | ${WALL[$name]} | $(mib "${WALL[$name]}") | $(( ${RSS[$name]} / 1024 )) | $(ratio "${WALL[$name]}" "$base") |"
   done
   echo

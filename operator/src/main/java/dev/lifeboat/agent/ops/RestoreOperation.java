@@ -31,6 +31,9 @@ import java.util.Map;
  */
 public final class RestoreOperation {
   static final int READ_BUFFER = 1024 * 1024;
+  /** Ranges in flight times range size bounds the download memory: 4 × 8 MiB. */
+  static final int DOWNLOAD_CHUNK = 8 * 1024 * 1024;
+  static final int PARALLEL_DOWNLOADS = 4;
 
   /** target null means verify only: read and check everything, write nothing. */
   public record Request(String backup, Instant before, String claim, Path target, RestoreMode mode, List<String> paths,
@@ -83,7 +86,10 @@ public final class RestoreOperation {
       throws IOException {
     Map<String, String> expected = repository.fileList(manifest.id(), volume).sha256ByPath();
     String label = (verifyOnly ? "verify " : "restore ") + volume.claim();
-    try (InputStream raw = repository.store().download(repository.key(manifest.id(), volume.object()))) {
+    String key = repository.key(manifest.id(), volume.object());
+    try (InputStream raw = volume.size() > DOWNLOAD_CHUNK
+        ? repository.store().downloadInParallel(key, DOWNLOAD_CHUNK, PARALLEL_DOWNLOADS)
+        : repository.store().download(key)) {
       Progress progress = new Progress(raw, label, volume.size(), out);
       DigestingInputStream digest = new DigestingInputStream(progress);
       InputStream plain = request.encryption() == null ? digest

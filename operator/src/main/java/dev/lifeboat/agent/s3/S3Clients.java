@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** Builds the one sync S3 client the agent uses, tuned to work with AWS and S3-compatible stores alike. */
 final class S3Clients {
@@ -32,6 +33,10 @@ final class S3Clients {
             .credentialsProvider(credentials)
             .region(Region.of(options.effectiveRegion()))
             .forcePathStyle(options.pathStyle())
+            // Sign each part's payload once (one SHA-256 header) instead of aws-chunked streaming
+            // signatures, which make the server verify a signature per 64 KiB chunk: several times
+            // the server's CPU for the same upload on plain-http endpoints (MinIO, S3Proxy).
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             // SDK 2.30+ sends CRC32 checksums on every upload by default; S3Proxy and many
             // S3-compatible stores reject or mishandle them. Only send what an operation requires...
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

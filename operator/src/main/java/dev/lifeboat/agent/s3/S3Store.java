@@ -80,6 +80,15 @@ public final class S3Store implements AutoCloseable {
     return new ResumingDownload(s3, location.bucket(), key, errors);
   }
 
+  /**
+   * The whole object, fetched as {@code parallel} byte ranges of {@code chunk} bytes in flight at
+   * once: for large archives, where one GET stream is the bottleneck. Missing key fails as in
+   * {@link #download(String)}.
+   */
+  public InputStream downloadInParallel(String key, int chunk, int parallel) {
+    return new ParallelDownload(s3, location.bucket(), key, errors, chunk, parallel);
+  }
+
   /** A small object's bytes, or empty when the key does not exist. */
   public Optional<byte[]> getSmall(String key) {
     try {

@@ -66,6 +66,30 @@ class S3StoreTest {
   }
 
   @Test
+  void parallelRangedDownloadReturnsTheObjectInOrder() throws Exception {
+    byte[] data = new byte[21 * 1024 * 1024 + 123]; // not a multiple of the range size
+    new java.util.Random(7).nextBytes(data);
+    String key = store.location().key("parallel.bin");
+    try (S3Store.UploadStream upload = store.upload(key, S3Store.MIN_PART_SIZE, 2)) {
+      upload.write(data, 0, data.length);
+    }
+    try (var in = store.downloadInParallel(key, 5 * 1024 * 1024, 3)) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    try (var in = store.downloadInParallel(key, 64 * 1024 * 1024, 3)) {
+      assertThat(in.readAllBytes()).as("one range larger than the object").isEqualTo(data);
+    }
+  }
+
+  @Test
+  void parallelDownloadOfAMissingKeyNamesIt() {
+    String key = store.location().key("absent.bin");
+    assertThatThrownBy(() -> store.downloadInParallel(key, 5 * 1024 * 1024, 3))
+        .isInstanceOf(RepositoryException.class)
+        .hasMessage(key + " not found in bucket " + server.bucket());
+  }
+
+  @Test
   void listReturnsEveryObjectUnderThePrefixAcrossPages() {
     String base = store.location().key("ns", "many/");
     IntStream.range(0, 1_005).forEach(i -> store.putSmall(base + "b/" + i, new byte[i % 7], "text/plain"));
