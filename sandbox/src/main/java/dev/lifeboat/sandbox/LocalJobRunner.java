@@ -1,0 +1,214 @@
+package dev.lifeboat.sandbox;
+
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.common.Times;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays kubelet and Job controller for Lifeboat's own Jobs (and only those): for each new Job it
+ * creates the Pod object, runs the container as a local process, writes the termination message
+ * into the pod's container status, retries up to backoffLimit, and sets the Job's status and
+ * conditions as the Job controller would. Times come from the sandbox cluster's clock.
+ */
+final class LocalJobRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
+  private static final int MAX_MESSAGE = 4096;
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Path state;
+  private final ContainerLaunch launcher;
+  private final ExecutorService pods = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "sandbox-kubelet");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  private SharedIndexInformer<Job> informer;
+
+  LocalJobRunner(KubernetesClient client, Clock clock, Path state) {
+    this.client = client;
+    this.clock = clock;
+    this.state = state;
+    this.launcher = new ContainerLaunch(client, state);
+  }
+
+  void start() {
+    informer = client.batch().v1().jobs().inAnyNamespace()
+        .withLabel(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Job job) {
+            submit(job);
+          }
+
+          @Override
+          public void onUpdate(Job old, Job job) {
+            submit(job);
+          }
+
+          @Override
+          public void onDelete(Job job, boolean unknownState) {}
+        });
+  }
+
+  private void submit(Job job) {
+    boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+    if (!finished && started.add(job.getMetadata().getUid())) {
+      pods.submit(() -> run(job));
+    }
+  }
+
+  private void run(Job job) {
+    String namespace = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+    String startTime = Times.rfc3339(clock.instant());
+    updateJob(namespace, name, status -> status.withStartTime(startTime).withActive(1));
+    int failures = 0;
+    try {
+      while (true) {
+        int exit = runPod(job, failures);
+        if (exit == 0) {
+          String now = Times.rfc3339(clock.instant());
+          updateJob(namespace, name, status -> status.withActive(0).withSucceeded(1).withCompletionTime(now)
+              .addToConditions(condition("SuccessCriteriaMet", now, null), condition("Complete", now, null)));
+          return;
+        }
+        failures++;
+        int failed = failures;
+        if (failures > backoffLimit) {
+          String now = Times.rfc3339(clock.instant());
+          updateJob(namespace, name, status -> status.withActive(0).withFailed(failed)
+              .addToConditions(condition("FailureTarget", now, "BackoffLimitExceeded"),
+                  condition("Failed", now, "BackoffLimitExceeded")));
+          return;
+        }
+        updateJob(namespace, name, status -> status.withFailed(failed));
+      }
+    } catch (Exception e) {
+      LOG.warn("sandbox could not run Job {}/{}: {}", namespace, name, e.toString());
+      String now = Times.rfc3339(clock.instant());
+      updateJob(namespace, name, status -> status.withActive(0)
+          .addToConditions(condition("Failed", now, "SandboxError")));
+    }
+  }
+
+  private int runPod(Job job, int attempt) throws IOException, InterruptedException {
+    String namespace = job.getMetadata().getNamespace();
+    String jobName = job.getMetadata().getName();
+    String podName = jobName + "-" + suffix(job.getMetadata().getUid(), attempt);
+    Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder()
+        .withNewMetadata().withName(podName).withNamespace(namespace)
+        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+        .addToLabels("job-name", jobName).addToLabels("batch.kubernetes.io/job-name", jobName)
+        .endMetadata()
+        .withSpec(job.getSpec().getTemplate().getSpec())
+        .build()).create();
+    pod.getSpec().setNodeName("sandbox");
+    Path podDir = Files.createDirectories(state.resolve("pods").resolve(namespace).resolve(podName));
+    ContainerLaunch.Launch launch = launcher.prepare(namespace, pod.getSpec(), podDir);
+    setPodStatus(namespace, podName, "Running", null, null, null);
+
+    Path log = podDir.resolve("container.log");
+    ProcessBuilder builder = new ProcessBuilder(launch.command()).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(launch.environment());
+    Process process = builder.start();
+    long deadline = job.getSpec().getActiveDeadlineSeconds() == null ? Long.MAX_VALUE
+        : job.getSpec().getActiveDeadlineSeconds();
+    boolean done = process.waitFor(Math.min(deadline, 24 * 3600), TimeUnit.SECONDS);
+    if (!done) {
+      process.destroyForcibly().waitFor();
+    }
+    int exit = process.exitValue();
+    String message = terminationMessage(launch.terminationLog(), log, exit != 0);
+    setPodStatus(namespace, podName, exit == 0 ? "Succeeded" : "Failed", exit, message, exit == 0 ? "Completed" : "Error");
+    return exit;
+  }
+
+  /** The termination log, or (FallbackToLogsOnError) the tail of the container's output on failure. */
+  private static String terminationMessage(Path terminationLog, Path log, boolean failed) throws IOException {
+    if (Files.exists(terminationLog) && Files.size(terminationLog) > 0) {
+      return truncate(Files.readString(terminationLog, StandardCharsets.UTF_8));
+    }
+    if (failed && Files.exists(log)) {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return truncate(String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())));
+    }
+    return null;
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_MESSAGE ? text : text.substring(text.length() - MAX_MESSAGE);
+  }
+
+  private void setPodStatus(String namespace, String name, String phase, Integer exitCode, String message, String reason) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase);
+    var container = status.addNewContainerStatus().withName(pod.getSpec().getContainers().get(0).getName())
+        .withImage(pod.getSpec().getContainers().get(0).getImage()).withReady("Running".equals(phase));
+    if (exitCode == null) {
+      container.withNewState().withNewRunning().withStartedAt(Times.rfc3339(clock.instant())).endRunning().endState();
+    } else {
+      container.withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message).withReason(reason)
+          .withFinishedAt(Times.rfc3339(clock.instant())).endTerminated().endState();
+    }
+    pod.setStatus(container.endContainerStatus().build());
+    pod.getSpec().setNodeName("sandbox");
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  private interface StatusChange {
+    JobStatusBuilder apply(JobStatusBuilder status);
+  }
+
+  private void updateJob(String namespace, String name, StatusChange change) {
+    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+    if (job == null) {
+      return; // deleted meanwhile
+    }
+    job.setStatus(change.apply(job.getStatus() == null ? new JobStatusBuilder() : new JobStatusBuilder(job.getStatus())).build());
+    client.batch().v1().jobs().inNamespace(namespace).resource(job).updateStatus();
+  }
+
+  private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(String type, String now, String reason) {
+    return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
+        .withLastProbeTime(now).withLastTransitionTime(now).build();
+  }
+
+  private static String suffix(String uid, int attempt) {
+    return (Integer.toString(Math.abs((uid + attempt).hashCode()), 36) + "xxxxx").substring(0, 5).toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public void close() {
+    if (informer != null) {
+      informer.close();
+    }
+    pods.shutdownNow();
+  }
+}

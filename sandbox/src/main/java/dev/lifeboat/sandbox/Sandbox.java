@@ -1,0 +1,189 @@
+package dev.lifeboat.sandbox;
+
+import dev.lifeboat.operator.LifeboatOperator;
+import dev.lifeboat.operator.OperatorSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+
+/**
+ * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode, an
+ * S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as
+ * production) and a local job runner in place of the kubelet. The API server starts empty each
+ * time (a new cluster); S3 data and volumes persist in the state directory.
+ */
+public final class Sandbox implements AutoCloseable {
+  public static final String S3_ACCESS_KEY = "lifeboat";
+  public static final String S3_SECRET_KEY = "lifeboat-sandbox-secret";
+  public static final String S3_BUCKET = "lifeboat";
+  public static final int DEFAULT_S3_PORT = 9000;
+
+  private final Path state;
+  private final WarpedClock clock;
+  private final KubernetesMockServer apiServer;
+  private final KubernetesClient client;
+  private final S3Proxy s3;
+  private final int s3Port;
+  private final LocalJobRunner runner;
+  private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
+  private LifeboatOperator operator;
+
+  private Sandbox(Path state, int requestedS3Port, double timeWarp) throws Exception {
+    this.state = Files.createDirectories(state);
+    this.clock = new WarpedClock(timeWarp);
+    this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    apiServer.init(InetAddress.getLoopbackAddress(), 0);
+    this.client = apiServer.createClient();
+    installCrds();
+    Path blobs = Files.createDirectories(state.resolve("s3"));
+    this.s3 = S3Proxy.builder()
+        .endpoint(URI.create("http://127.0.0.1:" + requestedS3Port))
+        .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
+        .blobStore(new FilesystemNio2BlobStore(blobs.toString()))
+        .build();
+    s3.start();
+    while (!s3.getState().equals("STARTED")) {
+      Thread.onSpinWait();
+    }
+    this.s3Port = s3.getPort();
+    if (!Files.isDirectory(blobs.resolve(S3_BUCKET))) {
+      Files.createDirectories(blobs.resolve(S3_BUCKET));
+    }
+    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new ClaimBinder());
+    this.runner = new LocalJobRunner(client, clock, state);
+    runner.start();
+    startOperator();
+  }
+
+  public static Sandbox start(Path state, int s3Port, double timeWarp) {
+    try {
+      return new Sandbox(state, s3Port, timeWarp);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the sandbox: " + e.getMessage(), e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String s3Endpoint() {
+    return "http://127.0.0.1:" + s3Port;
+  }
+
+  public Path state() {
+    return state;
+  }
+
+  public WarpedClock clock() {
+    return clock;
+  }
+
+  /** Where the data of a PVC lives in the sandbox: {@code <state>/volumes/<namespace>/<claim>}. */
+  public Path volume(String namespace, String claim) {
+    return ContainerLaunch.volumeDir(state, namespace, claim);
+  }
+
+  /** Applies every object of a YAML file, or of every .yaml/.yml file in a directory (sorted). */
+  public List<HasMetadata> apply(Path fileOrDir) throws IOException {
+    List<Path> files;
+    if (Files.isDirectory(fileOrDir)) {
+      try (var list = Files.list(fileOrDir)) {
+        files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+      }
+    } else {
+      files = List.of(fileOrDir);
+    }
+    List<HasMetadata> applied = new java.util.ArrayList<>();
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        for (HasMetadata item : client.load(in).items()) {
+          applied.add(client.resource(item).createOr(existing -> existing.update()));
+        }
+      }
+    }
+    return applied;
+  }
+
+  /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */
+  public void restartOperator() {
+    operator.close();
+    startOperator();
+  }
+
+  private void startOperator() {
+    operator = new LifeboatOperator(client, OperatorSettings.embedded("lifeboat:sandbox"), clock).start();
+  }
+
+  private void installCrds() throws IOException {
+    for (String crd : List.of("backuppolicies.lifeboat.dev-v1.yml", "restorerequests.lifeboat.dev-v1.yml")) {
+      try (InputStream in = Sandbox.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
+        client.apiextensions().v1().customResourceDefinitions()
+            .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+      }
+    }
+  }
+
+  /** What a storage provisioner does: binds each new claim, and gives it a directory. */
+  private final class ClaimBinder implements ResourceEventHandler<PersistentVolumeClaim> {
+    @Override
+    public void onAdd(PersistentVolumeClaim claim) {
+      bind(claim);
+    }
+
+    @Override
+    public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim claim) {
+      bind(claim);
+    }
+
+    @Override
+    public void onDelete(PersistentVolumeClaim claim, boolean unknown) {}
+
+    private void bind(PersistentVolumeClaim claim) {
+      if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
+        return;
+      }
+      try {
+        Files.createDirectories(volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
+        claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
+            .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes()).build());
+        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(claim).updateStatus();
+      } catch (IOException | RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Sandbox.class).warn("cannot bind claim {}: {}", claim.getMetadata().getName(),
+            e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    runner.close();
+    claimBinder.close();
+    try {
+      s3.stop();
+    } catch (Exception e) {
+      // stopping is best effort; the process is ending
+    }
+    client.close();
+    apiServer.destroy();
+  }
+}
