@@ -1,0 +1,91 @@
+package dev.lifeboat.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code lifeboat-sandbox run} as typed: apply YAML, wait for a condition, report, exit code. */
+class RunCommandTest {
+  @TempDir
+  Path dir;
+
+  record Result(int exitCode, String output) {}
+
+  Result run(String... args) {
+    PrintStream out = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      int code = new CommandLine(new SandboxMain()).execute(args);
+      return new Result(code, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+    }
+  }
+
+  /** The quickstart's objects, pointed at a free port so the test never collides with a real :9000. */
+  Path quickstart(int port, String trigger) throws Exception {
+    Path yaml = dir.resolve("quickstart.yaml");
+    Files.writeString(yaml, """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: memory-data, namespace: rose}
+        spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: s3-credentials, namespace: rose}
+        stringData: {AWS_ACCESS_KEY_ID: lifeboat, AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret}
+        ---
+        apiVersion: lifeboat.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: rose-memory, namespace: rose}
+        spec:
+          schedule: "0 2 * * *"
+          trigger: {manual: "%s"}
+          source: {claims: [memory-data]}
+          destination:
+            s3: {bucket: lifeboat, endpoint: "http://127.0.0.1:%d", forcePathStyle: true, region: us-east-1,
+                 credentialsSecretRef: {name: s3-credentials}}
+          retention: {keepDaily: 7}
+          alerts: {minSize: 1Ki}
+        """.formatted(trigger, port));
+    Path volume = Files.createDirectories(dir.resolve("state/volumes/rose/memory-data"));
+    Files.writeString(volume.resolve("memory.db"), "SQLite format 3\0" + "x".repeat(5000));
+    return yaml;
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void runExitsZeroOnceTheBackupSucceededAndPrintsTheStatus() throws Exception {
+    int port = freePort();
+    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
+        "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port));
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("BackupPolicy").contains("lastSuccessfulBackup")
+        .contains("all held");
+    assertThat(dir.resolve("state/s3/lifeboat/rose/rose-memory")).isDirectory();
+  }
+
+  @Test
+  void runExitsOneOnTimeoutAndSaysWhatDidNotHold() throws Exception {
+    int port = freePort();
+    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
+        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port));
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
+  }
+}
