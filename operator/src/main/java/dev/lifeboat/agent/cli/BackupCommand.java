@@ -37,8 +37,8 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--kms-key-id", paramLabel = "ID")
   String kmsKeyId;
 
-  @Option(names = "--encryption-key-file", paramLabel = "FILE", description = "Encrypt archives client-side with this key.")
-  Path encryptionKeyFile;
+  @Mixin
+  EncryptionKeyOption key;
 
   @Option(names = "--retention", paramLabel = "keepLast=7,keepDaily=7,...", description = "Apply retention after the backup.")
   String retention;
@@ -64,7 +64,7 @@ public final class BackupCommand implements Callable<Integer> {
     return AgentRun.execute("backup", backupId, terminationLog, () -> {
       List<VolumeSource> sources = volumes.stream().map(VolumeSource::parse).toList();
       RetentionRules rules = retention == null ? null : RetentionRules.parse(retention, pins);
-      ArchiveEncryption encryption = encryptionKeyFile == null ? null : ArchiveEncryption.fromKeyFile(encryptionKeyFile);
+      ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
             sources, excludes, compression, encryption, rules, minSize, backupId, kind));

@@ -45,8 +45,8 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--path", paramLabel = "P", description = "Restore only this path (repeatable).")
   List<String> paths = new ArrayList<>();
 
-  @Option(names = "--encryption-key-file", paramLabel = "FILE")
-  Path encryptionKeyFile;
+  @Mixin
+  EncryptionKeyOption key;
 
   @Option(names = "--termination-log", paramLabel = "FILE")
   Path terminationLog;
@@ -54,7 +54,7 @@ public final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return AgentRun.execute("restore", which.backup, terminationLog, () -> {
-      ArchiveEncryption encryption = encryptionKeyFile == null ? null : ArchiveEncryption.fromKeyFile(encryptionKeyFile);
+      ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(null, null)) {
         return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
             which.backup, which.before, claim, target, mode, paths, encryption));

@@ -23,8 +23,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--claim", paramLabel = "CLAIM", description = "Only this volume; default all.")
   String claim;
 
-  @Option(names = "--encryption-key-file", paramLabel = "FILE")
-  Path encryptionKeyFile;
+  @Mixin
+  EncryptionKeyOption key;
 
   @Option(names = "--termination-log", paramLabel = "FILE")
   Path terminationLog;
@@ -32,7 +32,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return AgentRun.execute("verify", backup, terminationLog, () -> {
-      ArchiveEncryption encryption = encryptionKeyFile == null ? null : ArchiveEncryption.fromKeyFile(encryptionKeyFile);
+      ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(null, null)) {
         return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
             backup, null, claim, null, null, List.of(), encryption));
