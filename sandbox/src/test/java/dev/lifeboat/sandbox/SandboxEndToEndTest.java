@@ -64,13 +64,13 @@ class SandboxEndToEndTest {
   }
 
   @Test
-  void aFailingAgentSurfacesItsErrorInTheStatusAndAnEvent() throws Exception {
+  void aFailingAgentIsRetriedUpToBackoffLimitThenSurfacesItsErrorInTheStatusAndAnEvent() throws Exception {
     start(1);
     fixture.volumeWithData();
     fixture.credentials("a-wrong-secret");
     BackupPolicy policy = triggered(fixture.policy());
     policy.getSpec().jobTemplate = new JobTemplate();
-    policy.getSpec().jobTemplate.backoffLimit = 0;
+    policy.getSpec().jobTemplate.backoffLimit = 1;
     sandbox.client().resource(policy).create();
 
     await().atMost(Duration.ofSeconds(120)).until(() -> fixture.read().getStatus() != null
@@ -81,6 +81,8 @@ class SandboxEndToEndTest {
     assertThat(condition.getMessage()).contains("access denied").doesNotContain("a-wrong-secret");
     assertThat(sandbox.client().v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"));
+    assertThat(sandbox.client().pods().inNamespace(NS).list().getItems()).as("first try and one retry").hasSize(2)
+        .allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Failed"));
   }
 
   @Test
