@@ -200,8 +200,10 @@ final class LocalJobRunner implements AutoCloseable {
         .withLastProbeTime(now).withLastTransitionTime(now).build();
   }
 
+  /** Five characters, distinct per attempt (like the Job controller's random pod-name suffix). */
   private static String suffix(String uid, int attempt) {
-    return (Integer.toString(Math.abs((uid + attempt).hashCode()), 36) + "xxxxx").substring(0, 5).toLowerCase(Locale.ROOT);
+    return java.util.UUID.nameUUIDFromBytes((uid + "/" + attempt).getBytes(StandardCharsets.UTF_8)).toString()
+        .substring(0, 5).toLowerCase(Locale.ROOT);
   }
 
   @Override
