@@ -9,6 +9,7 @@ import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.common.Times;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -140,7 +142,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     }
     Job job = client.batch().v1().jobs().inNamespace(policy.getMetadata().getNamespace()).withName(running.job).get();
     if (job != null) {
-      List<Job> all = new java.util.ArrayList<>(informed);
+      List<Job> all = new ArrayList<>(informed);
       all.add(job);
       all.sort(Comparator.comparing(JobOutcomeReader::backupId));
       return all;
@@ -201,7 +203,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     for (int i = 0; i < recordedFinished.size() - FINISHED_JOBS_KEPT; i++) {
       Job old = recordedFinished.get(i);
       client.batch().v1().jobs().inNamespace(old.getMetadata().getNamespace()).withName(old.getMetadata().getName())
-          .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
     }
   }
 

@@ -60,7 +60,12 @@ public final class Sandbox implements AutoCloseable {
         .blobStore(new FilesystemNio2BlobStore(blobs.toString()))
         .build();
     s3.start();
-    while (!s3.getState().equals("STARTED")) {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!"STARTED".equals(s3.getState())) {
+      if ("FAILED".equals(s3.getState()) || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the S3 server did not start on port " + requestedS3Port
+            + " (in use? pass --s3-port 0 for a free one)");
+      }
       Thread.onSpinWait();
     }
     this.s3Port = s3.getPort();
