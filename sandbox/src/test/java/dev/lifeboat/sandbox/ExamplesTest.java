@@ -1,0 +1,258 @@
+package dev.lifeboat.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.UnknownKeywordFactory;
+import com.networknt.schema.ValidationMessage;
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.Conditions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every file under {@code examples/} is checked twice: the Lifeboat objects against the generated
+ * CRDs' {@code openAPIV3Schema} (the mock API server validates nothing), and every object by
+ * applying it through the sandbox, where the real operator must not find a BackupPolicy invalid.
+ */
+class ExamplesTest {
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final Map<String, String> CRD_FILES = Map.of(
+      "BackupPolicy", "backuppolicies.lifeboat.dev-v1.yml",
+      "RestoreRequest", "restorerequests.lifeboat.dev-v1.yml");
+  /** OpenAPI and Kubernetes extensions a JSON-schema validator does not know; they carry no type rules. */
+  private static final List<String> KUBERNETES_KEYWORDS = List.of("nullable", "x-kubernetes-validations",
+      "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource",
+      "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type");
+
+  private static Path root;
+  private static Path examples;
+  private static Map<String, JsonSchema> schemas;
+
+  @TempDir
+  Path state;
+
+  @BeforeAll
+  static void loadSchemas() throws IOException {
+    root = Path.of(System.getProperty("lifeboat.projectRoot", "..")).toAbsolutePath().normalize();
+    examples = root.resolve("examples");
+    JsonMetaSchema openApi = JsonMetaSchema.builder(JsonMetaSchema.getV4())
+        .keywords(KUBERNETES_KEYWORDS.stream().map(NonValidationKeyword::new).toList())
+        .unknownKeywordFactory(UnknownKeywordFactory.getInstance())
+        .build();
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(openApi));
+    schemas = CRD_FILES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> {
+      try {
+        JsonNode crd = YAML.readTree(root.resolve("crds").resolve(e.getValue()).toFile());
+        JsonNode version = crd.path("spec").path("versions").get(0);
+        ObjectNode schema = ((ObjectNode) version.path("schema").path("openAPIV3Schema")).deepCopy();
+        return factory.getSchema(strict(schema));
+      } catch (IOException ex) {
+        throw new IllegalStateException("cannot read CRD " + e.getValue(), ex);
+      }
+    }));
+  }
+
+  /**
+   * Like {@code kubectl apply} (strict field validation), unknown fields are errors: every object
+   * schema with properties gets {@code additionalProperties: false}; the root also allows
+   * apiVersion, kind and metadata, which the CRD schema leaves to the API server.
+   */
+  private static ObjectNode strict(ObjectNode schema) {
+    ObjectNode properties = (ObjectNode) schema.get("properties");
+    properties.putObject("apiVersion").put("type", "string");
+    properties.putObject("kind").put("type", "string");
+    properties.putObject("metadata").put("type", "object");
+    closeObjects(schema);
+    return schema;
+  }
+
+  private static void closeObjects(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      if (object.has("properties") && !object.has("additionalProperties")
+          && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+        object.put("additionalProperties", false);
+      }
+      object.properties().forEach(field -> {
+        if (!field.getKey().equals("default") && !field.getKey().equals("enum")) {
+          closeObjects(field.getValue());
+        }
+      });
+    } else if (node != null && node.isArray()) {
+      node.forEach(ExamplesTest::closeObjects);
+    }
+  }
+
+  private record Document(Path file, JsonNode node) {
+    String kind() {
+      return node.path("kind").asText();
+    }
+
+    String where() {
+      return examples.relativize(file) + " (" + kind() + " " + node.path("metadata").path("name").asText() + ")";
+    }
+  }
+
+  private static List<Path> yamlFiles() throws IOException {
+    try (Stream<Path> walk = Files.walk(examples)) {
+      return walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+    }
+  }
+
+  private static List<Document> documents(Path file) throws IOException {
+    List<Document> documents = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+      while (it.hasNext()) {
+        JsonNode node = it.next();
+        if (node != null && !node.isNull() && !node.isMissingNode() && !node.isEmpty()) {
+          documents.add(new Document(file, node));
+        }
+      }
+    }
+    return documents;
+  }
+
+  private static Set<String> validate(JsonNode object) {
+    JsonSchema schema = schemas.get(object.path("kind").asText());
+    return schema.validate(object).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+  }
+
+  @Test
+  void everyExampleValidatesAgainstTheGeneratedSchema() throws IOException {
+    assertThat(examples).isDirectory();
+    List<Path> folders;
+    try (Stream<Path> list = Files.list(examples)) {
+      folders = list.filter(Files::isDirectory).sorted().toList();
+    }
+    assertThat(folders).extracting(p -> p.getFileName().toString()).contains("quickstart", "sqlite-daily",
+        "offsite-encrypted", "gfs-retention", "postgres-dump", "compose-volumes");
+    List<Path> files = yamlFiles();
+    assertThat(files).isNotEmpty();
+
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    SoftAssertions softly = new SoftAssertions();
+    for (Path folder : folders) {
+      softly.assertThat(folder.resolve("README.md")).as("every example folder has a README.md").isRegularFile();
+    }
+    int lifeboatObjects = 0;
+    for (Path file : files) {
+      List<Document> documents = documents(file);
+      softly.assertThat(documents).as("%s holds at least one object", examples.relativize(file)).isNotEmpty();
+      for (Document doc : documents) {
+        softly.assertThat(doc.node().path("apiVersion").asText()).as("%s: apiVersion", doc.where()).isNotBlank();
+        softly.assertThat(doc.node().path("metadata").path("name").asText()).as("%s: metadata.name", doc.where())
+            .isNotBlank();
+        if (!doc.kind().equals("Namespace")) {
+          softly.assertThat(doc.node().path("metadata").path("namespace").asText())
+              .as("%s: metadata.namespace (examples never depend on the current namespace)", doc.where()).isNotBlank();
+        }
+        if (CRD_FILES.containsKey(doc.kind())) {
+          lifeboatObjects++;
+          softly.assertThat(doc.node().path("apiVersion").asText()).as("%s: apiVersion", doc.where())
+              .isEqualTo("lifeboat.dev/v1alpha1");
+          softly.assertThat(validate(doc.node())).as("%s against the generated CRD schema", doc.where()).isEmpty();
+        } else {
+          Object typed = serialization.unmarshal(YAML.writeValueAsString(doc.node()));
+          softly.assertThat(typed).as("%s is a Kubernetes kind the client knows", doc.where())
+              .isInstanceOf(HasMetadata.class).isNotInstanceOf(GenericKubernetesResource.class);
+        }
+      }
+    }
+    softly.assertThat(lifeboatObjects).as("BackupPolicies and RestoreRequests found")
+        .isGreaterThanOrEqualTo(folders.size());
+    softly.assertAll();
+  }
+
+  @Test
+  void aBrokenExampleIsRejected() throws IOException {
+    String valid = """
+        apiVersion: lifeboat.dev/v1alpha1
+        kind: BackupPolicy
+        metadata: {name: broken, namespace: rose}
+        spec:
+          schedule: "0 2 * * *"
+          source: {claims: [memory-data]}
+          destination: {s3: {bucket: lifeboat, credentialsSecretRef: {name: s3-credentials}}}
+          retention: {keepDaily: 7}
+        """;
+    assertThat(validate(YAML.readTree(valid))).as("the unbroken policy").isEmpty();
+
+    assertThat(validate(YAML.readTree(valid.replace("keepDaily: 7", "keepDaily: seven"))))
+        .as("a word where a number belongs").isNotEmpty().anySatisfy(m -> assertThat(m).contains("keepDaily"));
+    assertThat(validate(YAML.readTree(valid.replace("  schedule: \"0 2 * * *\"\n", ""))))
+        .as("the required schedule missing").isNotEmpty().anySatisfy(m -> assertThat(m).contains("schedule"));
+    assertThat(validate(YAML.readTree(valid.replace("keepDaily: 7", "keepDialy: 7"))))
+        .as("a misspelled field name").isNotEmpty().anySatisfy(m -> assertThat(m).contains("keepDialy"));
+    assertThat(validate(YAML.readTree(valid.replace("bucket: lifeboat", "bucket: Lifeboat_Backups"))))
+        .as("a bucket name S3 would refuse").isNotEmpty().anySatisfy(m -> assertThat(m).contains("bucket"));
+  }
+
+  @Test
+  void everyExampleAppliesThroughTheSandbox() throws IOException {
+    List<Path> folders = yamlFiles().stream().map(Path::getParent).distinct().sorted().toList();
+    try (Sandbox sandbox = Sandbox.start(state, 0, 1)) {
+      List<HasMetadata> applied = new ArrayList<>();
+      for (Path folder : folders) {
+        List<HasMetadata> objects = sandbox.apply(folder);
+        int expected = 0;
+        try (Stream<Path> list = Files.list(folder)) {
+          for (Path file : list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).toList()) {
+            expected += documents(file).size();
+          }
+        }
+        assertThat(objects).as("objects applied from %s", examples.relativize(folder)).hasSize(expected);
+        applied.addAll(objects);
+      }
+
+      for (HasMetadata object : applied) {
+        assertThat(sandbox.client().resource(object).get())
+            .as("%s %s/%s exists", object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName())
+            .isNotNull();
+      }
+      List<HasMetadata> policies = applied.stream().filter(o -> o.getKind().equals("BackupPolicy")).toList();
+      assertThat(policies).hasSizeGreaterThanOrEqualTo(6);
+      for (HasMetadata policy : policies) {
+        String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+        await(name + " has a Ready condition").atMost(Duration.ofSeconds(20)).until(() -> ready(sandbox, policy) != null);
+        var ready = ready(sandbox, policy);
+        assertThat(ready.getReason()).as("%s: Ready is %s: %s", name, ready.getReason(), ready.getMessage())
+            .isNotEqualTo(Reasons.INVALID_SPEC);
+      }
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Condition ready(Sandbox sandbox, HasMetadata policy) {
+    BackupPolicy current = sandbox.client().resources(BackupPolicy.class)
+        .inNamespace(policy.getMetadata().getNamespace()).withName(policy.getMetadata().getName()).get();
+    if (current == null || current.getStatus() == null) {
+      return null;
+    }
+    return Conditions.find(current.getStatus().conditions, ConditionTypes.READY).orElse(null);
+  }
+}
