@@ -16,8 +16,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -46,6 +48,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final int FINISHED_JOBS_KEPT = 3;
   /** Claims are not watched; a claim problem is re-checked this often. */
   static final Duration CLAIM_RECHECK = Duration.ofSeconds(30);
+  /** Real time before a policy whose reconciles kept failing is tried again. */
+  static final Duration RETRY_AFTER_EXHAUSTED = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
 
   private final KubernetesClient client;
@@ -122,9 +126,13 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
             claims != null && !claims.ok() ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty())
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
-    UpdateControl<BackupPolicy> control = StatusCopy.same(before, status)
-        ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(StatusCopy.withStatus(policy, status));
+    if (!StatusCopy.same(before, status)) {
+      // The whole status, replaced on the object just read (locked to its resourceVersion). Not
+      // UpdateControl.patchStatus: JOSDK diffs against its cached copy, which may be older than
+      // what was read here, and its list edits would then land on the wrong elements.
+      client.resource(StatusCopy.withStatus(policy, status)).updateStatus();
+    }
+    UpdateControl<BackupPolicy> control = UpdateControl.noUpdate();
     wake.ifPresent(at -> control.rescheduleAfter(clock.realDelay(Duration.between(now, at).isNegative()
         ? Duration.ZERO : Duration.between(now, at))));
     return control;
@@ -152,6 +160,23 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         null), null, clock.instant());
     events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
     return informed;
+  }
+
+  /**
+   * An unexpected failure is retried with backoff by JOSDK; once retries are exhausted the policy
+   * is still looked at again later, so alerts and schedules never stop for good.
+   */
+  @Override
+  public ErrorStatusUpdateControl<BackupPolicy> updateErrorStatus(BackupPolicy policy, Context<BackupPolicy> context,
+      Exception e) {
+    LOG.warn("reconciling {}/{} failed: {}", policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+        e.toString());
+    boolean lastAttempt = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(false);
+    ErrorStatusUpdateControl<BackupPolicy> control = ErrorStatusUpdateControl.noStatusUpdate();
+    if (lastAttempt) {
+      control.rescheduleAfter(RETRY_AFTER_EXHAUSTED);
+    }
+    return control;
   }
 
   private void recordFinishedRuns(BackupPolicy policy, BackupPolicyStatus status, List<Job> jobs,

@@ -136,6 +136,9 @@ public final class BackupRecorder {
       pruned.addAll(reported.prunedIds());
     }
     backups.removeIf(b -> pruned.contains(b.id));
+    // One entry per id, whatever an earlier status held: a repeated id must never stop recording.
+    Set<String> seen = new HashSet<>();
+    backups.removeIf(b -> !seen.add(b.id));
     List<BackupRef> refs = backups.stream()
         // Periods come from the id (the start time), exactly as the agent computes them.
         .map(b -> new BackupRef(b.id, Times.fromBackupId(b.id), Boolean.TRUE.equals(b.suspicious)))

@@ -232,4 +232,22 @@ class BackupRecorderTest {
     assertThat(recorder.isRecorded(status, "20251109T020005Z")).isTrue();
     assertThat(recorder.isRecorded(new BackupPolicyStatus(), "20251109T020005Z")).isFalse();
   }
+
+  @Test
+  void aStatusThatAlreadyListsABackupTwiceIsRepairedInsteadOfFailing() {
+    BackupPolicyStatus status = new BackupPolicyStatus();
+    dev.lifeboat.api.v1alpha1.BackupEntry twice = new dev.lifeboat.api.v1alpha1.BackupEntry();
+    twice.id = "20251101T020000Z";
+    twice.time = "2025-11-01T02:00:40Z";
+    twice.bytes = 1000L;
+    status.backups = new java.util.ArrayList<>(java.util.List.of(twice, twice));
+    var outcome = new JobOutcomeReader.Outcome("20251102T020000Z", "job", true, null, "ok", null,
+        "2025-11-02T02:00:40Z");
+
+    new BackupRecorder().finished(status, outcome, dev.lifeboat.retention.RetentionRules.parse("keepDaily=7",
+        java.util.List.of()), java.time.Instant.parse("2025-11-02T02:01:00Z"));
+
+    org.assertj.core.api.Assertions.assertThat(status.backups).extracting(b -> b.id)
+        .containsExactly("20251102T020000Z", "20251101T020000Z");
+  }
 }
