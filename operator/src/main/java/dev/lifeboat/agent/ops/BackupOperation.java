@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -54,7 +55,9 @@ public final class BackupOperation {
   public AgentResult run(Request request) throws IOException {
     Instant start = clock.instant();
     String id = request.backupId() != null ? request.backupId() : Times.backupId(start);
-    if (repository.manifest(id).isPresent()) {
+    // Listed once: for the id check, the 10 % rule and retention (one GET per backup in the repository).
+    List<Manifest> earlier = repository.complete();
+    if (earlier.stream().anyMatch(m -> m.id().equals(id))) {
       throw new IllegalArgumentException("--backup-id: backup " + id + " already exists");
     }
     for (VolumeSource volume : request.volumes()) {
@@ -73,7 +76,7 @@ public final class BackupOperation {
       files += written.files();
       stored += written.size();
     }
-    Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(id));
+    Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, repository.namespace(), repository.policy(),
         request.kind(), Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
         request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
@@ -85,7 +88,10 @@ public final class BackupOperation {
 
     AgentResult.Retention retention = null;
     if (request.rules() != null) {
-      retention = new RetentionOperation(repository, clock).apply(request.rules(), false);
+      List<Manifest> complete = new ArrayList<>(earlier);
+      complete.add(manifest);
+      complete.sort(Comparator.comparing(Manifest::id).reversed());
+      retention = new RetentionOperation(repository, clock).apply(request.rules(), false, complete);
     }
     String message = "backed up " + files + " files of " + request.volumes().size() + " volume(s), " + Sizes.human(stored)
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
@@ -121,8 +127,8 @@ public final class BackupOperation {
   }
 
   /** The newest complete, not suspicious, scheduled backup before this one, for the 10 % rule. */
-  private Manifest previousGood(String id) {
-    return repository.complete().stream()
+  private static Manifest previousGood(List<Manifest> earlier, String id) {
+    return earlier.stream()
         .filter(m -> m.id().compareTo(id) < 0 && !m.suspicious() && !Manifest.KIND_PRE_RESTORE.equals(m.kind()))
         .findFirst().orElse(null);
   }

@@ -34,8 +34,12 @@ public final class RetentionOperation {
   }
 
   public AgentResult.Retention apply(RetentionRules rules, boolean dryRun) {
+    return apply(rules, dryRun, repository.complete());
+  }
+
+  /** As {@link #apply(RetentionRules, boolean)}, over a listing the caller already holds (newest first). */
+  public AgentResult.Retention apply(RetentionRules rules, boolean dryRun, List<Manifest> complete) {
     Instant now = clock.instant();
-    List<Manifest> complete = repository.complete();
     List<Manifest> scheduled = complete.stream().filter(m -> !Manifest.KIND_PRE_RESTORE.equals(m.kind())).toList();
     RetentionDecision decision = RetentionSelector.select(scheduled.stream()
         .map(m -> new BackupRef(m.id(), Times.fromBackupId(m.id()), m.suspicious())).toList(), rules);
