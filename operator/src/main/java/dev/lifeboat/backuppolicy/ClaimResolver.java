@@ -2,6 +2,7 @@ package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.AgentJob.Placement;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -24,9 +25,6 @@ public class ClaimResolver {
   public ClaimResolver(KubernetesClient client) {
     this.client = client;
   }
-
-  /** Where the Job must run, when a volume ties it to a node; tolerations are the holding pods'. */
-  public record Placement(String nodeName, List<Toleration> tolerations) {}
 
   /** Either claims (with an optional placement) or a problem with its reason and message. */
   public record Claims(List<PersistentVolumeClaim> claims, Placement placement, String problemReason, String problem) {

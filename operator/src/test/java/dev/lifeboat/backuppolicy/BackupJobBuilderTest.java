@@ -1,5 +1,7 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.common.AgentJob;
+
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -49,7 +51,7 @@ class BackupJobBuilderTest {
     return claims(null, names);
   }
 
-  static ClaimResolver.Claims claims(ClaimResolver.Placement placement, String... names) {
+  static ClaimResolver.Claims claims(AgentJob.Placement placement, String... names) {
     return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement, null, null);
   }
 
@@ -322,7 +324,7 @@ class BackupJobBuilderTest {
     BackupPolicy policy = policy();
     policy.getSpec().jobTemplate = new JobTemplate();
     policy.getSpec().jobTemplate.tolerations = List.of(toleration("gpu", "true"), toleration("dedicated", "backup"));
-    var placement = new ClaimResolver.Placement("node-a",
+    var placement = new AgentJob.Placement("node-a",
         List.of(toleration("dedicated", "rose"), toleration("gpu", "true")));
 
     Job job = builder.build(policy, SCHEDULED, claims(placement, CLAIM), List.of());

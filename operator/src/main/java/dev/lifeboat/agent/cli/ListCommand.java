@@ -1,9 +1,9 @@
 package dev.lifeboat.agent.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.agent.repo.Json;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.common.ListedBackup;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,16 +15,11 @@ public final class ListCommand implements Callable<Integer> {
   @Mixin
   RepositoryOptions repository;
 
-  /** One line of the listing. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Entry(String id, String time, String kind, long bytes, long files, boolean suspicious, List<String> volumes,
-      String keyId) {}
-
   @Override
   public Integer call() {
     try (S3Store store = repository.store(null, null)) {
-      List<Entry> entries = repository.open(store).complete().stream()
-          .map(m -> new Entry(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),
+      List<ListedBackup> entries = repository.open(store).complete().stream()
+          .map(m -> new ListedBackup(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),
               m.volumes().stream().map(Manifest.Volume::claim).toList(),
               m.encryption() == null ? null : m.encryption().keyId()))
           .toList();

@@ -6,7 +6,11 @@ import dev.lifeboat.common.Times;
 import java.time.Instant;
 import java.util.List;
 
-/** Resolves latest / an id / --before TIME against the complete backups, and a claim within one. */
+/**
+ * Resolves latest / an id / --before TIME against the complete backups, and a claim within one.
+ * latest and --before mean the policy's own backups: a safety (pre-restore) backup is chosen only
+ * by its id, so undoing a restore is always a deliberate act.
+ */
 public final class BackupSelector {
   private BackupSelector() {}
 
@@ -16,15 +20,17 @@ public final class BackupSelector {
     if (complete.isEmpty()) {
       throw new IllegalArgumentException("no complete backup of " + where + " in the repository");
     }
+    List<Manifest> regular = complete.stream().filter(m -> !Manifest.KIND_PRE_RESTORE.equals(m.kind())).toList();
     if (before != null) {
-      return complete.stream()
+      return regular.stream()
           .filter(m -> !Times.fromBackupId(m.id()).isAfter(before))
           .findFirst()
           .orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
               + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));
     }
     if (backup == null || backup.equals("latest")) {
-      return complete.get(0);
+      return regular.stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
+          "no backup of " + where + " other than safety (pre-restore) backups; name one with --backup ID"));
     }
     return complete.stream().filter(m -> m.id().equals(backup)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("--backup: backup " + backup + " of " + where

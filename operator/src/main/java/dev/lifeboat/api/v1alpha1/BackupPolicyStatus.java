@@ -36,6 +36,9 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("Outcome of the last restore drill.")
   public VerificationResult lastVerification;
 
+  @JsonPropertyDescription("The one-time listing of backups already in the repository, done before the first run (e.g. a policy re-applied into a new cluster).")
+  public RepositoryDiscovery discovery;
+
   @JsonPropertyDescription("Summary of the backups kept in the repository after the last run.")
   public RetentionSummary retention;
 

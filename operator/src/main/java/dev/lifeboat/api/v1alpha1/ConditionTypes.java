@@ -8,5 +8,14 @@ public final class ConditionTypes {
   public static final String BACKUP_SUSPICIOUS = "BackupSuspicious";
   public static final String VERIFICATION_OVERDUE = "VerificationOverdue";
 
+  /** RestoreRequest: the backup to restore was found and holds the claim asked for. */
+  public static final String BACKUP_RESOLVED = "BackupResolved";
+  /** RestoreRequest: spec.scaleDown workloads are at zero replicas. */
+  public static final String WORKLOADS_SCALED_DOWN = "WorkloadsScaledDown";
+  /** RestoreRequest: the target's previous contents were backed up first. */
+  public static final String SAFETY_BACKUP_TAKEN = "SafetyBackupTaken";
+  /** RestoreRequest: the data is back in the target volume. */
+  public static final String RESTORED = "Restored";
+
   private ConditionTypes() {}
 }

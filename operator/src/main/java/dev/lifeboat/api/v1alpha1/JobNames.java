@@ -18,6 +18,16 @@ public final class JobNames {
     return join(policy, backupId.toLowerCase(Locale.ROOT));
   }
 
+  /** {@code <restorerequest>-<step>}: list, safety or restore; one Job per step of a restore. */
+  public static String restoreJob(String restoreRequest, String step) {
+    return join(restoreRequest, step);
+  }
+
+  /** {@code <policy>-discover}: the one listing of the repository a policy does before its first run. */
+  public static String discoveryJob(String policy) {
+    return join(policy, "discover");
+  }
+
   static String join(String owner, String suffix) {
     String name = owner + "-" + suffix;
     if (name.length() <= MAX_LENGTH) {

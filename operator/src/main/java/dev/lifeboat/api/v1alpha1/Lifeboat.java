@@ -16,6 +16,9 @@ public final class Lifeboat {
   /** Why a run was started: Scheduled or Manual. */
   public static final String TRIGGER_ANNOTATION = GROUP + "/trigger";
 
+  /** What a Job that is not a backup run does: list (read the repository) or restore. */
+  public static final String OPERATION_ANNOTATION = GROUP + "/operation";
+
   /** Name of the container that runs the agent inside every Lifeboat Job. */
   public static final String AGENT_CONTAINER = "agent";
 

@@ -20,5 +20,27 @@ public final class Reasons {
   public static final String SIZE_PLAUSIBLE = "SizePlausible";
   public static final String WAITING_FOR_FIRST_BACKUP = "WaitingForFirstBackup";
 
+  public static final String POLICY_NOT_FOUND = "PolicyNotFound";
+  public static final String CROSS_NAMESPACE_DENIED = "CrossNamespaceDenied";
+  public static final String CLAIM_EXISTS = "ClaimExists";
+  public static final String WORKLOAD_NOT_FOUND = "WorkloadNotFound";
+  public static final String BACKUP_NOT_FOUND = "BackupNotFound";
+  public static final String CLAIM_NOT_IN_BACKUP = "ClaimNotInBackup";
+  public static final String KEY_MISSING = "EncryptionKeyMissing";
+  public static final String LISTING_FAILED = "ListingFailed";
+  public static final String RESOLVED = "Resolved";
+  public static final String SCALED_DOWN = "ScaledDown";
+  public static final String SCALED_BACK = "ScaledBack";
+  public static final String SCALE_DOWN_TIMEOUT = "ScaleDownTimeout";
+  public static final String NOT_REQUESTED = "NotRequested";
+  public static final String SAFETY_BACKUP_FAILED = "SafetyBackupFailed";
+  public static final String SAFETY_BACKUP_SUCCEEDED = "SafetyBackupSucceeded";
+  public static final String RESTORE_STARTED = "RestoreStarted";
+  public static final String RESTORE_SUCCEEDED = "RestoreSucceeded";
+  public static final String RESTORE_FAILED = "RestoreFailed";
+  public static final String WAITING_FOR_CLAIM = "WaitingForClaim";
+  public static final String RESTORE_IN_PROGRESS = "RestoreInProgress";
+  public static final String REPOSITORY_LISTED = "RepositoryListed";
+
   private Reasons() {}
 }

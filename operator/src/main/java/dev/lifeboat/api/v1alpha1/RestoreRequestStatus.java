@@ -16,7 +16,10 @@ public class RestoreRequestStatus {
   @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
   public String phase;
 
-  @JsonPropertyDescription("Conditions of the restore.")
+  @JsonPropertyDescription("The step the restore is at: Resolving, ScalingDown, SafetyBackup, Restoring, ScalingUp or Done. Lets a restarted operator carry on where it stopped.")
+  public String stage;
+
+  @JsonPropertyDescription("Conditions of the restore: BackupResolved, WorkloadsScaledDown, SafetyBackupTaken, Restored.")
   @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions = new ArrayList<>();
 

@@ -1,0 +1,194 @@
+package dev.lifeboat.common;
+
+import dev.lifeboat.api.v1alpha1.Encryption;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.S3Destination;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parts every Lifeboat Job shares, whatever the agent does in it (backup, list, restore): the
+ * hardened agent container, S3 credentials from the Secret as env, the encryption key as a file,
+ * the owner reference, node pinning. Pure: the callers decide the command and the volumes.
+ */
+public final class AgentJob {
+  public static final String DATA_ROOT = "/data";
+  public static final String ENCRYPTION_KEY_DIR = "/etc/lifeboat/encryption";
+  public static final String ENCRYPTION_KEY_FILE = ENCRYPTION_KEY_DIR + "/key";
+  public static final String TERMINATION_LOG = "/dev/termination-log";
+  /** The image's non-root user; used unless jobTemplate.podSecurityContext names another. */
+  public static final long DEFAULT_USER = 65532L;
+  public static final int DEFAULT_BACKOFF_LIMIT = 2;
+
+  /** Where the Job must run (a ReadWriteOnce volume in use there) and the holding pods' tolerations. */
+  public record Placement(String nodeName, List<Toleration> tolerations) {}
+
+  /**
+   * Everything that varies between Lifeboat Jobs. {@code template} may be null (defaults);
+   * {@code placement} null means the scheduler chooses freely.
+   */
+  public record Spec(String name, String namespace, Map<String, String> labels, Map<String, String> annotations,
+      HasMetadata owner, List<String> command, S3Destination s3, Encryption encryption, List<Volume> volumes,
+      List<VolumeMount> mounts, JobTemplate template, Placement placement) {}
+
+  private AgentJob() {}
+
+  public static Job build(String image, Spec spec) {
+    JobTemplate template = spec.template() == null ? new JobTemplate() : spec.template();
+    List<Volume> volumes = new ArrayList<>(spec.volumes());
+    List<VolumeMount> mounts = new ArrayList<>(spec.mounts());
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    if (spec.encryption() != null) {
+      volumes.add(new VolumeBuilder().withName("encryption-key").withNewSecret()
+          .withSecretName(spec.encryption().keySecretRef.name)
+          .addNewItem().withKey(spec.encryption().keySecretRef.key).withPath("key").endItem()
+          .withDefaultMode(0400).endSecret().build());
+      mounts.add(new VolumeMountBuilder().withName("encryption-key").withMountPath(ENCRYPTION_KEY_DIR).withReadOnly(true).build());
+    }
+
+    Container agent = new ContainerBuilder()
+        .withName(Lifeboat.AGENT_CONTAINER)
+        .withImage(image)
+        .withCommand(spec.command())
+        .withEnv(environment(spec.s3()))
+        .withVolumeMounts(mounts)
+        .withResources(template.resources != null ? template.resources : new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("100m"))
+            .addToRequests("memory", new Quantity("256Mi"))
+            .addToLimits("memory", new Quantity("512Mi"))
+            .build())
+        .withTerminationMessagePath(TERMINATION_LOG)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .build();
+
+    List<Toleration> tolerations = new ArrayList<>();
+    if (spec.placement() != null) {
+      tolerations.addAll(spec.placement().tolerations());
+    }
+    if (template.tolerations != null) {
+      template.tolerations.stream().filter(t -> !tolerations.contains(t)).forEach(tolerations::add);
+    }
+    HasMetadata owner = spec.owner();
+    var podSpec = new JobBuilder()
+        .withNewMetadata()
+        .withName(spec.name())
+        .withNamespace(spec.namespace())
+        .withLabels(spec.labels())
+        .withAnnotations(spec.annotations())
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(owner.getApiVersion())
+            .withKind(owner.getKind())
+            .withName(owner.getMetadata().getName())
+            .withUid(owner.getMetadata().getUid())
+            .withController(true)
+            .withBlockOwnerDeletion(true)
+            .build())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(template.backoffLimit != null ? template.backoffLimit : DEFAULT_BACKOFF_LIMIT)
+        .withActiveDeadlineSeconds(template.activeDeadlineSeconds)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(spec.labels())
+        .withAnnotations(spec.annotations())
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(podSecurity(template.podSecurityContext))
+        .withNodeSelector(template.nodeSelector)
+        .withTolerations(tolerations.isEmpty() ? null : tolerations)
+        .withPriorityClassName(template.priorityClassName)
+        .withContainers(agent)
+        .withVolumes(volumes);
+    if (spec.placement() != null) {
+      // matchFields on metadata.name pins to the node while still going through the scheduler.
+      podSpec = podSpec.withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In")
+          .withValues(spec.placement().nodeName()).endMatchField()
+          .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity();
+    }
+    return podSpec.endSpec().endTemplate().endSpec().build();
+  }
+
+  /** {@code --repository s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style]} (SPEC §3). */
+  public static List<String> repositoryArgs(S3Destination s3) {
+    List<String> args = new ArrayList<>(List.of("--repository", repository(s3)));
+    if (notBlank(s3.endpoint)) {
+      args.addAll(List.of("--endpoint", s3.endpoint));
+    }
+    if (notBlank(s3.region)) {
+      args.addAll(List.of("--region", s3.region));
+    }
+    if (Boolean.TRUE.equals(s3.forcePathStyle)) {
+      args.add("--path-style");
+    }
+    return args;
+  }
+
+  public static String repository(S3Destination s3) {
+    return "s3://" + s3.bucket + (notBlank(s3.prefix) ? "/" + s3.prefix : "");
+  }
+
+  /** The Kubernetes volume name for a PVC: DNS-label safe and at most 63 characters. */
+  public static String volumeName(String claim) {
+    String name = "data-" + claim.replace('.', '-');
+    return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("-+$", "");
+  }
+
+  private static List<EnvVar> environment(S3Destination s3) {
+    List<EnvVar> env = new ArrayList<>();
+    for (String key : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")) {
+      env.add(new EnvVarBuilder().withName(key).withNewValueFrom().withNewSecretKeyRef()
+          .withName(s3.credentialsSecretRef.name).withKey(key).endSecretKeyRef().endValueFrom().build());
+    }
+    if (notBlank(s3.region)) {
+      env.add(new EnvVar("AWS_REGION", s3.region, null));
+    }
+    env.add(new EnvVar("HOME", "/tmp", null));
+    return env;
+  }
+
+  private static PodSecurityContext podSecurity(PodSecurityContext requested) {
+    PodSecurityContextBuilder security = requested == null ? new PodSecurityContextBuilder()
+        : new PodSecurityContextBuilder(requested);
+    security.withRunAsNonRoot(true);
+    if (requested == null || requested.getRunAsUser() == null) {
+      security.withRunAsUser(DEFAULT_USER);
+    }
+    if (requested == null || requested.getSeccompProfile() == null) {
+      security.withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
+    }
+    return security.build();
+  }
+
+  public static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+}
