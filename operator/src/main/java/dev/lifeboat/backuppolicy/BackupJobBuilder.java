@@ -91,15 +91,7 @@ public final class BackupJobBuilder {
       spec.source.exclude.forEach(glob -> args.addAll(List.of("--exclude", glob)));
     }
     args.addAll(List.of("--compression", spec.compression == null ? "zstd" : spec.compression.name()));
-    if (AgentJob.notBlank(s3.serverSideEncryption)) {
-      args.addAll(List.of("--sse", s3.serverSideEncryption));
-      if (AgentJob.notBlank(s3.kmsKeyId)) {
-        args.addAll(List.of("--kms-key-id", s3.kmsKeyId));
-      }
-    }
-    if (spec.encryption != null) {
-      args.addAll(List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE));
-    }
+    args.addAll(AgentJob.encryptionArgs(s3, spec.encryption));
     args.addAll(List.of("--retention", PolicyRetention.rules(spec.retention).format()));
     LinkedHashSet<String> pinned = new LinkedHashSet<>();
     if (spec.retention.pinned != null) {

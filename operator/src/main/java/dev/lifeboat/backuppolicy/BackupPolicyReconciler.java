@@ -8,7 +8,10 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.Times;
+import dev.lifeboat.restore.ActiveRestores;
+import dev.lifeboat.restore.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,6 +51,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final int FINISHED_JOBS_KEPT = 3;
   /** Claims are not watched; a claim problem is re-checked this often. */
   static final Duration CLAIM_RECHECK = Duration.ofSeconds(30);
+  /** A run held back while a RestoreRequest writes into one of the policy's claims is reconsidered this often. */
+  static final Duration RESTORE_RECHECK = Duration.ofSeconds(15);
   /** Real time before a policy whose reconciles kept failing is tried again. */
   static final Duration RETRY_AFTER_EXHAUSTED = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
@@ -62,14 +67,19 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final JobOutcomeReader outcomes;
   private final BackupJobBuilder jobBuilder;
   private final EventRecorder events;
+  private final BackupDiscovery discovery;
+  private final ActiveRestores restores;
 
-  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, String agentImage) {
+  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, String agentImage,
+      CrossNamespaceRestore crossNamespace) {
     this.client = client;
     this.clock = clock;
     this.claimResolver = new ClaimResolver(client);
     this.outcomes = new JobOutcomeReader(client);
     this.jobBuilder = new BackupJobBuilder(agentImage);
     this.events = new EventRecorder(client, clock);
+    this.discovery = new BackupDiscovery(client, jobBuilder, outcomes, recorder);
+    this.restores = new ActiveRestores(client, crossNamespace);
   }
 
   @Override
@@ -93,7 +103,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     }
     Instant now = clock.instant();
     BackupPolicyStatus before = policy.getStatus();
-    BackupPolicyStatus status = StatusCopy.of(before);
+    BackupPolicyStatus status = StatusCopy.of(before, BackupPolicyStatus::new);
     List<Job> jobs = withStartedJob(policy, status, context.getSecondaryResources(Job.class).stream()
         .filter(job -> JobOutcomeReader.backupId(job) != null)
         .sorted(Comparator.comparing(JobOutcomeReader::backupId))
@@ -103,15 +113,24 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     recordFinishedRuns(policy, status, jobs, validation, now);
     ClaimResolver.Claims claims = null;
     Optional<Instant> nextRun = Optional.empty();
+    boolean held = false;
     if (validation.valid()) {
+      boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now);
       claims = claimResolver.resolve(policy.getMetadata().getNamespace(), policy.getSpec().source);
-      boolean active = jobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job));
+      boolean active = discovering || jobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job));
       RunPlanner.Plan plan = planner.plan(policy, status, active, now);
       nextRun = plan.next();
       if (plan.run().isPresent() && claims.ok()) {
-        claims = claimResolver.withPlacement(policy.getMetadata().getNamespace(), claims);
-        if (claims.ok()) {
-          startRun(policy, status, plan.run().get(), claims, now);
+        List<String> restoring = restores.restoringInto(policy.getMetadata().getNamespace(), claims.names());
+        held = !restoring.isEmpty();
+        if (held) {
+          LOG.info("backup of {}/{} waits: RestoreRequest {} restores into its claims", policy.getMetadata().getNamespace(),
+              policy.getMetadata().getName(), String.join(", ", restoring));
+        } else {
+          claims = claimResolver.withPlacement(policy.getMetadata().getNamespace(), claims);
+          if (claims.ok()) {
+            startRun(policy, status, plan.run().get(), claims, now);
+          }
         }
       }
     }
@@ -123,7 +142,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     announceInvalidSpec(policy, before, validation);
 
     Optional<Instant> wake = Stream.of(nextRun, overdueFlip,
-            claims != null && !claims.ok() ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty())
+            claims != null && !claims.ok() ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
+            held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty())
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
     if (!StatusCopy.same(before, status)) {
@@ -204,7 +224,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   private void startRun(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
       Instant now) {
-    Job job = jobBuilder.build(policy, run, claims, List.of());
+    // Backups that a RestoreRequest is reading must survive this run's retention.
+    List<String> pins = restores.backupsBeingRead(policy.getMetadata().getNamespace(), policy.getMetadata().getName());
+    Job job = jobBuilder.build(policy, run, claims, pins);
     try {
       client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
     } catch (KubernetesClientException e) {
@@ -218,6 +240,20 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         + job.getMetadata().getName());
     LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
         policy.getMetadata().getName());
+  }
+
+  /** Advances the one-time repository listing; true while it runs and runs must wait for it. */
+  private boolean discover(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
+    BackupDiscovery.Finished finished = discovery.advance(policy, status, PolicyRetention.rules(policy.getSpec().retention), now);
+    if (finished == null) {
+      return true;
+    }
+    if (finished.succeeded()) {
+      events.normal(policy, Reasons.REPOSITORY_LISTED, finished.message());
+    } else {
+      events.warning(policy, Reasons.LISTING_FAILED, finished.message());
+    }
+    return false;
   }
 
   private void deleteOldJobs(List<Job> jobs, BackupPolicyStatus status) {

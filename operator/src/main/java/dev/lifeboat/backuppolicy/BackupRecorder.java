@@ -7,6 +7,7 @@ import dev.lifeboat.api.v1alpha1.DailyRuns;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.BackupRef;
 import dev.lifeboat.retention.RetentionDecision;
@@ -92,6 +93,40 @@ public final class BackupRecorder {
     backups.add(entry);
     AgentResult.Retention retention = result == null ? null : result.retention();
     applyRetention(status, backups, rules, retention);
+  }
+
+  /**
+   * Records the backups a listing found (safety backups aside) as if this controller had seen them
+   * made: the kept list with the rules that keep each, the newest as the last backup. Returns how
+   * many there are.
+   */
+  public int discovered(BackupPolicyStatus status, List<ListedBackup> listing, RetentionRules rules) {
+    List<ListedBackup> regular = listing.stream().filter(b -> !b.preRestore())
+        .sorted(Comparator.comparing(ListedBackup::id).reversed()).toList();
+    if (regular.isEmpty()) {
+      return 0;
+    }
+    List<BackupEntry> backups = new ArrayList<>();
+    for (ListedBackup found : regular) {
+      BackupEntry entry = new BackupEntry();
+      entry.id = found.id();
+      entry.time = found.time();
+      entry.bytes = found.bytes();
+      entry.suspicious = found.suspicious() ? true : null;
+      backups.add(entry);
+    }
+    ListedBackup newest = regular.get(0);
+    BackupRun run = new BackupRun();
+    run.id = newest.id();
+    run.phase = AgentResult.SUCCEEDED;
+    run.completionTime = newest.time();
+    run.bytes = newest.bytes();
+    run.files = newest.files();
+    run.message = "found in the repository";
+    status.lastBackup = run;
+    status.lastSuccessfulBackup = regular.stream().map(ListedBackup::time).max(Comparator.naturalOrder()).orElse(null);
+    applyRetention(status, backups, rules, null);
+    return regular.size();
   }
 
   /** Keeps the per-day counts to the last 7 UTC days and sums them. */

@@ -96,10 +96,7 @@ public class ClaimResolver {
         continue;
       }
       if (running == null) {
-        running = client.pods().inNamespace(namespace).list().getItems().stream()
-            .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-            .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
-            .toList();
+        running = runningPods(namespace);
       }
       String name = claim.getMetadata().getName();
       List<Pod> holders = running.stream().filter(p -> mounts(p, name)).toList();
@@ -107,7 +104,7 @@ public class ClaimResolver {
         continue;
       }
       if (modes.contains("ReadWriteOncePod")) {
-        return Claims.problem("ClaimInUse", "PersistentVolumeClaim " + name + " is ReadWriteOncePod and mounted by pod "
+        return Claims.problem(Reasons.CLAIM_IN_USE, "PersistentVolumeClaim " + name + " is ReadWriteOncePod and mounted by pod "
             + holders.get(0).getMetadata().getName() + "; back it up with copyMethod: Snapshot");
       }
       nodeByClaim.put(name, holders.get(0).getSpec().getNodeName());
@@ -125,6 +122,18 @@ public class ClaimResolver {
     Placement placement = nodes.isEmpty() ? null
         : new Placement(nodes.iterator().next(), List.copyOf(tolerations));
     return new Claims(claims, placement, null, null);
+  }
+
+  /** Running pods that mount the claim, on a node: the ones holding a ReadWriteOnce volume there. */
+  public List<Pod> podsUsing(String namespace, String claim) {
+    return runningPods(namespace).stream().filter(p -> mounts(p, claim)).toList();
+  }
+
+  private List<Pod> runningPods(String namespace) {
+    return client.pods().inNamespace(namespace).list().getItems().stream()
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .filter(p -> p.getSpec() != null && p.getSpec().getNodeName() != null)
+        .toList();
   }
 
   private static boolean mounts(Pod pod, String claim) {

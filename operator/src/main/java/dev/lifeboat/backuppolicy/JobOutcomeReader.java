@@ -50,7 +50,7 @@ public class JobOutcomeReader {
     if (result != null && result.message() != null) {
       message = result.message();
     } else if (succeeded) {
-      message = "backup Job " + job.getMetadata().getName() + " completed";
+      message = "Job " + job.getMetadata().getName() + " completed";
     } else {
       message = failureMessage(job, terminated);
     }
@@ -107,8 +107,8 @@ public class JobOutcomeReader {
       return "agent exited with code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
     }
     return condition(job, "Failed")
-        .map(c -> "backup Job failed: " + Objects.toString(c.getReason(), "") + (c.getMessage() == null ? "" : ": " + c.getMessage()))
-        .orElse("backup Job failed");
+        .map(c -> "Job " + job.getMetadata().getName() + " failed: " + Objects.toString(c.getReason(), "") + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+        .orElse("Job " + job.getMetadata().getName() + " failed");
   }
 
   private static String lastLine(String text) {

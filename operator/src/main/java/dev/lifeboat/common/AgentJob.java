@@ -152,6 +152,21 @@ public final class AgentJob {
     return args;
   }
 
+  /** {@code --sse …} and {@code --encryption-key-file …} for a command that writes a backup. */
+  public static List<String> encryptionArgs(S3Destination s3, Encryption encryption) {
+    List<String> args = new ArrayList<>();
+    if (notBlank(s3.serverSideEncryption)) {
+      args.addAll(List.of("--sse", s3.serverSideEncryption));
+      if (notBlank(s3.kmsKeyId)) {
+        args.addAll(List.of("--kms-key-id", s3.kmsKeyId));
+      }
+    }
+    if (encryption != null) {
+      args.addAll(List.of("--encryption-key-file", ENCRYPTION_KEY_FILE));
+    }
+    return args;
+  }
+
   public static String repository(S3Destination s3) {
     return "s3://" + s3.bucket + (notBlank(s3.prefix) ? "/" + s3.prefix : "");
   }

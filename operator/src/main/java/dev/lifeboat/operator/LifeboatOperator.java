@@ -2,8 +2,10 @@ package dev.lifeboat.operator;
 
 import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 
@@ -28,11 +30,16 @@ public final class LifeboatOperator implements AutoCloseable {
             : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new BackupPolicyReconciler(client, clock, settings.agentImage()), config -> {
-      if (!settings.watchNamespaces().isEmpty()) {
-        config.settingNamespaces(settings.watchNamespaces());
-      }
-    });
+    operator.register(new BackupPolicyReconciler(client, clock, settings.agentImage(), settings.crossNamespaceRestore()),
+        config -> watched(settings, config));
+    operator.register(new RestoreRequestReconciler(client, clock, settings.agentImage(), settings.crossNamespaceRestore()),
+        config -> watched(settings, config));
+  }
+
+  private static void watched(OperatorSettings settings, ControllerConfigurationOverrider<?> config) {
+    if (!settings.watchNamespaces().isEmpty()) {
+      config.settingNamespaces(settings.watchNamespaces());
+    }
   }
 
   public LifeboatOperator start() {

@@ -1,5 +1,6 @@
 package dev.lifeboat.operator;
 
+import dev.lifeboat.restore.CrossNamespaceRestore;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  * @param leaderElection whether to take a Lease before reconciling (needed with replicas > 1)
  * @param leaseNamespace namespace of the Lease; empty means the client's namespace
  * @param logFormat text or json
- * @param allowCrossNamespaceRestore whether a RestoreRequest may read another namespace's backups
+ * @param crossNamespaceRestore whose backups a RestoreRequest may read besides its own namespace's
  * @param healthPort port of /healthz and /readyz; 0 disables the endpoint
  */
 public record OperatorSettings(
@@ -22,7 +23,7 @@ public record OperatorSettings(
     boolean leaderElection,
     String leaseNamespace,
     String logFormat,
-    boolean allowCrossNamespaceRestore,
+    CrossNamespaceRestore crossNamespaceRestore,
     int healthPort) {
 
   public static final String LEASE_NAME = "lifeboat-operator";
@@ -36,13 +37,18 @@ public record OperatorSettings(
         Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_LEADER_ELECTION", "false")),
         nonBlank(env.get("LIFEBOAT_LEADER_ELECTION_NAMESPACE"), ""),
         nonBlank(env.get("LIFEBOAT_LOG_FORMAT"), "text"),
-        Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "false")),
+        CrossNamespaceRestore.parse(env.get("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE")),
         Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")));
   }
 
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
-    return new OperatorSettings(Set.of(), agentImage, false, "", "text", false, 0);
+    return new OperatorSettings(Set.of(), agentImage, false, "", "text", CrossNamespaceRestore.DENIED, 0);
+  }
+
+  /** The same settings with another cross-namespace restore rule (the sandbox's --allow-cross-namespace-restore, tests). */
+  public OperatorSettings withCrossNamespaceRestore(CrossNamespaceRestore rule) {
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat, rule, healthPort);
   }
 
   private static String nonBlank(String value, String fallback) {

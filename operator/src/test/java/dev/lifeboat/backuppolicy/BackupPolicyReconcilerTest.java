@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @EnableKubernetesMockClient(crud = true)
 class BackupPolicyReconcilerTest {
   KubernetesClient client;
+  KubernetesMockServer server;
   MutableClock clock;
   ReconcileHarness harness;
 
@@ -47,7 +49,7 @@ class BackupPolicyReconcilerTest {
   void setUp() {
     ReconcileHarness.installCrds(client);
     clock = MutableClock.at("2025-11-08T10:00:00Z");
-    harness = new ReconcileHarness(client, clock);
+    harness = new ReconcileHarness(client, server, clock);
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
   }
 

@@ -16,6 +16,7 @@ import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,12 +30,13 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class LifeboatOperatorTest {
   KubernetesClient client;
+  KubernetesMockServer server;
   ReconcileHarness cluster;
 
   @BeforeEach
   void setUp() {
     ReconcileHarness.installCrds(client);
-    cluster = new ReconcileHarness(client, new MutableClock(Instant.now()));
+    cluster = new ReconcileHarness(client, server, new MutableClock(Instant.now()));
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
   }
 
@@ -52,7 +54,10 @@ class LifeboatOperatorTest {
     policy.getSpec().trigger = new Trigger();
     policy.getSpec().trigger.manual = trigger;
     client.resource(policy).create();
-    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1);
+    // A new policy first lists its repository (empty here), then runs.
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.completeDiscovery(NAMESPACE));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1
+        && cluster.jobs(NAMESPACE).get(0).getMetadata().getAnnotations().containsKey("lifeboat.dev/backup-id"));
     await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
         && trigger.equals(policy().getStatus().lastManualTrigger));
     return cluster.jobs(NAMESPACE).get(0);

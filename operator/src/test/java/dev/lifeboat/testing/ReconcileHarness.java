@@ -2,17 +2,23 @@ package dev.lifeboat.testing;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.restore.CrossNamespaceRestore;
+import dev.lifeboat.restore.RestoreJobBuilder;
+import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
@@ -27,21 +33,32 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Runs the BackupPolicy reconciler the way JOSDK does, one reconcile at a time at an instant the
+ * Runs Lifeboat's reconcilers the way JOSDK does, one reconcile at a time at an instant the
  * test chooses: the primary is read from the API server, the secondary Jobs are those the Job
- * informer would hold (our label, this namespace, owned by the policy), and the returned
+ * informer would hold (our labels, this namespace, owned by the primary), and the returned
  * UpdateControl is applied (status patched). Also plays the Job controller and kubelet for
  * finishing a Job, since the API server stand-in runs no controllers.
  */
 public final class ReconcileHarness {
+  /** What {@code lifeboat agent list} prints for an empty repository. */
+  public static final String EMPTY_LISTING = "[]\n";
   private final KubernetesClient client;
+  private final KubernetesMockServer server;
   private final MutableClock clock;
+  private CrossNamespaceRestore crossNamespace = CrossNamespaceRestore.DENIED;
   private BackupPolicyReconciler reconciler;
+  private RestoreRequestReconciler restoreReconciler;
+  private String repositoryListing = EMPTY_LISTING;
 
-  public ReconcileHarness(KubernetesClient client, MutableClock clock) {
+  /**
+   * {@code server} serves pod logs (the CRUD stand-in has no kubelet); its expectations answer
+   * before the CRUD store does.
+   */
+  public ReconcileHarness(KubernetesClient client, KubernetesMockServer server, MutableClock clock) {
     this.client = client;
+    this.server = server;
     this.clock = clock;
-    this.reconciler = newOperatorInstance();
+    newOperatorInstance();
   }
 
   /** Applies the CRDs the build generated, as a user installing Lifeboat would. */
@@ -57,9 +74,23 @@ public final class ReconcileHarness {
   }
 
   /** A brand-new reconciler instance: what a restarted operator starts with (nothing in memory). */
-  public BackupPolicyReconciler newOperatorInstance() {
-    reconciler = new BackupPolicyReconciler(client, clock, "lifeboat:test");
-    return reconciler;
+  public void newOperatorInstance() {
+    reconciler = new BackupPolicyReconciler(client, clock, "lifeboat:test", crossNamespace);
+    restoreReconciler = new RestoreRequestReconciler(client, clock, "lifeboat:test", crossNamespace);
+  }
+
+  /** Restarts the controllers with the operator setting allowCrossNamespaceRestore. */
+  public void allowCrossNamespaceRestore(CrossNamespaceRestore rule) {
+    crossNamespace = rule;
+    newOperatorInstance();
+  }
+
+  /**
+   * What a policy's one-time listing Job finds: the harness completes that Job before each
+   * reconcile with this as the agent's output; null leaves it running.
+   */
+  public void repositoryHolds(String listing) {
+    repositoryListing = listing;
   }
 
   public BackupPolicy create(BackupPolicy policy) {
@@ -80,8 +111,32 @@ public final class ReconcileHarness {
 
   /** One reconcile of the given (possibly stale) copy, as JOSDK would with an informer cache that lags. */
   public Optional<Duration> reconcile(BackupPolicy policy) {
+    String namespace = policy.getMetadata().getNamespace();
+    completeDiscovery(namespace);
+    Optional<Duration> wait = apply(reconciler, policy, "backup");
+    if (completeDiscovery(namespace)) {
+      // The listing the reconcile just started finished at once: carry on as the Job's event would.
+      wait = apply(reconciler, get(namespace, policy.getMetadata().getName()), "backup");
+    }
+    return wait;
+  }
+
+  public RestoreRequest create(RestoreRequest request) {
+    return client.resource(request).create();
+  }
+
+  public RestoreRequest getRestore(String namespace, String name) {
+    return client.resources(RestoreRequest.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** One reconcile of a RestoreRequest as it is in the API server now. */
+  public Optional<Duration> reconcileRestore(String namespace, String name) {
+    return apply(restoreReconciler, getRestore(namespace, name), RestoreJobBuilder.COMPONENT);
+  }
+
+  private <P extends HasMetadata> Optional<Duration> apply(Reconciler<P> target, P primary, String component) {
     try {
-      UpdateControl<BackupPolicy> control = reconciler.reconcile(policy, new JobContext(policy));
+      UpdateControl<P> control = target.reconcile(primary, new JobContext<>(primary, component));
       control.getResource().filter(r -> control.isPatchStatus()).ifPresent(r -> {
         r.getMetadata().setResourceVersion(null);
         client.resource(r).updateStatus();
@@ -94,6 +149,24 @@ public final class ReconcileHarness {
     }
   }
 
+  /** Completes the unfinished listing Jobs of policies with {@link #repositoryHolds}; true when there was one. */
+  public boolean completeDiscovery(String namespace) {
+    if (repositoryListing == null) {
+      return false;
+    }
+    boolean completed = false;
+    for (Job job : jobs(namespace)) {
+      boolean listing = job.getMetadata().getAnnotations() != null
+          && "list".equals(job.getMetadata().getAnnotations().get(Lifeboat.OPERATION_ANNOTATION));
+      if (listing && "backup".equals(job.getMetadata().getLabels().get(Lifeboat.COMPONENT_LABEL))
+          && (job.getStatus() == null || job.getStatus().getConditions() == null || job.getStatus().getConditions().isEmpty())) {
+        finishJob(job, true, null, null, repositoryListing);
+        completed = true;
+      }
+    }
+    return completed;
+  }
+
   public List<Job> jobs(String namespace) {
     return client.batch().v1().jobs().inNamespace(namespace).withLabel(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE)
         .list().getItems();
@@ -101,10 +174,19 @@ public final class ReconcileHarness {
 
   /** What the Job controller and kubelet would do for a run that ended with this agent result. */
   public void finishJob(Job job, boolean succeeded, AgentResult result, String rawMessage) {
+    finishJob(job, succeeded, result, rawMessage, null);
+  }
+
+  /** As above, with what the agent printed, served as the pod's log. */
+  public void finishJob(Job job, boolean succeeded, AgentResult result, String rawMessage, String log) {
     String message = result != null ? result.toJson() : rawMessage;
     String ns = job.getMetadata().getNamespace();
+    String pod = podName(job);
+    if (log != null) {
+      podLog(ns, pod, log);
+    }
     client.pods().inNamespace(ns).resource(new PodBuilder()
-        .withNewMetadata().withName(job.getMetadata().getName() + "-x1z2q").withNamespace(ns)
+        .withNewMetadata().withName(pod).withNamespace(ns)
         .addToLabels("job-name", job.getMetadata().getName())
         .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
         .endMetadata()
@@ -127,12 +209,42 @@ public final class ReconcileHarness {
     client.batch().v1().jobs().inNamespace(ns).resource(latest).updateStatus();
   }
 
-  /** The Context JOSDK hands the reconciler; only what Lifeboat's reconcilers use is backed. */
-  private final class JobContext implements Context<BackupPolicy> {
-    private final BackupPolicy primary;
+  /** A Job's pod as it runs: what the kubelet shows while the agent is still at work. */
+  public void startJob(Job job, String log) {
+    String ns = job.getMetadata().getNamespace();
+    String pod = podName(job);
+    podLog(ns, pod, log);
+    if (client.pods().inNamespace(ns).withName(pod).get() == null) {
+      client.pods().inNamespace(ns).resource(new PodBuilder()
+          .withNewMetadata().withName(pod).withNamespace(ns)
+          .addToLabels("job-name", job.getMetadata().getName())
+          .endMetadata()
+          .withSpec(job.getSpec().getTemplate().getSpec())
+          .withNewStatus().withPhase("Running").endStatus().build()).create();
+    }
+  }
 
-    JobContext(BackupPolicy primary) {
+  /** Serves a pod's agent log, whole and as the tail the operator asks for. */
+  public void podLog(String namespace, String pod, String log) {
+    String path = "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?pretty=false&container=" + Lifeboat.AGENT_CONTAINER;
+    server.expect().get().withPath(path).andReturn(200, log).always();
+    String[] lines = log.split("\n");
+    String tail = String.join("\n", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 5), lines.length)) + "\n";
+    server.expect().get().withPath(path + "&tailLines=5").andReturn(200, tail).always();
+  }
+
+  private static String podName(Job job) {
+    return job.getMetadata().getName() + "-x1z2q";
+  }
+
+  /** The Context JOSDK hands the reconciler; only what Lifeboat's reconcilers use is backed. */
+  private final class JobContext<P extends HasMetadata> implements Context<P> {
+    private final P primary;
+    private final String component;
+
+    JobContext(P primary, String component) {
       this.primary = primary;
+      this.component = component;
     }
 
     @Override
@@ -145,7 +257,7 @@ public final class ReconcileHarness {
       for (Job job : jobs(primary.getMetadata().getNamespace())) {
         boolean ownedByPrimary = job.getMetadata().getOwnerReferences().stream()
             .anyMatch(o -> o.getUid() != null && o.getUid().equals(primary.getMetadata().getUid()));
-        if (ownedByPrimary && "backup".equals(job.getMetadata().getLabels().get(Lifeboat.COMPONENT_LABEL))) {
+        if (ownedByPrimary && component.equals(job.getMetadata().getLabels().get(Lifeboat.COMPONENT_LABEL))) {
           owned.add((R) job);
         }
       }
@@ -163,7 +275,7 @@ public final class ReconcileHarness {
     }
 
     @Override
-    public BackupPolicy getPrimaryResource() {
+    public P getPrimaryResource() {
       return primary;
     }
 
@@ -173,7 +285,7 @@ public final class ReconcileHarness {
     }
 
     @Override
-    public ControllerConfiguration<BackupPolicy> getControllerConfiguration() {
+    public ControllerConfiguration<P> getControllerConfiguration() {
       throw new IllegalStateException("not used by Lifeboat's reconcilers");
     }
 
@@ -183,7 +295,7 @@ public final class ReconcileHarness {
     }
 
     @Override
-    public EventSourceRetriever<BackupPolicy> eventSourceRetriever() {
+    public EventSourceRetriever<P> eventSourceRetriever() {
       throw new IllegalStateException("not used by Lifeboat's reconcilers");
     }
 
@@ -193,7 +305,7 @@ public final class ReconcileHarness {
     }
 
     @Override
-    public IndexedResourceCache<BackupPolicy> getPrimaryCache() {
+    public IndexedResourceCache<P> getPrimaryCache() {
       throw new IllegalStateException("not used by Lifeboat's reconcilers");
     }
 

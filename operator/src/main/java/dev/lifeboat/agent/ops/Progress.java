@@ -11,7 +11,7 @@ import java.util.Locale;
  * once at the end. The operator shows these lines as a RestoreRequest's progress.
  */
 final class Progress extends FilterInputStream {
-  private static final long INTERVAL_NANOS = 5_000_000_000L;
+  private static final long INTERVAL_NANOS = 2_000_000_000L;
   private final String label;
   private final long total;
   private final PrintStream out;

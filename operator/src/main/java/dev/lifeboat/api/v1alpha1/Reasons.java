@@ -41,6 +41,9 @@ public final class Reasons {
   public static final String WAITING_FOR_CLAIM = "WaitingForClaim";
   public static final String RESTORE_IN_PROGRESS = "RestoreInProgress";
   public static final String REPOSITORY_LISTED = "RepositoryListed";
+  public static final String CLAIM_IN_USE = "ClaimInUse";
+  public static final String SCALING_DOWN = "ScalingDown";
+  public static final String SKIPPED = "Skipped";
 
   private Reasons() {}
 }

@@ -1,0 +1,84 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.api.v1alpha1.RestoreSource;
+import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.common.Times;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Picks the backup a RestoreRequest restores from the repository's listing, with the agent's own
+ * rules (latest and before skip safety backups; before compares the backup's start time, its id).
+ * Pure. The operator resolves once and hands the agent the exact id, so status says what is restored.
+ */
+public final class BackupChoice {
+  /** The backup chosen, or why none can be. */
+  public record Result(ListedBackup backup, String problemReason, String problem) {
+    public boolean ok() {
+      return problem == null;
+    }
+
+    static Result problem(String reason, String message) {
+      return new Result(null, reason, message);
+    }
+  }
+
+  private BackupChoice() {}
+
+  public static Result choose(RestoreSource source, ResolvedSource where, List<ListedBackup> listing) {
+    List<ListedBackup> newestFirst = listing.stream().sorted(Comparator.comparing(ListedBackup::id).reversed()).toList();
+    String repository = where.describe();
+    Optional<ListedBackup> chosen;
+    String wanted;
+    if (source.before != null) {
+      Instant before;
+      try {
+        before = Times.parse(source.before);
+      } catch (DateTimeParseException e) {
+        return Result.problem(Reasons.INVALID_SPEC, "spec.source.before: '" + source.before
+            + "' is not an RFC 3339 time such as 2025-11-09T02:00:00Z");
+      }
+      chosen = newestFirst.stream().filter(b -> !b.preRestore())
+          .filter(b -> !Times.fromBackupId(b.id()).isAfter(before)).findFirst();
+      wanted = "a backup at or before " + source.before + " (spec.source.before)";
+    } else if (source.backup == null || source.backup.equals("latest")) {
+      chosen = newestFirst.stream().filter(b -> !b.preRestore()).findFirst();
+      wanted = "a backup";
+    } else {
+      chosen = newestFirst.stream().filter(b -> b.id().equals(source.backup)).findFirst();
+      wanted = "backup " + source.backup + " (spec.source.backup)";
+    }
+    if (chosen.isEmpty()) {
+      String present = newestFirst.isEmpty() ? "it holds no complete backup"
+          : "it holds " + newestFirst.size() + " backup(s), newest " + newestFirst.get(0).id() + ", oldest "
+              + newestFirst.get(newestFirst.size() - 1).id();
+      return Result.problem(Reasons.BACKUP_NOT_FOUND, "no " + wanted.replaceFirst("^a ", "") + " in " + repository + ": "
+          + present);
+    }
+    ListedBackup backup = chosen.get();
+    List<String> volumes = backup.volumes() == null ? List.of() : backup.volumes();
+    if (source.claim != null && !volumes.contains(source.claim)) {
+      return Result.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id() + " has no volume '"
+          + source.claim + "'; it holds " + String.join(", ", volumes));
+    }
+    if (source.claim == null && volumes.size() > 1) {
+      return Result.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id()
+          + " holds several volumes (" + String.join(", ", volumes) + "); name the one to restore");
+    }
+    if (backup.keyId() != null && where.encryption() == null) {
+      return Result.problem(Reasons.KEY_MISSING, "backup " + backup.id()
+          + " is encrypted (key id " + backup.keyId() + ") and no key is given: set spec.source.repository.encryption,"
+          + " or spec.encryption of the policy");
+    }
+    return new Result(backup, null, null);
+  }
+
+  /** The volume of the backup restored: the named one, else its only one. */
+  public static String claim(RestoreSource source, ListedBackup backup) {
+    return source.claim != null ? source.claim : backup.volumes().get(0);
+  }
+}

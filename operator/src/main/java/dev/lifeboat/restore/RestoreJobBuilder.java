@@ -1,0 +1,129 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.api.v1alpha1.JobNames;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
+import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.ListedBackup;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three Jobs of a restore, one per step: list the repository, back up the target first
+ * (safety), restore. Pure; the agent command lines are the public ones of SPEC §3.
+ */
+public final class RestoreJobBuilder {
+  public static final String LIST_STEP = "list";
+  public static final String SAFETY_STEP = "safety";
+  public static final String RESTORE_STEP = "restore";
+  public static final String COMPONENT = "restore";
+
+  private final String agentImage;
+
+  public RestoreJobBuilder(String agentImage) {
+    this.agentImage = agentImage;
+  }
+
+  /** {@code lifeboat agent list}: the backups there are, read back by the operator from the pod log. */
+  public Job list(RestoreRequest request, ResolvedSource source) {
+    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "list"));
+    command.addAll(repositoryArgs(source));
+    return build(request, LIST_STEP, Map.of(Lifeboat.OPERATION_ANNOTATION, LIST_STEP), command, source,
+        List.of(), List.of(), null, false);
+  }
+
+  /**
+   * {@code lifeboat agent backup --kind pre-restore} of exactly what the restore will replace (the
+   * target, at its subPath), into the source's repository: outside retention counting, kept 7 days.
+   */
+  public Job safety(RestoreRequest request, ResolvedSource source, String claim, String backupId,
+      AgentJob.Placement placement) {
+    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
+    command.addAll(repositoryArgs(source));
+    command.addAll(List.of("--volume", claim + "=" + mountPath(claim)));
+    command.addAll(List.of("--compression", "zstd"));
+    command.addAll(AgentJob.encryptionArgs(source.s3(), source.encryption()));
+    command.addAll(List.of("--min-size", "0", "--kind", ListedBackup.KIND_PRE_RESTORE, "--backup-id", backupId,
+        "--termination-log", AgentJob.TERMINATION_LOG));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
+    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
+    return build(request, SAFETY_STEP, annotations, command, source, volumes(claim, true),
+        mounts(claim, request.getSpec().target.subPath, true), placement, true);
+  }
+
+  /** {@code lifeboat agent restore} of the resolved backup id into the target. */
+  public Job restore(RestoreRequest request, ResolvedSource source, String backupId, String claim,
+      AgentJob.Placement placement) {
+    RestoreRequestSpec spec = request.getSpec();
+    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "restore"));
+    command.addAll(repositoryArgs(source));
+    command.addAll(List.of("--backup", backupId));
+    if (spec.source.claim != null) {
+      command.addAll(List.of("--claim", spec.source.claim));
+    }
+    command.addAll(List.of("--target", mountPath(claim), "--mode", spec.mode.name()));
+    if (spec.source.paths != null) {
+      spec.source.paths.forEach(path -> command.addAll(List.of("--path", path)));
+    }
+    if (source.encryption() != null) {
+      command.addAll(List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE));
+    }
+    command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
+    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
+    return build(request, RESTORE_STEP, annotations, command, source, volumes(claim, false),
+        mounts(claim, spec.target.subPath, false), placement, true);
+  }
+
+  /** Labels of restore Jobs and their pods; the restore label finds them, the component keeps BackupPolicy's informer off them. */
+  public static Map<String, String> labels(String restoreRequest) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE);
+    labels.put(Lifeboat.COMPONENT_LABEL, COMPONENT);
+    labels.put(Lifeboat.RESTORE_LABEL, restoreRequest);
+    return labels;
+  }
+
+  public static String jobName(RestoreRequest request, String step) {
+    return JobNames.restoreJob(request.getMetadata().getName(), step);
+  }
+
+  static String mountPath(String claim) {
+    return AgentJob.DATA_ROOT + "/" + claim;
+  }
+
+  private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,
+      ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, AgentJob.Placement placement,
+      boolean needsKey) {
+    String name = request.getMetadata().getName();
+    return AgentJob.build(agentImage, new AgentJob.Spec(jobName(request, step), request.getMetadata().getNamespace(),
+        labels(name), annotations, request, command, source.s3(), needsKey ? source.encryption() : null, volumes, mounts,
+        source.template(), placement));
+  }
+
+  private static List<String> repositoryArgs(ResolvedSource source) {
+    List<String> args = new ArrayList<>(AgentJob.repositoryArgs(source.s3()));
+    args.addAll(List.of("--namespace", source.namespace(), "--policy", source.policy()));
+    return args;
+  }
+
+  private static List<Volume> volumes(String claim, boolean readOnly) {
+    return List.of(new VolumeBuilder().withName(AgentJob.volumeName(claim))
+        .withNewPersistentVolumeClaim(claim, readOnly).build());
+  }
+
+  private static List<VolumeMount> mounts(String claim, String subPath, boolean readOnly) {
+    return List.of(new VolumeMountBuilder().withName(AgentJob.volumeName(claim)).withMountPath(mountPath(claim))
+        .withSubPath(subPath == null || subPath.isEmpty() ? null : subPath).withReadOnly(readOnly).build());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.lifeboat.restore;
+
+import dev.lifeboat.api.v1alpha1.ScaleTarget;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stops and restarts the writers of a volume: reads replica counts, scales Deployments and
+ * StatefulSets with a merge patch of spec.replicas (nothing else of the workload is touched, so
+ * GitOps tools see only the replica change), and finds pods still running.
+ */
+public class WorkloadScaler {
+  private final KubernetesClient client;
+
+  public WorkloadScaler(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** A workload's current spec, reduced to what scaling needs; empty when it does not exist. */
+  record Workload(int replicas, LabelSelector selector) {}
+
+  /** The targets with their current replica counts (spec.replicas, default 1), or the first missing one. */
+  public List<ScaleTarget> withReplicas(String namespace, List<ScaleTarget> targets) {
+    List<ScaleTarget> recorded = new ArrayList<>();
+    for (ScaleTarget target : targets) {
+      Workload workload = find(namespace, target).orElseThrow(() -> new MissingWorkload(describe(target)
+          + " named in spec.scaleDown does not exist in namespace " + namespace));
+      ScaleTarget copy = new ScaleTarget();
+      copy.kind = target.kind;
+      copy.name = target.name;
+      copy.replicas = workload.replicas();
+      recorded.add(copy);
+    }
+    return recorded;
+  }
+
+  /** Sets spec.replicas; false when the workload no longer exists. */
+  public boolean scale(String namespace, ScaleTarget target, int replicas) {
+    Optional<Workload> workload = find(namespace, target);
+    if (workload.isEmpty()) {
+      return false;
+    }
+    if (workload.get().replicas() != replicas) {
+      String patch = "{\"spec\":{\"replicas\":" + replicas + "}}";
+      PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+      if ("StatefulSet".equals(target.kind)) {
+        client.apps().statefulSets().inNamespace(namespace).withName(target.name).patch(merge, patch);
+      } else {
+        client.apps().deployments().inNamespace(namespace).withName(target.name).patch(merge, patch);
+      }
+    }
+    return true;
+  }
+
+  /** Names of pods of these workloads that still exist (a terminating pod still holds the volume). */
+  public List<String> remainingPods(String namespace, List<ScaleTarget> targets) {
+    List<String> remaining = new ArrayList<>();
+    for (ScaleTarget target : targets) {
+      Optional<Workload> workload = find(namespace, target);
+      if (workload.isEmpty() || workload.get().selector() == null || workload.get().selector().getMatchLabels() == null) {
+        continue;
+      }
+      client.pods().inNamespace(namespace).withLabels(workload.get().selector().getMatchLabels()).list().getItems()
+          .stream()
+          .filter(WorkloadScaler::holdsVolume)
+          .map(p -> p.getMetadata().getName())
+          .forEach(remaining::add);
+    }
+    return remaining;
+  }
+
+  public static String describe(ScaleTarget target) {
+    return target.kind + "/" + target.name;
+  }
+
+  private static boolean holdsVolume(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  private Optional<Workload> find(String namespace, ScaleTarget target) {
+    if ("StatefulSet".equals(target.kind)) {
+      StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(target.name).get();
+      return Optional.ofNullable(set).map(s -> new Workload(replicas(s.getSpec().getReplicas()), s.getSpec().getSelector()));
+    }
+    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(target.name).get();
+    return Optional.ofNullable(deployment)
+        .map(d -> new Workload(replicas(d.getSpec().getReplicas()), d.getSpec().getSelector()));
+  }
+
+  private static int replicas(Integer replicas) {
+    return replicas == null ? 1 : replicas;
+  }
+
+  /** A workload named in spec.scaleDown does not exist; the message names it. */
+  public static final class MissingWorkload extends RuntimeException {
+    MissingWorkload(String message) {
+      super(message);
+    }
+  }
+}
