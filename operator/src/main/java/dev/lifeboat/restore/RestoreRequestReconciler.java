@@ -269,9 +269,12 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
             return fail(ConditionTypes.RESTORED, Reasons.CLAIM_IN_USE, "PersistentVolumeClaim " + target
                 + " is ReadWriteOncePod and mounted by pod " + holder + "; list its workload in spec.scaleDown");
           }
-          status.message = "PersistentVolumeClaim " + target + " is in use by pod " + holder
+          String inUse = "PersistentVolumeClaim " + target + " is in use by pod " + holder
               + "; restoring underneath it (list its Deployment or StatefulSet in spec.scaleDown to stop it first)";
-          events.warning(request, Reasons.CLAIM_IN_USE, status.message);
+          Conditions.set(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, false, Reasons.CLAIM_IN_USE, inUse,
+              status.observedGeneration, now);
+          status.message = inUse;
+          events.warning(request, Reasons.CLAIM_IN_USE, inUse);
         }
         status.stage = RestoreStage.SafetyBackup.name();
         return Optional.empty();
@@ -322,7 +325,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       Optional<Job> job = ensureJob(RestoreJobBuilder.SAFETY_STEP,
           () -> jobs.safety(request, source, target, Times.backupId(now), placement()));
       if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {
-        status.message = "backing up the current contents of " + target + " before restoring";
+        status.message = "backing up the current contents of " + target + " before restoring" + inUseNote();
         return Optional.of(JOB_RECHECK);
       }
       JobOutcomeReader.Outcome outcome = outcomes.read(job.get()).orElseThrow();
@@ -348,7 +351,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       if (!JobOutcomeReader.finished(job.get())) {
         logs.tail(job.get(), 5).flatMap(ProgressLine::newest).ifPresent(progress -> status.progress = progress);
         status.message = "restoring backup " + status.backup.id + " into " + targetDescription()
-            + (status.progress == null ? "" : ": " + status.progress.percent + "%");
+            + (status.progress == null ? "" : ": " + status.progress.percent + "%") + inUseNote();
         return Optional.of(PROGRESS_REFRESH);
       }
       JobOutcomeReader.Outcome outcome = outcomes.read(job.get()).orElseThrow();
@@ -363,7 +366,8 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       done.percent = 100;
       status.progress = done;
       String message = "restored backup " + status.backup.id + " into " + targetDescription()
-          + " (" + spec.mode + (spec.source.paths == null ? "" : ", paths " + String.join(", ", spec.source.paths)) + ")";
+          + " (" + spec.mode + (spec.source.paths == null ? "" : ", paths " + String.join(", ", spec.source.paths)) + ")"
+          + inUseNote();
       Conditions.set(status.conditions, ConditionTypes.RESTORED, true, Reasons.RESTORE_SUCCEEDED, message,
           status.observedGeneration, now);
       status.message = message;
@@ -459,6 +463,13 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(target).get();
       return claim == null || claim.getSpec() == null || claim.getSpec().getAccessModes() == null ? List.of()
           : claim.getSpec().getAccessModes();
+    }
+
+    /** "; PVC x is in use by pod y …" while the restore runs underneath an app that was not scaled down. */
+    private String inUseNote() {
+      return Conditions.find(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN)
+          .filter(c -> Reasons.CLAIM_IN_USE.equals(c.getReason()))
+          .map(c -> "; " + c.getMessage()).orElse("");
     }
 
     private String targetDescription() {

@@ -4,6 +4,10 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.Destination;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
+import dev.lifeboat.api.v1alpha1.RestoreSource;
+import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.api.v1alpha1.Retention;
 import dev.lifeboat.api.v1alpha1.S3Destination;
 import dev.lifeboat.api.v1alpha1.SecretRef;
@@ -39,6 +43,19 @@ public final class Fixtures {
         .addToLabels("app", "rose").addToLabels("argocd.argoproj.io/instance", "rose").build());
     policy.setSpec(spec);
     return policy;
+  }
+
+  /** A RestoreRequest of the latest backup of the fixture policy into its claim. */
+  public static RestoreRequest restoreFromPolicy(String name) {
+    RestoreRequestSpec spec = new RestoreRequestSpec();
+    spec.source = new RestoreSource();
+    spec.source.policy = POLICY;
+    spec.target = new RestoreTarget();
+    spec.target.claim = CLAIM;
+    RestoreRequest request = new RestoreRequest();
+    request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+    request.setSpec(spec);
+    return request;
   }
 
   public static PersistentVolumeClaim boundClaim(String name, String... accessModes) {

@@ -185,6 +185,7 @@ public final class ReconcileHarness {
     if (log != null) {
       podLog(ns, pod, log);
     }
+    client.pods().inNamespace(ns).withName(pod).delete(); // the running pod startJob made, now replaced by its end state
     client.pods().inNamespace(ns).resource(new PodBuilder()
         .withNewMetadata().withName(pod).withNamespace(ns)
         .addToLabels("job-name", job.getMetadata().getName())

@@ -1,0 +1,387 @@
+package dev.lifeboat.restore;
+
+import static dev.lifeboat.testing.ConditionAssert.assertCondition;
+import static dev.lifeboat.testing.Fixtures.CLAIM;
+import static dev.lifeboat.testing.Fixtures.NAMESPACE;
+import static dev.lifeboat.testing.Fixtures.POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.NewClaim;
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.api.v1alpha1.RepositorySource;
+import dev.lifeboat.api.v1alpha1.RestoreMode;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
+import dev.lifeboat.api.v1alpha1.ScaleTarget;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.MutableClock;
+import dev.lifeboat.testing.ReconcileHarness;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The RestoreRequest controller against the mock API server, playing each Job's outcome. */
+@EnableKubernetesMockClient(crud = true)
+class RestoreRequestReconcilerTest {
+  static final String RESTORE = "restore-memory";
+  static final ListedBackup OLDER = backup("20251108T020000Z", "2025-11-08T02:00:41Z", "scheduled", CLAIM);
+  static final ListedBackup NEWER = backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled", CLAIM);
+  static final ListedBackup SAFETY = backup("20251109T120000Z", "2025-11-09T12:00:07Z", "pre-restore", CLAIM);
+
+  KubernetesClient client;
+  KubernetesMockServer server;
+  MutableClock clock;
+  ReconcileHarness harness;
+
+  @BeforeEach
+  void setUp() {
+    ReconcileHarness.installCrds(client);
+    clock = MutableClock.at("2025-11-09T14:00:00Z");
+    harness = new ReconcileHarness(client, server, clock);
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+    client.resource(Fixtures.dailyPolicy()).create();
+  }
+
+  static ListedBackup backup(String id, String time, String kind, String... volumes) {
+    return new ListedBackup(id, time, kind, 812_345L, 3L, false, List.of(volumes), null);
+  }
+
+  static String listing(ListedBackup... backups) {
+    try {
+      return "picocli warning line before the listing\n"
+          + new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+              .writeValueAsString(List.of(backups)) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  RestoreRequest apply(Consumer<RestoreRequest> change) {
+    RestoreRequest request = Fixtures.restoreFromPolicy(RESTORE);
+    change.accept(request);
+    return harness.create(request);
+  }
+
+  RestoreRequestStatus reconcile() {
+    harness.reconcileRestore(NAMESPACE, RESTORE);
+    return harness.getRestore(NAMESPACE, RESTORE).getStatus();
+  }
+
+  Job job(String step) {
+    return client.batch().v1().jobs().inNamespace(NAMESPACE).withName(RESTORE + "-" + step).get();
+  }
+
+  List<String> command(String step) {
+    return job(step).getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+  }
+
+  AgentResult result(String command, boolean succeeded, String message) {
+    return new AgentResult(AgentResult.CURRENT_VERSION, command, null, succeeded ? AgentResult.SUCCEEDED : AgentResult.FAILED,
+        null, null, 812_345L, 3L, null, 1.0, null, message, null);
+  }
+
+  /** Resolves against a listing of OLDER, NEWER and a newer safety backup. */
+  RestoreRequestStatus resolve() {
+    reconcile();
+    harness.finishJob(job("list"), true, null, null, listing(SAFETY, NEWER, OLDER));
+    return reconcile();
+  }
+
+  List<Event> events() {
+    return client.v1().events().inNamespace(NAMESPACE).list().getItems();
+  }
+
+  @Test
+  void latestSkipsSafetyBackupsTakesASafetyBackupAndRestoresWithProgress() {
+    apply(r -> {});
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Running");
+    assertThat(command("list")).containsSequence("lifeboat", "agent", "list").containsSequence("--namespace", NAMESPACE,
+        "--policy", POLICY);
+
+    harness.finishJob(job("list"), true, null, null, listing(SAFETY, NEWER, OLDER));
+    status = reconcile();
+    assertThat(status.backup.id).isEqualTo(NEWER.id());
+    assertThat(status.backup.time).isEqualTo(NEWER.time());
+    assertThat(status.backup.bytes).isEqualTo(812_345L);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "True", Reasons.RESOLVED);
+    assertThat(command("safety")).containsSequence("--volume", CLAIM + "=/data/" + CLAIM)
+        .containsSequence("--kind", "pre-restore").doesNotContain("--retention");
+    assertThat(job("restore")).as("no restore before the safety backup").isNull();
+
+    harness.finishJob(job("safety"), true, result("backup", true, "backed up 3 files"), null);
+    status = reconcile();
+    String safetyId = job("safety").getMetadata().getAnnotations().get(Lifeboat.BACKUP_ID_ANNOTATION);
+    assertThat(status.safetyBackup.id).isEqualTo(safetyId);
+    assertCondition(status.conditions, ConditionTypes.SAFETY_BACKUP_TAKEN, "True", Reasons.SAFETY_BACKUP_SUCCEEDED);
+    assertThat(command("restore")).containsSequence("--backup", NEWER.id()).containsSequence("--target", "/data/" + CLAIM)
+        .containsSequence("--mode", "Replace");
+
+    harness.startJob(job("restore"), "restore memory-data: 1000 / 4000 bytes (25%)\n"
+        + "restore memory-data: 3000 / 4000 bytes (75%)\n");
+    status = reconcile();
+    assertThat(status.progress.bytesDone).isEqualTo(3000L);
+    assertThat(status.progress.bytesTotal).isEqualTo(4000L);
+    assertThat(status.progress.percent).isEqualTo(75);
+    assertThat(status.phase).isEqualTo("Running");
+
+    harness.finishJob(job("restore"), true, result("restore", true, "restored 3 files"), null);
+    status = reconcile();
+    assertThat(status.phase).isEqualTo("Succeeded");
+    assertThat(status.stage).isEqualTo("Done");
+    assertThat(status.progress.percent).isEqualTo(100);
+    assertThat(status.completionTime).isNotNull();
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "True", Reasons.RESTORE_SUCCEEDED);
+    assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_STARTED, Reasons.RESTORE_SUCCEEDED);
+  }
+
+  @Test
+  void beforePicksTheNewestBackupTakenAtOrBeforeThatTime() {
+    apply(r -> r.getSpec().source.before = "2025-11-08T23:00:00Z");
+    assertThat(resolve().backup.id).isEqualTo(OLDER.id());
+  }
+
+  @Test
+  void anExplicitIdMayNameASafetyBackupToUndoARestore() {
+    apply(r -> r.getSpec().source.backup = SAFETY.id());
+    assertThat(resolve().backup.id).isEqualTo(SAFETY.id());
+  }
+
+  @Test
+  void anUnknownIdFailsSayingWhatTheRepositoryHolds() {
+    apply(r -> r.getSpec().source.backup = "20240101T000000Z");
+    RestoreRequestStatus status = resolve();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.BACKUP_NOT_FOUND);
+    assertThat(status.message).contains("20240101T000000Z").contains("newest " + SAFETY.id());
+    assertThat(job("restore")).isNull();
+  }
+
+  @Test
+  void aBackupOfSeveralVolumesNeedsAClaimAndAWrongOneListsThoseThere() {
+    apply(r -> r.getSpec().source.claim = "not-there");
+    reconcile();
+    harness.finishJob(job("list"), true, null, null,
+        listing(backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled", "app-db", "app-files")));
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CLAIM_NOT_IN_BACKUP);
+    assertThat(status.message).contains("spec.source.claim").contains("app-db, app-files");
+  }
+
+  @Test
+  void missingPolicyFailsNamingTheField() {
+    apply(r -> r.getSpec().source.policy = "no-such-policy");
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.POLICY_NOT_FOUND);
+    assertThat(status.message).contains("spec.source.policy").contains("no-such-policy");
+    assertThat(harness.jobs(NAMESPACE)).isEmpty();
+  }
+
+  @Test
+  void anotherNamespacesBackupsAreDeniedByDefaultAndReadableWithTheSetting() {
+    Consumer<RestoreRequest> fromOtherNamespace = r -> {
+      r.getSpec().source.policy = null;
+      r.getSpec().source.repository = new RepositorySource();
+      r.getSpec().source.repository.s3 = Fixtures.dailyPolicy().getSpec().destination.s3;
+      r.getSpec().source.repository.namespace = "lily";
+      r.getSpec().source.repository.policy = "lily-notes";
+    };
+    apply(fromOtherNamespace);
+    RestoreRequestStatus denied = reconcile();
+    assertThat(denied.phase).isEqualTo("Failed");
+    assertCondition(denied.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CROSS_NAMESPACE_DENIED);
+    assertThat(denied.message).contains("spec.source.repository.namespace").contains("lily");
+
+    harness.allowCrossNamespaceRestore(CrossNamespaceRestore.parse("lily"));
+    client.resources(RestoreRequest.class).inNamespace(NAMESPACE).withName(RESTORE).delete();
+    await(() -> harness.getRestore(NAMESPACE, RESTORE) == null);
+    apply(fromOtherNamespace);
+    RestoreRequestStatus allowed = reconcile();
+    assertThat(allowed.phase).isEqualTo("Running");
+    assertThat(command("list")).containsSequence("--namespace", "lily", "--policy", "lily-notes");
+  }
+
+  @Test
+  void encryptedBackupWithoutAKeyFails() {
+    apply(r -> {});
+    reconcile();
+    harness.finishJob(job("list"), true, null, null, listing(new ListedBackup(NEWER.id(), NEWER.time(), "scheduled",
+        1000L, 3L, false, List.of(CLAIM), "a1b2c3d4")));
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.KEY_MISSING);
+  }
+
+  @Test
+  void aFailedRestoreNamesTheAgentsReasonAndTheSafetyBackup() {
+    apply(r -> {});
+    resolve();
+    harness.finishJob(job("safety"), true, result("backup", true, "backed up 3 files"), null);
+    reconcile();
+    String message = "checksum mismatch in backup " + NEWER.id() + ", volume memory-data, file memory.db";
+    harness.finishJob(job("restore"), false, result("restore", false, message), null);
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.RESTORE_FAILED);
+    assertThat(status.message).contains("memory.db").contains("safety backup " + status.safetyBackup.id);
+    assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_FAILED);
+  }
+
+  @Test
+  void workloadsAreScaledToZeroAfterTheirReplicasAreRecordedAndBackAfterAFailureAcrossARestart() {
+    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
+        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    runningPod("rose-7d9f-abcde", "node-a");
+    apply(r -> r.getSpec().scaleDown = List.of(scaleTarget("Deployment", "rose")));
+    resolve();
+    RestoreRequestStatus status = harness.getRestore(NAMESPACE, RESTORE).getStatus();
+    assertThat(status.scaledDown).singleElement().satisfies(w -> assertThat(w.replicas).isEqualTo(2));
+    assertThat(replicas("rose")).isZero();
+    assertThat(status.message).contains("rose-7d9f-abcde");
+    assertThat(job("safety")).as("nothing runs while the app's pod is still there").isNull();
+
+    harness.newOperatorInstance(); // the operator restarts while the pods stop
+    client.pods().inNamespace(NAMESPACE).withName("rose-7d9f-abcde").delete();
+    await(() -> client.pods().inNamespace(NAMESPACE).withName("rose-7d9f-abcde").get() == null);
+    status = reconcile();
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "True", Reasons.SCALED_DOWN);
+    assertThat(job("safety")).isNotNull();
+
+    harness.finishJob(job("safety"), false, null, "cannot reach s3\n");
+    status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(replicas("rose")).as("scaled back to the recorded count").isEqualTo(2);
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.SCALED_BACK);
+    assertThat(status.message).contains("left untouched").contains("Deployment/rose to 2");
+    assertThat(job("restore")).isNull();
+  }
+
+  @Test
+  void aMissingWorkloadFailsBeforeAnythingIsScaled() {
+    apply(r -> r.getSpec().scaleDown = List.of(scaleTarget("StatefulSet", "no-such-set")));
+    RestoreRequestStatus status = resolve();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.WORKLOAD_NOT_FOUND);
+    assertThat(status.message).contains("StatefulSet/no-such-set").contains("spec.scaleDown");
+  }
+
+  @Test
+  void aClaimInUseWithoutScaleDownNamesThePodAndPinsTheJobsToItsNode() {
+    runningPod("rose-7d9f-abcde", "node-a");
+    apply(r -> {});
+    RestoreRequestStatus status = resolve();
+    assertThat(status.message).contains("in use by pod rose-7d9f-abcde").contains("spec.scaleDown");
+    var affinity = job("safety").getSpec().getTemplate().getSpec().getAffinity();
+    assertThat(affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
+        .get(0).getMatchFields().get(0).getValues()).containsExactly("node-a");
+  }
+
+  @Test
+  void aNewClaimIsCreatedWithoutAnOwnerAndNeedsNoSafetyBackup() {
+    apply(r -> {
+      r.getSpec().target.claim = null;
+      r.getSpec().target.newClaim = new NewClaim();
+      r.getSpec().target.newClaim.name = "memory-restored";
+      r.getSpec().target.newClaim.size = new Quantity("2Gi");
+    });
+    resolve();
+    PersistentVolumeClaim created = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("memory-restored").get();
+    assertThat(created.getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(created.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("2Gi"));
+    assertThat(job("safety")).isNull();
+    assertThat(command("restore")).containsSequence("--target", "/data/memory-restored");
+    assertCondition(harness.getRestore(NAMESPACE, RESTORE).getStatus().conditions, ConditionTypes.SAFETY_BACKUP_TAKEN,
+        "False", Reasons.NOT_REQUESTED);
+  }
+
+  @Test
+  void aNewClaimThatExistsAlreadyIsNotTakenOver() {
+    apply(r -> {
+      r.getSpec().target.claim = null;
+      r.getSpec().target.newClaim = new NewClaim();
+      r.getSpec().target.newClaim.name = CLAIM;
+      r.getSpec().target.newClaim.size = new Quantity("1Gi");
+    });
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.CLAIM_EXISTS);
+    assertThat(status.message).contains("spec.target.newClaim.name");
+  }
+
+  @Test
+  void aMissingTargetClaimKeepsTheRestorePendingUntilItExists() {
+    apply(r -> r.getSpec().target.claim = "later-claim");
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Pending");
+    assertThat(status.message).contains("later-claim").contains("spec.target.claim");
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim("later-claim")).create();
+    assertThat(reconcile().phase).isEqualTo("Running");
+  }
+
+  @Test
+  void mergeRestoresPathsIntoASubPathWithoutASafetyBackup() {
+    apply(r -> {
+      r.getSpec().mode = RestoreMode.Merge;
+      r.getSpec().source.paths = List.of("memory.db");
+      r.getSpec().target.subPath = "restored";
+    });
+    resolve();
+    assertThat(job("safety")).isNull();
+    assertThat(command("restore")).containsSequence("--mode", "Merge").containsSequence("--path", "memory.db");
+    assertThat(job("restore").getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getSubPath()).isEqualTo("restored"));
+  }
+
+  @Test
+  void aSubPathLeavingTheVolumeIsRejected() {
+    apply(r -> r.getSpec().target.subPath = "data/../../etc");
+    RestoreRequestStatus status = reconcile();
+    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.message).contains("spec.target.subPath");
+    assertThat(harness.jobs(NAMESPACE)).isEmpty();
+  }
+
+  ScaleTarget scaleTarget(String kind, String name) {
+    ScaleTarget target = new ScaleTarget();
+    target.kind = kind;
+    target.name = name;
+    return target;
+  }
+
+  int replicas(String deployment) {
+    return client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get().getSpec().getReplicas();
+  }
+
+  void runningPod(String name, String node) {
+    client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", "rose").endMetadata()
+        .withNewSpec().withNodeName(node).addNewContainer().withName("rose").withImage("rose:1").endContainer()
+        .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName(CLAIM).endPersistentVolumeClaim()
+        .endVolume().endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build()).create();
+  }
+
+  static void await(java.util.function.BooleanSupplier condition) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(condition::getAsBoolean);
+  }
+}
