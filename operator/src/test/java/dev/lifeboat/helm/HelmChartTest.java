@@ -40,7 +40,9 @@ class HelmChartTest {
           "get", "patch", "update"),
       rule("batch", List.of("jobs"), "get", "list", "watch", "create", "delete"),
       rule("", List.of("pods"), "get", "list"),
-      rule("", List.of("persistentvolumeclaims"), "get", "list"),
+      rule("", List.of("pods/log"), "get"),
+      rule("", List.of("persistentvolumeclaims"), "get", "list", "create"),
+      rule("apps", List.of("deployments", "statefulsets"), "get", "patch"),
       rule("", List.of("events"), "create", "patch"),
       rule("coordination.k8s.io", List.of("leases"), "get", "create", "update"));
 
@@ -184,6 +186,15 @@ class HelmChartTest {
         .containsEntry("LIFEBOAT_AGENT_IMAGE", "registry.example/lifeboat:agent")
         .containsEntry("LIFEBOAT_LOG_FORMAT", "json")
         .containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "true");
+  }
+
+  @Test
+  void crossNamespaceRestoreCanNameTheSourceNamespaces() {
+    Deployment deployment = single(parse(render(t -> t
+        .set("allowCrossNamespaceRestore[0]", "rose")
+        .set("allowCrossNamespaceRestore[1]", "lily"))), Deployment.class);
+
+    assertThat(env(operatorContainer(deployment))).containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "rose,lily");
   }
 
   @Test
