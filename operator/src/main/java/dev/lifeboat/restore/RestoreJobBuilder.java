@@ -42,12 +42,15 @@ public final class RestoreJobBuilder {
 
   /**
    * {@code lifeboat agent backup --kind pre-restore} of exactly what the restore will replace (the
-   * target, at its subPath), into the source's repository: outside retention counting, kept 7 days.
+   * target, at its subPath), into the source's repository under the request's own namespace:
+   * outside retention counting, kept 7 days.
    */
   public Job safety(RestoreRequest request, ResolvedSource source, String claim, String backupId,
       AgentJob.Placement placement) {
     List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
-    command.addAll(repositoryArgs(source));
+    // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
+    command.addAll(AgentJob.repositoryArgs(source.s3()));
+    command.addAll(List.of("--namespace", request.getMetadata().getNamespace(), "--policy", source.policy()));
     command.addAll(List.of("--volume", claim + "=" + mountPath(claim)));
     command.addAll(List.of("--compression", "zstd"));
     command.addAll(AgentJob.encryptionArgs(source.s3(), source.encryption()));

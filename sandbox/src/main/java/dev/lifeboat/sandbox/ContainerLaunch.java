@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,10 @@ import java.util.Map;
 
 /**
  * Turns a pod's container into a local process, as a kubelet would run it: `lifeboat` becomes this
- * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>}),
- * Secret references become environment values and files, and every path under a mount point in
- * the command line is rewritten to the directory standing in for it.
+ * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
+ * a mount with subPath is that path inside its volume's), Secret references become environment
+ * values and files, and every path under a mount point in the command line is rewritten to the
+ * directory standing in for it.
  */
 final class ContainerLaunch {
   record Launch(List<String> command, Map<String, String> environment, Path terminationLog) {}
@@ -40,7 +42,7 @@ final class ContainerLaunch {
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
           .orElseThrow(() -> new IllegalStateException("volume " + mount.getName() + " is not defined"));
-      mounts.put(mount.getMountPath(), hostPath(namespace, volume, podDir));
+      mounts.put(mount.getMountPath(), subPath(hostPath(namespace, volume, podDir), mount.getSubPath()));
     }
     Path terminationLog = podDir.resolve("termination-log");
     String terminationPath = container.getTerminationMessagePath() == null ? "/dev/termination-log"
@@ -94,6 +96,23 @@ final class ContainerLaunch {
       return dir;
     }
     return Files.createDirectories(podDir.resolve("emptydir-" + volume.getName()));
+  }
+
+  /**
+   * The host path of a mount with {@code subPath}: that path inside the volume, created as a
+   * directory if missing, as the kubelet does. Like the kubelet, refuses a subPath that could
+   * leave the volume (absolute, or with a {@code ..} segment).
+   */
+  static Path subPath(Path volume, String subPath) throws IOException {
+    if (subPath == null || subPath.isEmpty()) {
+      return volume;
+    }
+    if (subPath.startsWith("/") || Arrays.asList(subPath.split("/")).contains("..")) {
+      throw new IllegalStateException("volumeMount subPath " + subPath
+          + " must be a relative path without '..' segments");
+    }
+    Path path = volume.resolve(subPath);
+    return Files.exists(path) ? path : Files.createDirectories(path);
   }
 
   /** Where the sandbox keeps a PVC's data. */

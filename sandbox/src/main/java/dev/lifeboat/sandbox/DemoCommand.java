@@ -5,6 +5,10 @@ import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.Destination;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
+import dev.lifeboat.api.v1alpha1.RestoreSource;
+import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.api.v1alpha1.Retention;
 import dev.lifeboat.api.v1alpha1.S3Destination;
 import dev.lifeboat.api.v1alpha1.SecretRef;
@@ -36,6 +40,7 @@ final class DemoCommand implements Callable<Integer> {
   static final String NS = "rose";
   static final String CLAIM = "memory-data";
   static final String POLICY = "rose-memory";
+  static final String RESTORE = "restore-memory";
 
   @Option(names = "--state", paramLabel = "DIR", description = "Where S3 data and volumes live; default a new temporary directory.")
   Path state;
@@ -86,14 +91,22 @@ final class DemoCommand implements Callable<Integer> {
       deleteContents(volume);
       say("  " + CLAIM + "/ is now empty");
 
-      step("6", "Restore with the agent, as you would from a laptop (a RestoreRequest will do this in-cluster)");
-      String command = "lifeboat agent restore --repository s3://" + Sandbox.S3_BUCKET + " --endpoint " + sandbox.s3Endpoint()
-          + " --path-style --namespace " + NS + " --policy " + POLICY + " --backup latest --target " + volume;
-      say("$ " + command);
-      int exit = restore(sandbox, volume);
-      if (exit != 0) {
-        say("restore failed with exit code " + exit);
+      step("6", "Restore: kubectl apply -f restore.yaml");
+      RestoreRequest request = restoreRequest();
+      say(client.getKubernetesSerialization().asYaml(request).replaceFirst("^---\n", "").indent(2).stripTrailing());
+      client.resource(request).create();
+      RestoreRequest done = waitForRestore(sandbox, 180);
+      say("$ kubectl get rr -n rose");
+      say(String.format("%-16s %-10s %-18s %s", "NAME", "PHASE", "BACKUP", "PROGRESS"));
+      say(String.format("%-16s %-10s %-18s %s", RESTORE, done.getStatus().phase, done.getStatus().backup == null ? ""
+          : done.getStatus().backup.id, done.getStatus().progress == null ? "" : done.getStatus().progress.percent));
+      say("message: " + done.getStatus().message);
+      if (!"Succeeded".equals(done.getStatus().phase)) {
         return 1;
+      }
+      if (done.getStatus().safetyBackup != null) {
+        say("what the volume held just before (nothing) is in safety backup " + done.getStatus().safetyBackup.id
+            + ": a restore can itself be undone");
       }
 
       step("7", "Compare with the original");
@@ -107,6 +120,20 @@ final class DemoCommand implements Callable<Integer> {
       say("Done. Next: examples/ for the seed stories, and `lifeboat-sandbox run --help`.");
       return 0;
     }
+  }
+
+  /** Latest backup of the policy back into the same claim, replacing what is there. */
+  static RestoreRequest restoreRequest() {
+    RestoreRequest request = new RestoreRequest();
+    request.getMetadata().setName(RESTORE);
+    request.getMetadata().setNamespace(NS);
+    request.setSpec(new RestoreRequestSpec());
+    request.getSpec().source = new RestoreSource();
+    request.getSpec().source.policy = POLICY;
+    request.getSpec().source.backup = "latest";
+    request.getSpec().target = new RestoreTarget();
+    request.getSpec().target.claim = CLAIM;
+    return request;
   }
 
   static BackupPolicy policy(String endpoint) {
@@ -138,16 +165,14 @@ final class DemoCommand implements Callable<Integer> {
     return p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED);
   }
 
-  /** The agent in a child JVM, with the credentials a person would export. */
-  private static int restore(Sandbox sandbox, Path target) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.lifeboat.Main", "agent", "restore",
-        "--repository", "s3://" + Sandbox.S3_BUCKET, "--endpoint", sandbox.s3Endpoint(), "--path-style",
-        "--namespace", NS, "--policy", POLICY, "--backup", "latest", "--target", target.toString()).inheritIO();
-    builder.environment().put("AWS_ACCESS_KEY_ID", Sandbox.S3_ACCESS_KEY);
-    builder.environment().put("AWS_SECRET_ACCESS_KEY", Sandbox.S3_SECRET_KEY);
-    builder.environment().put("AWS_REGION", "us-east-1");
-    return builder.start().waitFor();
+  private static RestoreRequest waitForRestore(Sandbox sandbox, int seconds) throws Exception {
+    RestoreRequest[] seen = new RestoreRequest[1];
+    waitFor(() -> {
+      seen[0] = sandbox.client().resources(RestoreRequest.class).inNamespace(NS).withName(RESTORE).get();
+      String phase = seen[0].getStatus() == null ? null : seen[0].getStatus().phase;
+      return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }, seconds, "the restore to finish");
+    return seen[0];
   }
 
   /** A small SQLite-looking database and a few JSON session files, as the Rose app keeps. */
@@ -165,7 +190,8 @@ final class DemoCommand implements Callable<Integer> {
     return checksums(volume);
   }
 
-  private static Map<String, String> checksums(Path root) throws IOException {
+  /** Relative path → SHA-256 of every regular file under root. */
+  static Map<String, String> checksums(Path root) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {

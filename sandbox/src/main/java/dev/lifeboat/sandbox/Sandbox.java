@@ -2,13 +2,13 @@ package dev.lifeboat.sandbox;
 
 import dev.lifeboat.operator.LifeboatOperator;
 import dev.lifeboat.operator.OperatorSettings;
+import dev.lifeboat.restore.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -24,10 +24,11 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
- * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode, an
- * S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as
- * production) and a local job runner in place of the kubelet. The API server starts empty each
- * time (a new cluster); S3 data and volumes persist in the state directory.
+ * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode (plus
+ * pods/log, read from the job runner's files), an S3 server (S3Proxy) storing under the state
+ * directory, the real operator (same entry code as production), a local job runner in place of the
+ * kubelet, and a workload controller giving Deployments and StatefulSets their pods. The API server
+ * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.
  */
 public final class Sandbox implements AutoCloseable {
   public static final String S3_ACCESS_KEY = "lifeboat";
@@ -42,14 +43,18 @@ public final class Sandbox implements AutoCloseable {
   private final S3Proxy s3;
   private final int s3Port;
   private final LocalJobRunner runner;
+  private final WorkloadController workloads;
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
   private LifeboatOperator operator;
 
-  private Sandbox(Path state, int requestedS3Port, double timeWarp) throws Exception {
+  private final OperatorSettings settings;
+
+  private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings) throws Exception {
+    this.settings = settings;
     this.state = Files.createDirectories(state);
     this.clock = new WarpedClock(timeWarp);
     this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new PodLogDispatcher(this.state), false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     this.client = apiServer.createClient();
     installCrds();
@@ -75,12 +80,20 @@ public final class Sandbox implements AutoCloseable {
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new ClaimBinder());
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
+    this.workloads = new WorkloadController(client, clock);
+    workloads.start();
     startOperator();
   }
 
   public static Sandbox start(Path state, int s3Port, double timeWarp) {
+    return start(state, s3Port, timeWarp, CrossNamespaceRestore.DENIED);
+  }
+
+  /** As above, with the operator setting allowCrossNamespaceRestore. */
+  public static Sandbox start(Path state, int s3Port, double timeWarp, CrossNamespaceRestore crossNamespaceRestore) {
     try {
-      return new Sandbox(state, s3Port, timeWarp);
+      return new Sandbox(state, s3Port, timeWarp,
+          OperatorSettings.embedded("lifeboat:sandbox").withCrossNamespaceRestore(crossNamespaceRestore));
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the sandbox: " + e.getMessage(), e);
     }
@@ -135,7 +148,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   private void startOperator() {
-    operator = new LifeboatOperator(client, OperatorSettings.embedded("lifeboat:sandbox"), clock).start();
+    operator = new LifeboatOperator(client, settings, clock).start();
   }
 
   private void installCrds() throws IOException {
@@ -182,6 +195,7 @@ public final class Sandbox implements AutoCloseable {
   public void close() {
     operator.close();
     runner.close();
+    workloads.close();
     claimBinder.close();
     try {
       s3.stop();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
@@ -81,7 +82,10 @@ class SandboxEndToEndTest {
     assertThat(condition.getMessage()).contains("access denied").doesNotContain("a-wrong-secret");
     assertThat(sandbox.client().v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"));
-    assertThat(sandbox.client().pods().inNamespace(NS).list().getItems()).as("first try and one retry").hasSize(2)
+    // The backup Job's pods only: the policy's repository listing before its first run is a Job too.
+    String backupJob = JobNames.backupJob(SandboxFixture.POLICY, fixture.read().getStatus().lastBackup.id);
+    assertThat(sandbox.client().pods().inNamespace(NS).withLabel("job-name", backupJob).list().getItems())
+        .as("first try and one retry").hasSize(2)
         .allSatisfy(pod -> assertThat(pod.getStatus().getPhase()).isEqualTo("Failed"));
   }
 

@@ -8,6 +8,7 @@ import dev.lifeboat.agent.archive.Codec;
 import dev.lifeboat.agent.archive.DigestingInputStream;
 import dev.lifeboat.agent.archive.RestoreMode;
 import dev.lifeboat.agent.archive.SafeExtractor;
+import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.AgentResult;
@@ -16,6 +17,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,11 +96,20 @@ public final class RestoreOperation {
       DigestingInputStream digest = new DigestingInputStream(progress);
       InputStream plain = request.encryption() == null ? digest
           : request.encryption().decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
-      InputStream tar = new BufferedInputStream(Codec.valueOf(manifest.compression()).decompress(plain), READ_BUFFER);
-      ArchiveStats stats = verifyOnly
-          ? ArchiveVerifier.verify(tar, expected)
-          : new SafeExtractor(request.target(), request.mode(), request.paths()).extract(tar, expected);
-      tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
+      ArchiveStats stats;
+      try {
+        InputStream tar = new BufferedInputStream(Codec.valueOf(manifest.compression()).decompress(plain), READ_BUFFER);
+        stats = verifyOnly
+            ? ArchiveVerifier.verify(tar, expected)
+            : new SafeExtractor(request.target(), request.mode(), request.paths()).extract(tar, expected);
+        tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
+      } catch (ChecksumMismatchException | UnsafeArchiveException | FileSystemException e) {
+        throw e;
+      } catch (IOException e) {
+        // The decompressor's or decryptor's own words ("doesn't match checksum", "tag mismatch") do not say which file.
+        throw new ChecksumMismatchException(volume.object(), "archive " + volume.object() + " of backup " + manifest.id()
+            + " cannot be read, it is damaged or was altered: " + e.getMessage());
+      }
       if (digest.count() != volume.size() || !digest.sha256Hex().equals(volume.sha256())) {
         throw new ChecksumMismatchException(volume.object(), "archive " + volume.object() + " of backup " + manifest.id()
             + " does not match its manifest (size " + digest.count() + " vs " + volume.size() + ", SHA-256 differs)");

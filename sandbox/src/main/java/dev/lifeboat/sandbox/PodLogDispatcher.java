@@ -1,0 +1,129 @@
+package dev.lifeboat.sandbox;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's pods/log subresource, which in a cluster the API server proxies to the
+ * kubelet: here the "kubelet" is {@link LocalJobRunner}, so the log is the file it writes,
+ * {@code <state>/pods/<namespace>/<pod>/container.log}. Everything else is the CRUD mock's.
+ *
+ * <p>The fabric8 client asks {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log?pretty=false
+ * &container=<c>[&tailLines=N][&limitBytes=N]}. Sandbox pods run one container, so the container
+ * parameter is not needed to find the file; previous, sinceSeconds, sinceTime and timestamps are
+ * not played.
+ */
+final class PodLogDispatcher extends KubernetesCrudDispatcher {
+  /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
+  private static final Pattern LOG_PATH = Pattern.compile(
+      "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
+
+  private final Path state;
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  PodLogDispatcher(Path state) {
+    super(List.of());
+    this.state = state;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    // Split by hand rather than with URI: other requests' queries need not be strict URI syntax.
+    String target = request.getPath() == null ? "" : request.getPath();
+    int question = target.indexOf('?');
+    Matcher log = LOG_PATH.matcher(question < 0 ? target : target.substring(0, question));
+    if (!"GET".equalsIgnoreCase(request.getMethod()) || !log.matches()) {
+      return super.dispatch(request);
+    }
+    return serve(log.group(1), log.group(3), query(question < 0 ? null : target.substring(question + 1)));
+  }
+
+  private MockResponse serve(String namespace, String pod, Map<String, String> query) {
+    Path file = state.resolve("pods").resolve(namespace).resolve(pod).resolve("container.log");
+    if (!Files.isRegularFile(file)) {
+      return status(404, "NotFound", "pods \"" + pod + "\" not found, or it has no log yet");
+    }
+    Integer tailLines;
+    Integer limitBytes;
+    try {
+      tailLines = nonNegative(query.get("tailLines"));
+      limitBytes = nonNegative(query.get("limitBytes"));
+    } catch (NumberFormatException e) {
+      return status(400, "BadRequest", "tailLines and limitBytes must be non-negative integers");
+    }
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return status(500, "InternalError", "cannot read the log of " + namespace + "/" + pod + ": " + e.getMessage());
+    }
+    // As the kubelet does: tailLines picks the last lines first, then limitBytes cuts from their start.
+    int from = tailLines == null ? 0 : startOfLastLines(content, tailLines);
+    int to = limitBytes == null ? content.length : (int) Math.min(content.length, (long) from + limitBytes);
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+        .setBody(Arrays.copyOfRange(content, from, to));
+  }
+
+  /** Offset where the last {@code lines} lines begin; a final newline ends a line, it does not start one. */
+  static int startOfLastLines(byte[] content, int lines) {
+    if (lines == 0) {
+      return content.length;
+    }
+    int end = content.length > 0 && content[content.length - 1] == '\n' ? content.length - 1 : content.length;
+    int seen = 0;
+    for (int i = end - 1; i >= 0; i--) {
+      if (content[i] == '\n' && ++seen == lines) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+
+  private static Integer nonNegative(String value) {
+    if (value == null) {
+      return null;
+    }
+    int parsed = Integer.parseInt(value);
+    if (parsed < 0) {
+      throw new NumberFormatException(value);
+    }
+    return parsed;
+  }
+
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> query = new HashMap<>();
+    if (rawQuery == null) {
+      return query;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      query.put(key, value);
+    }
+    return query;
+  }
+
+  /** A failure as the API server reports it, so the client raises its usual KubernetesClientException. */
+  private MockResponse status(int code, String reason, String message) {
+    Status status = new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure")
+        .withCode(code).withReason(reason).withMessage(message).build();
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody(serialization.asJson(status));
+  }
+}
