@@ -251,11 +251,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       status.backup.bytes = backup.bytes();
       String message = "restoring backup " + backup.id() + " (" + backup.bytes() + " bytes, completed " + backup.time()
           + ") of " + source.describe();
-      Conditions.set(status.conditions, ConditionTypes.BACKUP_RESOLVED, true, Reasons.RESOLVED, message,
-          status.observedGeneration, now);
-      status.message = message;
-      status.stage = RestoreStage.ScalingDown.name();
-      return Optional.empty();
+      return passed(ConditionTypes.BACKUP_RESOLVED, Reasons.RESOLVED, message, RestoreStage.ScalingDown);
     }
 
     private Optional<Duration> scaleDown() {
@@ -368,11 +364,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       String message = "restored backup " + status.backup.id + " into " + targetDescription()
           + " (" + spec.mode + (spec.source.paths == null ? "" : ", paths " + String.join(", ", spec.source.paths)) + ")"
           + inUseNote();
-      Conditions.set(status.conditions, ConditionTypes.RESTORED, true, Reasons.RESTORE_SUCCEEDED, message,
-          status.observedGeneration, now);
-      status.message = message;
-      status.stage = RestoreStage.ScalingUp.name();
-      return Optional.empty();
+      return passed(ConditionTypes.RESTORED, Reasons.RESTORE_SUCCEEDED, message, RestoreStage.ScalingUp);
     }
 
     /** Scales back to the recorded counts, whatever happened before: a failed restore must not leave the app down. */
@@ -397,6 +389,14 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
       }
       status.stage = RestoreStage.Done.name();
       return finish();
+    }
+
+    /** A step done: its condition True, its message the restore's, on to the next stage. */
+    private Optional<Duration> passed(String conditionType, String reason, String message, RestoreStage next) {
+      Conditions.set(status.conditions, conditionType, true, reason, message, status.observedGeneration, now);
+      status.message = message;
+      status.stage = next.name();
+      return Optional.empty();
     }
 
     /** Records a failure; workloads already scaled down are scaled back before the restore ends. */
