@@ -7,9 +7,7 @@ import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.S3Destination;
 import dev.lifeboat.common.AgentJob;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +21,6 @@ import java.util.Map;
  * writes is the public one of SPEC §3.
  */
 public final class BackupJobBuilder {
-  public static final String DATA_ROOT = AgentJob.DATA_ROOT;
-  public static final String TERMINATION_LOG = AgentJob.TERMINATION_LOG;
-  public static final long DEFAULT_USER = AgentJob.DEFAULT_USER;
-  static final int DEFAULT_BACKOFF_LIMIT = AgentJob.DEFAULT_BACKOFF_LIMIT;
   /** Value of the operation annotation on the Job that lists a policy's repository before its first run. */
   public static final String DISCOVER_OPERATION = "list";
 
@@ -42,10 +36,8 @@ public final class BackupJobBuilder {
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     for (String claim : claims.names()) {
-      volumes.add(new VolumeBuilder().withName(AgentJob.volumeName(claim))
-          .withNewPersistentVolumeClaim(claim, true).build());
-      mounts.add(new VolumeMountBuilder().withName(AgentJob.volumeName(claim)).withMountPath(DATA_ROOT + "/" + claim)
-          .withReadOnly(true).build());
+      volumes.add(AgentJob.claimVolume(claim, true));
+      mounts.add(AgentJob.claimMount(claim, null, true));
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, run.backupId());
@@ -60,9 +52,7 @@ public final class BackupJobBuilder {
   public Job discovery(BackupPolicy policy) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
-    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "list"));
-    command.addAll(AgentJob.repositoryArgs(spec.destination.s3));
-    command.addAll(List.of("--namespace", policy.getMetadata().getNamespace(), "--policy", name));
+    List<String> command = AgentJob.listCommand(spec.destination.s3, policy.getMetadata().getNamespace(), name);
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.discoveryJob(name), policy.getMetadata().getNamespace(),
         labels(name), Map.of(Lifeboat.OPERATION_ANNOTATION, DISCOVER_OPERATION), policy, command,
         spec.destination.s3, null, List.of(), List.of(), spec.jobTemplate, null));
@@ -82,10 +72,9 @@ public final class BackupJobBuilder {
       String backupId, List<String> pins) {
     S3Destination s3 = spec.destination.s3;
     List<String> args = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
-    args.addAll(AgentJob.repositoryArgs(s3));
-    args.addAll(List.of("--namespace", namespace, "--policy", policy));
+    args.addAll(AgentJob.repositoryArgs(s3, namespace, policy));
     for (String claim : claims) {
-      args.addAll(List.of("--volume", claim + "=" + DATA_ROOT + "/" + claim));
+      args.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim)));
     }
     if (spec.source.exclude != null) {
       spec.source.exclude.forEach(glob -> args.addAll(List.of("--exclude", glob)));
@@ -101,7 +90,7 @@ public final class BackupJobBuilder {
     pinned.forEach(id -> args.addAll(List.of("--pin", id)));
     args.addAll(List.of("--min-size", Long.toString(PolicyRetention.minSizeBytes(spec.alerts))));
     args.addAll(List.of("--backup-id", backupId));
-    args.addAll(List.of("--termination-log", TERMINATION_LOG));
+    args.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
     return args;
   }
 }

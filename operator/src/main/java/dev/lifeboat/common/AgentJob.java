@@ -137,6 +137,36 @@ public final class AgentJob {
     return podSpec.endSpec().endTemplate().endSpec().build();
   }
 
+  /** {@code <repository args> --namespace NS --policy NAME}: which backups of the repository a command works on. */
+  public static List<String> repositoryArgs(S3Destination s3, String namespace, String policy) {
+    List<String> args = repositoryArgs(s3);
+    args.addAll(List.of("--namespace", namespace, "--policy", policy));
+    return args;
+  }
+
+  /** {@code lifeboat agent list} of one policy's backups, as the operator reads it back from the pod log. */
+  public static List<String> listCommand(S3Destination s3, String namespace, String policy) {
+    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "list"));
+    command.addAll(repositoryArgs(s3, namespace, policy));
+    return command;
+  }
+
+  /** Where a Job sees a PVC: {@code /data/<claim>}. */
+  public static String mountPath(String claim) {
+    return DATA_ROOT + "/" + claim;
+  }
+
+  /** A PVC as a pod volume. */
+  public static Volume claimVolume(String claim, boolean readOnly) {
+    return new VolumeBuilder().withName(volumeName(claim)).withNewPersistentVolumeClaim(claim, readOnly).build();
+  }
+
+  /** A PVC mounted at {@code /data/<claim>}, or at a directory inside it ({@code subPath}, null for the root). */
+  public static VolumeMount claimMount(String claim, String subPath, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volumeName(claim)).withMountPath(mountPath(claim))
+        .withSubPath(subPath == null || subPath.isEmpty() ? null : subPath).withReadOnly(readOnly).build();
+  }
+
   /** {@code --repository s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style]} (SPEC §3). */
   public static List<String> repositoryArgs(S3Destination s3) {
     List<String> args = new ArrayList<>(List.of("--repository", repository(s3)));

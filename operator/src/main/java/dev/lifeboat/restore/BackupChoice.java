@@ -2,6 +2,7 @@ package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestoreSource;
+import dev.lifeboat.common.BackupPick;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Times;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Picks the backup a RestoreRequest restores from the repository's listing, with the agent's own
- * rules (latest and before skip safety backups; before compares the backup's start time, its id).
+ * rules ({@link BackupPick}).
  * Pure. The operator resolves once and hands the agent the exact id, so status says what is restored.
  */
 public final class BackupChoice {
@@ -32,26 +33,23 @@ public final class BackupChoice {
   public static Result choose(RestoreSource source, ResolvedSource where, List<ListedBackup> listing) {
     List<ListedBackup> newestFirst = listing.stream().sorted(Comparator.comparing(ListedBackup::id).reversed()).toList();
     String repository = where.describe();
-    Optional<ListedBackup> chosen;
+    Instant before = null;
     String wanted;
     if (source.before != null) {
-      Instant before;
       try {
         before = Times.parse(source.before);
       } catch (DateTimeParseException e) {
         return Result.problem(Reasons.INVALID_SPEC, "spec.source.before: '" + source.before
             + "' is not an RFC 3339 time such as 2025-11-09T02:00:00Z");
       }
-      chosen = newestFirst.stream().filter(b -> !b.preRestore())
-          .filter(b -> !Times.fromBackupId(b.id()).isAfter(before)).findFirst();
       wanted = "a backup at or before " + source.before + " (spec.source.before)";
     } else if (source.backup == null || source.backup.equals("latest")) {
-      chosen = newestFirst.stream().filter(b -> !b.preRestore()).findFirst();
       wanted = "a backup";
     } else {
-      chosen = newestFirst.stream().filter(b -> b.id().equals(source.backup)).findFirst();
       wanted = "backup " + source.backup + " (spec.source.backup)";
     }
+    Optional<ListedBackup> chosen = BackupPick.pick(newestFirst, ListedBackup::id, ListedBackup::preRestore,
+        source.backup, before);
     if (chosen.isEmpty()) {
       String present = newestFirst.isEmpty() ? "it holds no complete backup"
           : "it holds " + newestFirst.size() + " backup(s), newest " + newestFirst.get(0).id() + ", oldest "

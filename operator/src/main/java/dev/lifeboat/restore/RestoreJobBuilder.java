@@ -7,9 +7,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.ListedBackup;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +32,7 @@ public final class RestoreJobBuilder {
 
   /** {@code lifeboat agent list}: the backups there are, read back by the operator from the pod log. */
   public Job list(RestoreRequest request, ResolvedSource source) {
-    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "list"));
-    command.addAll(repositoryArgs(source));
+    List<String> command = AgentJob.listCommand(source.s3(), source.namespace(), source.policy());
     return build(request, LIST_STEP, Map.of(Lifeboat.OPERATION_ANNOTATION, LIST_STEP), command, source,
         List.of(), List.of(), null, false);
   }
@@ -49,9 +46,8 @@ public final class RestoreJobBuilder {
       AgentJob.Placement placement) {
     List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
     // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
-    command.addAll(AgentJob.repositoryArgs(source.s3()));
-    command.addAll(List.of("--namespace", request.getMetadata().getNamespace(), "--policy", source.policy()));
-    command.addAll(List.of("--volume", claim + "=" + mountPath(claim)));
+    command.addAll(AgentJob.repositoryArgs(source.s3(), request.getMetadata().getNamespace(), source.policy()));
+    command.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim)));
     command.addAll(List.of("--compression", "zstd"));
     command.addAll(AgentJob.encryptionArgs(source.s3(), source.encryption()));
     command.addAll(List.of("--min-size", "0", "--kind", ListedBackup.KIND_PRE_RESTORE, "--backup-id", backupId,
@@ -59,8 +55,8 @@ public final class RestoreJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    return build(request, SAFETY_STEP, annotations, command, source, volumes(claim, true),
-        mounts(claim, request.getSpec().target.subPath, true), placement, true);
+    return build(request, SAFETY_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, true)),
+        List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true)), placement, true);
   }
 
   /** {@code lifeboat agent restore} of the resolved backup id into the target. */
@@ -68,12 +64,12 @@ public final class RestoreJobBuilder {
       AgentJob.Placement placement) {
     RestoreRequestSpec spec = request.getSpec();
     List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "restore"));
-    command.addAll(repositoryArgs(source));
+    command.addAll(AgentJob.repositoryArgs(source.s3(), source.namespace(), source.policy()));
     command.addAll(List.of("--backup", backupId));
     if (spec.source.claim != null) {
       command.addAll(List.of("--claim", spec.source.claim));
     }
-    command.addAll(List.of("--target", mountPath(claim), "--mode", spec.mode.name()));
+    command.addAll(List.of("--target", AgentJob.mountPath(claim), "--mode", spec.mode.name()));
     if (spec.source.paths != null) {
       spec.source.paths.forEach(path -> command.addAll(List.of("--path", path)));
     }
@@ -84,8 +80,8 @@ public final class RestoreJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    return build(request, RESTORE_STEP, annotations, command, source, volumes(claim, false),
-        mounts(claim, spec.target.subPath, false), placement, true);
+    return build(request, RESTORE_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, false)),
+        List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), placement, true);
   }
 
   /** Labels of restore Jobs and their pods; the restore label finds them, the component keeps BackupPolicy's informer off them. */
@@ -101,10 +97,6 @@ public final class RestoreJobBuilder {
     return JobNames.restoreJob(request.getMetadata().getName(), step);
   }
 
-  static String mountPath(String claim) {
-    return AgentJob.DATA_ROOT + "/" + claim;
-  }
-
   private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,
       ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, AgentJob.Placement placement,
       boolean needsKey) {
@@ -112,21 +104,5 @@ public final class RestoreJobBuilder {
     return AgentJob.build(agentImage, new AgentJob.Spec(jobName(request, step), request.getMetadata().getNamespace(),
         labels(name), annotations, request, command, source.s3(), needsKey ? source.encryption() : null, volumes, mounts,
         source.template(), placement));
-  }
-
-  private static List<String> repositoryArgs(ResolvedSource source) {
-    List<String> args = new ArrayList<>(AgentJob.repositoryArgs(source.s3()));
-    args.addAll(List.of("--namespace", source.namespace(), "--policy", source.policy()));
-    return args;
-  }
-
-  private static List<Volume> volumes(String claim, boolean readOnly) {
-    return List.of(new VolumeBuilder().withName(AgentJob.volumeName(claim))
-        .withNewPersistentVolumeClaim(claim, readOnly).build());
-  }
-
-  private static List<VolumeMount> mounts(String claim, String subPath, boolean readOnly) {
-    return List.of(new VolumeMountBuilder().withName(AgentJob.volumeName(claim)).withMountPath(mountPath(claim))
-        .withSubPath(subPath == null || subPath.isEmpty() ? null : subPath).withReadOnly(readOnly).build());
   }
 }

@@ -157,10 +157,10 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
 
     /** Runs stages until one has to wait (the real time to wait) or the restore is done (empty). */
     Optional<Duration> advance() {
-      SourceResolver.Resolution source = null;
+      SourceResolver.Resolution source = sources.resolve(request);
       while (true) {
         if (status.stage == null) {
-          Optional<Duration> wait = begin();
+          Optional<Duration> wait = begin(source);
           if (wait.isPresent() || status.stage == null) {
             return wait;
           }
@@ -171,7 +171,6 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
           return Optional.empty();
         }
         if (stage != RestoreStage.ScalingUp) {
-          source = source != null ? source : sources.resolve(request);
           if (!source.ok()) {
             fail(ConditionTypes.BACKUP_RESOLVED, source.problemReason(), source.problem());
             continue;
@@ -192,9 +191,8 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     }
 
     /** Checks what can be checked without S3, prepares the target claim, and starts. */
-    private Optional<Duration> begin() {
+    private Optional<Duration> begin(SourceResolver.Resolution source) {
       status.phase = status.phase == null ? PENDING : status.phase;
-      SourceResolver.Resolution source = sources.resolve(request);
       if (!source.ok()) {
         return fail(ConditionTypes.BACKUP_RESOLVED, source.problemReason(), source.problem());
       }

@@ -2,14 +2,15 @@ package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.common.BackupPick;
 import dev.lifeboat.common.Times;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Resolves latest / an id / --before TIME against the complete backups, and a claim within one.
- * latest and --before mean the policy's own backups: a safety (pre-restore) backup is chosen only
- * by its id, so undoing a restore is always a deliberate act.
+ * Resolves latest / an id / --before TIME against the complete backups ({@link BackupPick}'s
+ * rules, shared with the operator), and a claim within one.
  */
 public final class BackupSelector {
   private BackupSelector() {}
@@ -20,21 +21,18 @@ public final class BackupSelector {
     if (complete.isEmpty()) {
       throw new IllegalArgumentException("no complete backup of " + where + " in the repository");
     }
-    List<Manifest> regular = complete.stream().filter(m -> !Manifest.KIND_PRE_RESTORE.equals(m.kind())).toList();
+    Optional<Manifest> chosen = BackupPick.pick(complete, Manifest::id,
+        m -> Manifest.KIND_PRE_RESTORE.equals(m.kind()), backup, before);
     if (before != null) {
-      return regular.stream()
-          .filter(m -> !Times.fromBackupId(m.id()).isAfter(before))
-          .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
-              + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));
+      return chosen.orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
+          + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));
     }
     if (backup == null || backup.equals("latest")) {
-      return regular.stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
+      return chosen.orElseThrow(() -> new IllegalArgumentException(
           "no backup of " + where + " other than safety (pre-restore) backups; name one with --backup ID"));
     }
-    return complete.stream().filter(m -> m.id().equals(backup)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("--backup: backup " + backup + " of " + where
-            + " does not exist or is incomplete"));
+    return chosen.orElseThrow(() -> new IllegalArgumentException("--backup: backup " + backup + " of " + where
+        + " does not exist or is incomplete"));
   }
 
   public static Manifest.Volume volume(Manifest manifest, String claim) {
