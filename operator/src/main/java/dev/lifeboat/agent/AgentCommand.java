@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lifeboat agent ...}: the data path that runs inside backup and restore Jobs (SPEC §3),
+ * {@code lifeboat agent ...}: the data path that runs inside backup and restore Jobs (docs/agent.md),
  * and what a person runs by hand during a disaster. Documented in docs/agent.md.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,

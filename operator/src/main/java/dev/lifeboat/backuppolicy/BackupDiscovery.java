@@ -2,19 +2,21 @@ package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.DiscoveryPhase;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.RepositoryDiscovery;
-import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.AgentCommandLine;
+import dev.lifeboat.common.Checked;
+import dev.lifeboat.common.JobOutcomeReader;
+import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.ListedBackup;
-import dev.lifeboat.common.PodLogs;
+import dev.lifeboat.common.RepositoryListing;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.RetentionRules;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Before a policy's first run, lists what its repository already holds (an {@code agent list}
@@ -22,30 +24,24 @@ import java.util.List;
  * backups, so BackupOverdue and retention are right from the start.
  */
 final class BackupDiscovery {
-  static final String RUNNING = "Running";
-  static final String SUCCEEDED = "Succeeded";
-  static final String FAILED = "Failed";
-
   /** What a finished listing found, for the event. */
   record Finished(boolean succeeded, String message) {}
 
-  private final KubernetesClient client;
+  private final Jobs jobs;
   private final BackupJobBuilder jobBuilder;
-  private final JobOutcomeReader outcomes;
-  private final PodLogs logs;
+  private final RepositoryListing listings;
   private final BackupRecorder recorder;
 
-  BackupDiscovery(KubernetesClient client, BackupJobBuilder jobBuilder, JobOutcomeReader outcomes, BackupRecorder recorder) {
-    this.client = client;
+  BackupDiscovery(Jobs jobs, BackupJobBuilder jobBuilder, RepositoryListing listings, BackupRecorder recorder) {
+    this.jobs = jobs;
     this.jobBuilder = jobBuilder;
-    this.outcomes = outcomes;
-    this.logs = new PodLogs(client);
+    this.listings = listings;
     this.recorder = recorder;
   }
 
   /** A policy that has never run lists first; one that has (status from before discovery existed) does not. */
   static boolean needed(BackupPolicyStatus status) {
-    return status.discovery == null ? status.lastBackup == null : RUNNING.equals(status.discovery.phase);
+    return status.discovery == null ? status.lastBackup == null : status.discovery.phase == DiscoveryPhase.Running;
   }
 
   /**
@@ -55,47 +51,34 @@ final class BackupDiscovery {
   Finished advance(BackupPolicy policy, BackupPolicyStatus status, RetentionRules rules, Instant now) {
     String namespace = policy.getMetadata().getNamespace();
     String name = JobNames.discoveryJob(policy.getMetadata().getName());
-    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
-    if (job == null) {
-      try {
-        client.batch().v1().jobs().inNamespace(namespace).resource(jobBuilder.discovery(policy)).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
+    String repository = AgentCommandLine.repository(policy.getSpec().destination.s3);
+    Optional<Job> job = jobs.findOrCreate(namespace, name, () -> jobBuilder.discovery(policy));
+    if (job.isEmpty()) {
       RepositoryDiscovery running = new RepositoryDiscovery();
-      running.phase = RUNNING;
-      running.message = "listing " + AgentJob.repository(policy.getSpec().destination.s3) + " in Job " + name;
+      running.phase = DiscoveryPhase.Running;
+      running.message = "listing " + repository + " in Job " + name;
       status.discovery = running;
       return null;
     }
-    if (!JobOutcomeReader.finished(job)) {
+    if (!JobOutcomeReader.finished(job.get())) {
       return null;
     }
-    JobOutcomeReader.Outcome outcome = outcomes.read(job).orElseThrow();
+    String where = repository + " (" + namespace + "/" + policy.getMetadata().getName() + ")";
+    Checked<List<ListedBackup>> listing = listings.read(job.get(), where);
     RepositoryDiscovery result = new RepositoryDiscovery();
-    result.completionTime = outcome.completionTime() != null ? outcome.completionTime() : Times.rfc3339(now);
-    String where = AgentJob.repository(policy.getSpec().destination.s3) + " (" + namespace + "/"
-        + policy.getMetadata().getName() + ")";
-    try {
-      if (!outcome.succeeded()) {
-        throw new IllegalArgumentException(outcome.message());
-      }
-      List<ListedBackup> listing = ListedBackup.parseLog(logs.all(job).orElse(null));
-      int found = recorder.discovered(status, listing, rules);
-      result.phase = SUCCEEDED;
+    result.completionTime = Optional.ofNullable(JobOutcomeReader.completionTime(job.get())).orElse(Times.rfc3339(now));
+    if (listing.ok()) {
+      int found = recorder.discovered(status, listing.value(), rules);
+      result.phase = DiscoveryPhase.Succeeded;
       result.found = found;
       result.message = found == 0 ? "no backups in " + where + " yet"
           : "found " + found + " backup(s) in " + where + ", newest " + status.lastBackup.id;
-    } catch (IllegalArgumentException e) {
-      result.phase = FAILED;
-      result.message = "listing " + where + " failed: " + e.getMessage()
-          + "; existing backups appear in status after the next run";
+    } else {
+      result.phase = DiscoveryPhase.Failed;
+      result.message = listing.problem().message() + "; existing backups appear in status after the next run";
     }
     status.discovery = result;
-    client.batch().v1().jobs().inNamespace(namespace).withName(name)
-        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-    return new Finished(SUCCEEDED.equals(result.phase), result.message);
+    jobs.delete(namespace, name);
+    return new Finished(result.phase == DiscoveryPhase.Succeeded, result.message);
   }
 }

@@ -4,21 +4,19 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
-import dev.lifeboat.api.v1alpha1.S3Destination;
+import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Computes the desired backup Job of one run, and the one-time listing Job of a policy. Pure:
- * everything it needs is passed in, so it is tested without a cluster. The agent command line it
- * writes is the public one of SPEC §3.
+ * everything it needs is passed in, so it is tested without a cluster.
  */
 public final class BackupJobBuilder {
   /** Value of the operation annotation on the Job that lists a policy's repository before its first run. */
@@ -52,7 +50,7 @@ public final class BackupJobBuilder {
   public Job discovery(BackupPolicy policy) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
-    List<String> command = AgentJob.listCommand(spec.destination.s3, policy.getMetadata().getNamespace(), name);
+    List<String> command = AgentCommandLine.list(spec.destination.s3, policy.getMetadata().getNamespace(), name);
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.discoveryJob(name), policy.getMetadata().getNamespace(),
         labels(name), Map.of(Lifeboat.OPERATION_ANNOTATION, DISCOVER_OPERATION), policy, command,
         spec.destination.s3, null, List.of(), List.of(), spec.jobTemplate, null));
@@ -70,27 +68,16 @@ public final class BackupJobBuilder {
   /** {@code lifeboat agent backup ...} exactly as documented in docs/agent.md. */
   static List<String> agentCommand(BackupPolicySpec spec, String namespace, String policy, List<String> claims,
       String backupId, List<String> pins) {
-    S3Destination s3 = spec.destination.s3;
-    List<String> args = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
-    args.addAll(AgentJob.repositoryArgs(s3, namespace, policy));
-    for (String claim : claims) {
-      args.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim)));
-    }
-    if (spec.source.exclude != null) {
-      spec.source.exclude.forEach(glob -> args.addAll(List.of("--exclude", glob)));
-    }
-    args.addAll(List.of("--compression", spec.compression == null ? "zstd" : spec.compression.name()));
-    args.addAll(AgentJob.encryptionArgs(s3, spec.encryption));
-    args.addAll(List.of("--retention", PolicyRetention.rules(spec.retention).format()));
-    LinkedHashSet<String> pinned = new LinkedHashSet<>();
-    if (spec.retention.pinned != null) {
-      pinned.addAll(spec.retention.pinned);
-    }
-    pinned.addAll(pins);
-    pinned.forEach(id -> args.addAll(List.of("--pin", id)));
-    args.addAll(List.of("--min-size", Long.toString(PolicyRetention.minSizeBytes(spec.alerts))));
-    args.addAll(List.of("--backup-id", backupId));
-    args.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
-    return args;
+    AgentCommandLine.Backup command = AgentCommandLine.backup(spec.destination.s3, namespace, policy);
+    claims.forEach(command::volume);
+    return command.excludes(spec.source.exclude)
+        .compression(spec.compression == null ? "zstd" : spec.compression.name())
+        .encryption(spec.encryption)
+        .retention(PolicyRetention.rules(spec.retention).format())
+        .pins(spec.retention.pinned)
+        .pins(pins)
+        .minSize(PolicyRetention.minSizeBytes(spec.alerts))
+        .backupId(backupId)
+        .build();
   }
 }

@@ -1,12 +1,14 @@
 package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.BackupEntry;
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.DailyRuns;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.BackupRef;
@@ -27,7 +29,6 @@ import java.util.Set;
 
 /** Writes the history part of a policy's status: runs started and finished, kept backups, 7-day counts. Pure. */
 public final class BackupRecorder {
-  public static final String RUNNING = "Running";
   static final int MAX_BACKUPS = 100;
   static final int RECENT_DAYS = 7;
 
@@ -38,13 +39,13 @@ public final class BackupRecorder {
       return false;
     }
     int order = backupId.compareTo(last.id);
-    return order < 0 || (order == 0 && !RUNNING.equals(last.phase));
+    return order < 0 || (order == 0 && last.phase != BackupPhase.Running);
   }
 
   public void started(BackupPolicyStatus status, RunPlanner.Run run, String jobName, Instant now) {
     BackupRun running = new BackupRun();
     running.id = run.backupId();
-    running.phase = RUNNING;
+    running.phase = BackupPhase.Running;
     running.startTime = Times.rfc3339(now);
     running.job = jobName;
     running.message = run.trigger() == RunPlanner.Trigger.Manual ? "manual backup started" : "scheduled backup started";
@@ -61,7 +62,7 @@ public final class BackupRecorder {
     AgentResult result = outcome.result();
     BackupRun run = new BackupRun();
     run.id = outcome.backupId();
-    run.phase = outcome.succeeded() ? AgentResult.SUCCEEDED : AgentResult.FAILED;
+    run.phase = outcome.succeeded() ? BackupPhase.Succeeded : BackupPhase.Failed;
     run.startTime = status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id) && status.lastBackup.startTime != null
         ? status.lastBackup.startTime : firstNonNull(outcome.startTime(), result == null ? null : result.startTime());
     // The Job's times come from the cluster, whose clock the operator's agrees with; the agent's are a fallback.
@@ -118,7 +119,7 @@ public final class BackupRecorder {
     ListedBackup newest = regular.get(0);
     BackupRun run = new BackupRun();
     run.id = newest.id();
-    run.phase = AgentResult.SUCCEEDED;
+    run.phase = BackupPhase.Succeeded;
     run.completionTime = newest.time();
     run.bytes = newest.bytes();
     run.files = newest.files();

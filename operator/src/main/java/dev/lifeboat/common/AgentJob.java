@@ -137,20 +137,6 @@ public final class AgentJob {
     return podSpec.endSpec().endTemplate().endSpec().build();
   }
 
-  /** {@code <repository args> --namespace NS --policy NAME}: which backups of the repository a command works on. */
-  public static List<String> repositoryArgs(S3Destination s3, String namespace, String policy) {
-    List<String> args = repositoryArgs(s3);
-    args.addAll(List.of("--namespace", namespace, "--policy", policy));
-    return args;
-  }
-
-  /** {@code lifeboat agent list} of one policy's backups, as the operator reads it back from the pod log. */
-  public static List<String> listCommand(S3Destination s3, String namespace, String policy) {
-    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "list"));
-    command.addAll(repositoryArgs(s3, namespace, policy));
-    return command;
-  }
-
   /** Where a Job sees a PVC: {@code /data/<claim>}. */
   public static String mountPath(String claim) {
     return DATA_ROOT + "/" + claim;
@@ -165,40 +151,6 @@ public final class AgentJob {
   public static VolumeMount claimMount(String claim, String subPath, boolean readOnly) {
     return new VolumeMountBuilder().withName(volumeName(claim)).withMountPath(mountPath(claim))
         .withSubPath(subPath == null || subPath.isEmpty() ? null : subPath).withReadOnly(readOnly).build();
-  }
-
-  /** {@code --repository s3://BUCKET[/PREFIX] [--endpoint URL] [--region R] [--path-style]} (SPEC §3). */
-  public static List<String> repositoryArgs(S3Destination s3) {
-    List<String> args = new ArrayList<>(List.of("--repository", repository(s3)));
-    if (notBlank(s3.endpoint)) {
-      args.addAll(List.of("--endpoint", s3.endpoint));
-    }
-    if (notBlank(s3.region)) {
-      args.addAll(List.of("--region", s3.region));
-    }
-    if (Boolean.TRUE.equals(s3.forcePathStyle)) {
-      args.add("--path-style");
-    }
-    return args;
-  }
-
-  /** {@code --sse …} and {@code --encryption-key-file …} for a command that writes a backup. */
-  public static List<String> encryptionArgs(S3Destination s3, Encryption encryption) {
-    List<String> args = new ArrayList<>();
-    if (notBlank(s3.serverSideEncryption)) {
-      args.addAll(List.of("--sse", s3.serverSideEncryption));
-      if (notBlank(s3.kmsKeyId)) {
-        args.addAll(List.of("--kms-key-id", s3.kmsKeyId));
-      }
-    }
-    if (encryption != null) {
-      args.addAll(List.of("--encryption-key-file", ENCRYPTION_KEY_FILE));
-    }
-    return args;
-  }
-
-  public static String repository(S3Destination s3) {
-    return "s3://" + s3.bucket + (notBlank(s3.prefix) ? "/" + s3.prefix : "");
   }
 
   /** The Kubernetes volume name for a PVC: DNS-label safe and at most 63 characters. */

@@ -3,6 +3,7 @@ package dev.lifeboat.common;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public record AgentResult(
     Integer version,
     String command,
     String id,
-    String phase,
+    BackupPhase phase,
     String startTime,
     String completionTime,
     Long bytes,
@@ -28,8 +29,6 @@ public record AgentResult(
 
   public static final int CURRENT_VERSION = 1;
   public static final int MAX_BYTES = 4096;
-  public static final String SUCCEEDED = "Succeeded";
-  public static final String FAILED = "Failed";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Outcome of the retention pass that followed the backup. */
@@ -39,7 +38,7 @@ public record AgentResult(
       String error) {}
 
   public boolean succeeded() {
-    return SUCCEEDED.equals(phase);
+    return phase == BackupPhase.Succeeded;
   }
 
   public static AgentResult parse(String json) {

@@ -2,6 +2,7 @@ package dev.lifeboat.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.function.Supplier;
 
@@ -21,6 +22,17 @@ public final class StatusCopy {
   public static boolean same(Object before, Object after) {
     return before != null && SERIALIZATION.convertValue(before, JsonNode.class)
         .equals(SERIALIZATION.convertValue(after, JsonNode.class));
+  }
+
+  /**
+   * Replaces the whole status on the object last read (locked to its resourceVersion) when it
+   * differs from {@code before}; returns the object as now stored. Not UpdateControl.patchStatus:
+   * JOSDK diffs against its cached copy, which may be older than what was read, and its list edits
+   * would then land on the wrong elements.
+   */
+  public static <S, R extends CustomResource<?, S>> R writeIfChanged(KubernetesClient client, R resource, S before,
+      S status) {
+    return same(before, status) ? resource : client.resource(withStatus(resource, status)).updateStatus();
   }
 
   public static <S, R extends CustomResource<?, S>> R withStatus(R resource, S status) {

@@ -11,8 +11,8 @@ import java.time.Duration;
 
 /**
  * Builds and runs the operator. Production, the tests and the sandbox all come through here, so
- * they run the same configuration (STACK.md trap 1: no server-side apply, which the API server
- * stand-in does not speak).
+ * they run the same configuration: no server-side apply, which the API server stand-in used by the
+ * tests and the sandbox does not speak, so production runs the tested path.
  */
 public final class LifeboatOperator implements AutoCloseable {
   private final Operator operator;

@@ -1,6 +1,6 @@
 package dev.lifeboat.operator;
 
-import dev.lifeboat.restore.CrossNamespaceRestore;
+import dev.lifeboat.common.CrossNamespaceRestore;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;

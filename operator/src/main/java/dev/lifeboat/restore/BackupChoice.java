@@ -3,6 +3,7 @@ package dev.lifeboat.restore;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestoreSource;
 import dev.lifeboat.common.BackupPick;
+import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Times;
 import java.time.Instant;
@@ -17,20 +18,10 @@ import java.util.Optional;
  * Pure. The operator resolves once and hands the agent the exact id, so status says what is restored.
  */
 public final class BackupChoice {
-  /** The backup chosen, or why none can be. */
-  public record Result(ListedBackup backup, String problemReason, String problem) {
-    public boolean ok() {
-      return problem == null;
-    }
-
-    static Result problem(String reason, String message) {
-      return new Result(null, reason, message);
-    }
-  }
-
   private BackupChoice() {}
 
-  public static Result choose(RestoreSource source, ResolvedSource where, List<ListedBackup> listing) {
+  /** The backup chosen, or why none can be. */
+  public static Checked<ListedBackup> choose(RestoreSource source, ResolvedSource where, List<ListedBackup> listing) {
     List<ListedBackup> newestFirst = listing.stream().sorted(Comparator.comparing(ListedBackup::id).reversed()).toList();
     String repository = where.describe();
     Instant before = null;
@@ -39,7 +30,7 @@ public final class BackupChoice {
       try {
         before = Times.parse(source.before);
       } catch (DateTimeParseException e) {
-        return Result.problem(Reasons.INVALID_SPEC, "spec.source.before: '" + source.before
+        return Checked.problem(Reasons.INVALID_SPEC, "spec.source.before: '" + source.before
             + "' is not an RFC 3339 time such as 2025-11-09T02:00:00Z");
       }
       wanted = "a backup at or before " + source.before + " (spec.source.before)";
@@ -54,25 +45,25 @@ public final class BackupChoice {
       String present = newestFirst.isEmpty() ? "it holds no complete backup"
           : "it holds " + newestFirst.size() + " backup(s), newest " + newestFirst.get(0).id() + ", oldest "
               + newestFirst.get(newestFirst.size() - 1).id();
-      return Result.problem(Reasons.BACKUP_NOT_FOUND, "no " + wanted.replaceFirst("^a ", "") + " in " + repository + ": "
+      return Checked.problem(Reasons.BACKUP_NOT_FOUND, "no " + wanted.replaceFirst("^a ", "") + " in " + repository + ": "
           + present);
     }
     ListedBackup backup = chosen.get();
     List<String> volumes = backup.volumes() == null ? List.of() : backup.volumes();
     if (source.claim != null && !volumes.contains(source.claim)) {
-      return Result.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id() + " has no volume '"
+      return Checked.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id() + " has no volume '"
           + source.claim + "'; it holds " + String.join(", ", volumes));
     }
     if (source.claim == null && volumes.size() > 1) {
-      return Result.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id()
+      return Checked.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id()
           + " holds several volumes (" + String.join(", ", volumes) + "); name the one to restore");
     }
     if (backup.keyId() != null && where.encryption() == null) {
-      return Result.problem(Reasons.KEY_MISSING, "backup " + backup.id()
+      return Checked.problem(Reasons.KEY_MISSING, "backup " + backup.id()
           + " is encrypted (key id " + backup.keyId() + ") and no key is given: set spec.source.repository.encryption,"
           + " or spec.encryption of the policy");
     }
-    return new Result(backup, null, null);
+    return Checked.of(backup);
   }
 
   /** The volume of the backup restored: the named one, else its only one. */

@@ -3,7 +3,7 @@ package dev.lifeboat.restore;
 import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.S3Destination;
-import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.AgentCommandLine;
 
 /**
  * Where a RestoreRequest's backups are: a repository and the namespace/policy prefix inside it,
@@ -14,6 +14,6 @@ public record ResolvedSource(S3Destination s3, String namespace, String policy, 
 
   /** For messages: {@code s3://bucket/prefix, backups of namespace/policy}. */
   public String describe() {
-    return AgentJob.repository(s3) + " (backups of " + namespace + "/" + policy + ")";
+    return AgentCommandLine.repository(s3) + " (backups of " + namespace + "/" + policy + ")";
   }
 }

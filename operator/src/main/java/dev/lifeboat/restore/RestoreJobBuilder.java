@@ -4,19 +4,19 @@ import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
+import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.ListedBackup;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The three Jobs of a restore, one per step: list the repository, back up the target first
- * (safety), restore. Pure; the agent command lines are the public ones of SPEC §3.
+ * (safety), restore. Pure; the agent command lines are those of docs/agent.md.
  */
 public final class RestoreJobBuilder {
   public static final String LIST_STEP = "list";
@@ -32,7 +32,7 @@ public final class RestoreJobBuilder {
 
   /** {@code lifeboat agent list}: the backups there are, read back by the operator from the pod log. */
   public Job list(RestoreRequest request, ResolvedSource source) {
-    List<String> command = AgentJob.listCommand(source.s3(), source.namespace(), source.policy());
+    List<String> command = AgentCommandLine.list(source.s3(), source.namespace(), source.policy());
     return build(request, LIST_STEP, Map.of(Lifeboat.OPERATION_ANNOTATION, LIST_STEP), command, source,
         List.of(), List.of(), null, false);
   }
@@ -44,14 +44,14 @@ public final class RestoreJobBuilder {
    */
   public Job safety(RestoreRequest request, ResolvedSource source, String claim, String backupId,
       AgentJob.Placement placement) {
-    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
     // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
-    command.addAll(AgentJob.repositoryArgs(source.s3(), request.getMetadata().getNamespace(), source.policy()));
-    command.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim)));
-    command.addAll(List.of("--compression", "zstd"));
-    command.addAll(AgentJob.encryptionArgs(source.s3(), source.encryption()));
-    command.addAll(List.of("--min-size", "0", "--kind", ListedBackup.KIND_PRE_RESTORE, "--backup-id", backupId,
-        "--termination-log", AgentJob.TERMINATION_LOG));
+    List<String> command = AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
+        .volume(claim)
+        .encryption(source.encryption())
+        .minSize(0)
+        .kind(ListedBackup.KIND_PRE_RESTORE)
+        .backupId(backupId)
+        .build();
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
@@ -63,20 +63,12 @@ public final class RestoreJobBuilder {
   public Job restore(RestoreRequest request, ResolvedSource source, String backupId, String claim,
       AgentJob.Placement placement) {
     RestoreRequestSpec spec = request.getSpec();
-    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "restore"));
-    command.addAll(AgentJob.repositoryArgs(source.s3(), source.namespace(), source.policy()));
-    command.addAll(List.of("--backup", backupId));
-    if (spec.source.claim != null) {
-      command.addAll(List.of("--claim", spec.source.claim));
-    }
-    command.addAll(List.of("--target", AgentJob.mountPath(claim), "--mode", spec.mode.name()));
-    if (spec.source.paths != null) {
-      spec.source.paths.forEach(path -> command.addAll(List.of("--path", path)));
-    }
-    if (source.encryption() != null) {
-      command.addAll(List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE));
-    }
-    command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
+    List<String> command = AgentCommandLine.restore(source.s3(), source.namespace(), source.policy(), backupId)
+        .claim(spec.source.claim)
+        .into(AgentJob.mountPath(claim), spec.mode.name())
+        .paths(spec.source.paths)
+        .encryption(source.encryption())
+        .build();
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);

@@ -5,10 +5,15 @@ import dev.lifeboat.api.v1alpha1.NewClaim;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreTarget;
+import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.ClaimPlacement;
+import dev.lifeboat.common.Problem;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The PVC a restore writes into: an existing one, or a new one created here. A created claim has
@@ -17,47 +22,47 @@ import java.util.List;
  */
 public class TargetClaim {
   private final KubernetesClient client;
+  private final ClaimPlacement placement;
 
-  public TargetClaim(KubernetesClient client) {
+  public TargetClaim(KubernetesClient client, ClaimPlacement placement) {
     this.client = client;
+    this.placement = placement;
   }
 
-  /** Ready to restore into, waiting for the claim to appear, or impossible. */
-  public record Check(boolean ready, String reason, String message) {}
-
-  public static String name(RestoreTarget target) {
-    return target.claim != null ? target.claim : target.newClaim.name;
-  }
-
-  /** Null when the subPath is usable; otherwise a message naming the field. */
-  public static String subPathProblem(RestoreTarget target) {
+  /** Empty when the subPath is usable; otherwise the problem, naming the field. */
+  public static Optional<Problem> subPathProblem(RestoreTarget target) {
     String subPath = target.subPath;
     if (subPath == null || subPath.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     if (subPath.startsWith("/") || List.of(subPath.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."))) {
-      return "spec.target.subPath: '" + subPath + "' must be a relative path inside the volume, without . or .. segments";
+      return Optional.of(new Problem(Reasons.INVALID_SPEC, "spec.target.subPath: '" + subPath
+          + "' must be a relative path inside the volume, without . or .. segments"));
     }
-    return null;
+    return Optional.empty();
   }
 
-  public Check prepare(RestoreRequest request) {
+  /**
+   * Makes the target ready: empty when it is; otherwise why not — {@link Reasons#WAITING_FOR_CLAIM}
+   * while an existing claim named is yet to appear, any other reason when it never can be.
+   */
+  public Optional<Problem> prepare(RestoreRequest request) {
     String namespace = request.getMetadata().getNamespace();
     RestoreTarget target = request.getSpec().target;
-    String name = name(target);
+    String name = RestoreTarget.claimName(target);
     PersistentVolumeClaim existing = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
     if (target.claim != null) {
-      return existing != null ? new Check(true, null, null)
-          : new Check(false, Reasons.WAITING_FOR_CLAIM, "waiting for PersistentVolumeClaim " + name
-              + " (spec.target.claim) to exist in namespace " + namespace);
+      return existing != null ? Optional.empty()
+          : Optional.of(new Problem(Reasons.WAITING_FOR_CLAIM, "waiting for PersistentVolumeClaim " + name
+              + " (spec.target.claim) to exist in namespace " + namespace));
     }
     String restoreName = request.getMetadata().getName();
     if (existing != null) {
       boolean ours = existing.getMetadata().getAnnotations() != null
           && restoreName.equals(existing.getMetadata().getAnnotations().get(Lifeboat.RESTORE_LABEL));
-      return ours ? new Check(true, null, null)
-          : new Check(false, Reasons.CLAIM_EXISTS, "spec.target.newClaim.name: PersistentVolumeClaim " + name
-              + " already exists in namespace " + namespace + "; restore into it with spec.target.claim, or choose a new name");
+      return ours ? Optional.empty()
+          : Optional.of(new Problem(Reasons.CLAIM_EXISTS, "spec.target.newClaim.name: PersistentVolumeClaim " + name
+              + " already exists in namespace " + namespace + "; restore into it with spec.target.claim, or choose a new name"));
     }
     NewClaim spec = target.newClaim;
     client.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
@@ -71,6 +76,26 @@ public class TargetClaim {
         .withNewResources().addToRequests("storage", spec.size).endResources()
         .endSpec()
         .build()).create();
-    return new Check(true, null, null);
+    return Optional.empty();
+  }
+
+  /** Where the Jobs must run: on the node of a pod still holding the ReadWriteOnce target; null for anywhere. */
+  public AgentJob.Placement placement(String namespace, String claim) {
+    PersistentVolumeClaim target = get(namespace, claim);
+    // A ReadWriteOncePod target in use was refused before any Job; anything else runs where it can.
+    return target == null ? null : placement.of(namespace, List.of(target)).value();
+  }
+
+  /** Running pods that mount the target. */
+  public List<Pod> podsUsing(String namespace, String claim) {
+    return placement.podsUsing(namespace, claim);
+  }
+
+  public List<String> accessModes(String namespace, String claim) {
+    return ClaimPlacement.accessModes(get(namespace, claim));
+  }
+
+  private PersistentVolumeClaim get(String namespace, String claim) {
+    return client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
   }
 }

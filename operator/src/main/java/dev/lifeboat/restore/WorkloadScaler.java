@@ -1,6 +1,8 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
+import dev.lifeboat.common.Checked;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,18 +30,21 @@ public class WorkloadScaler {
   record Workload(int replicas, LabelSelector selector) {}
 
   /** The targets with their current replica counts (spec.replicas, default 1), or the first missing one. */
-  public List<ScaleTarget> withReplicas(String namespace, List<ScaleTarget> targets) {
+  public Checked<List<ScaleTarget>> withReplicas(String namespace, List<ScaleTarget> targets) {
     List<ScaleTarget> recorded = new ArrayList<>();
     for (ScaleTarget target : targets) {
-      Workload workload = find(namespace, target).orElseThrow(() -> new MissingWorkload(describe(target)
-          + " named in spec.scaleDown does not exist in namespace " + namespace));
+      Optional<Workload> workload = find(namespace, target);
+      if (workload.isEmpty()) {
+        return Checked.problem(Reasons.WORKLOAD_NOT_FOUND, describe(target)
+            + " named in spec.scaleDown does not exist in namespace " + namespace);
+      }
       ScaleTarget copy = new ScaleTarget();
       copy.kind = target.kind;
       copy.name = target.name;
-      copy.replicas = workload.replicas();
+      copy.replicas = workload.get().replicas();
       recorded.add(copy);
     }
-    return recorded;
+    return Checked.of(recorded);
   }
 
   /** Sets spec.replicas; false when the workload no longer exists. */
@@ -98,12 +103,5 @@ public class WorkloadScaler {
 
   private static int replicas(Integer replicas) {
     return replicas == null ? 1 : replicas;
-  }
-
-  /** A workload named in spec.scaleDown does not exist; the message names it. */
-  public static final class MissingWorkload extends RuntimeException {
-    MissingWorkload(String message) {
-      super(message);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -116,7 +117,7 @@ class AgentEndToEndTest {
     assertThat(tree(restored)).isEqualTo(tree(volume));
 
     AgentResult result = AgentResult.parse(Files.readString(dir.resolve("termination-log")));
-    assertThat(result.phase()).isEqualTo("Succeeded");
+    assertThat(result.phase()).isEqualTo(BackupPhase.Succeeded);
     assertThat(result.id()).isEqualTo("20251109T020000Z");
     assertThat(result.files()).isEqualTo(4);
     assertThat(result.checksum()).startsWith("sha256:");

@@ -1,5 +1,7 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.api.v1alpha1.DiscoveryPhase;
+import dev.lifeboat.common.JobOutcomeReader;
 import static dev.lifeboat.testing.ConditionAssert.assertCondition;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
@@ -14,36 +16,19 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Times;
+import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A policy applied where backups already exist (a new cluster, the same bucket) lists them before its first run. */
-@EnableKubernetesMockClient(crud = true)
-class BackupDiscoveryTest {
-  KubernetesClient client;
-  KubernetesMockServer server;
-  MutableClock clock;
-  ReconcileHarness harness;
+class BackupDiscoveryTest extends ControllerTest {
   Instant created;
-
-  @BeforeEach
-  void setUp() {
-    ReconcileHarness.installCrds(client);
-    clock = MutableClock.at("2025-11-08T10:00:00Z");
-    harness = new ReconcileHarness(client, server, clock);
-    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
-  }
 
   BackupPolicy apply(String manualTrigger) {
     BackupPolicy policy = Fixtures.dailyPolicy();
@@ -90,14 +75,14 @@ class BackupDiscoveryTest {
     found.add(1, new ListedBackup(Times.backupId(created.minusSeconds(3600)), Times.rfc3339(created.minusSeconds(3590)),
         ListedBackup.KIND_PRE_RESTORE, 10L, 1L, false, List.of(CLAIM), null));
     BackupPolicyStatus status = reconcile();
-    assertThat(status.discovery.phase).isEqualTo("Running");
+    assertThat(status.discovery.phase).isEqualTo(DiscoveryPhase.Running);
     assertThat(harness.jobs(NAMESPACE)).singleElement().satisfies(job ->
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
             .containsSequence("lifeboat", "agent", "list").containsSequence("--policy", POLICY));
 
     harness.repositoryHolds(listing(found));
     status = reconcile();
-    assertThat(status.discovery.phase).isEqualTo("Succeeded");
+    assertThat(status.discovery.phase).isEqualTo(DiscoveryPhase.Succeeded);
     assertThat(status.discovery.found).isEqualTo(10);
     assertThat(status.backups).hasSize(10).extracting(b -> b.id).doesNotContain(found.get(1).id());
     assertThat(status.lastSuccessfulBackup).isEqualTo(found.get(0).time());
@@ -133,7 +118,7 @@ class BackupDiscoveryTest {
     Job listing = harness.jobs(NAMESPACE).get(0);
     harness.finishJob(listing, false, null, "AccessDenied: s3:ListBucket on bucket backups\n");
     BackupPolicyStatus status = reconcile();
-    assertThat(status.discovery.phase).isEqualTo("Failed");
+    assertThat(status.discovery.phase).isEqualTo(DiscoveryPhase.Failed);
     assertThat(status.discovery.message).contains("AccessDenied");
     assertThat(runs()).hasSize(1);
   }
@@ -142,7 +127,7 @@ class BackupDiscoveryTest {
   void aPolicyThatHasRunBeforeDoesNotListAgain() {
     apply(null);
     BackupPolicyStatus status = reconcile();
-    assertThat(status.discovery.phase).isEqualTo("Succeeded");
+    assertThat(status.discovery.phase).isEqualTo(DiscoveryPhase.Succeeded);
     harness.newOperatorInstance();
     harness.repositoryHolds(null);
     reconcile();

@@ -52,7 +52,7 @@ class BackupJobBuilderTest {
   }
 
   static ClaimResolver.Claims claims(AgentJob.Placement placement, String... names) {
-    return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement, null, null);
+    return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement);
   }
 
   Job build(BackupPolicy policy) {

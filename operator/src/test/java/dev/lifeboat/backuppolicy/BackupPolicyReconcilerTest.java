@@ -1,5 +1,7 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.common.JobOutcomeReader;
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static dev.lifeboat.testing.ConditionAssert.assertCondition;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
@@ -12,16 +14,13 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Conditions;
+import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,26 +31,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import dev.lifeboat.common.Times;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The BackupPolicy controller against the mock API server in CRUD mode, on a clock the test moves. */
-@EnableKubernetesMockClient(crud = true)
-class BackupPolicyReconcilerTest {
-  KubernetesClient client;
-  KubernetesMockServer server;
-  MutableClock clock;
-  ReconcileHarness harness;
-
-  @BeforeEach
-  void setUp() {
-    ReconcileHarness.installCrds(client);
-    clock = MutableClock.at("2025-11-08T10:00:00Z");
-    harness = new ReconcileHarness(client, server, clock);
-    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
-  }
+class BackupPolicyReconcilerTest extends ControllerTest {
 
   /** The first 02:00 (in the policy's zone) after the policy was created; the tests count from it. */
   Instant firstSlot;
@@ -93,7 +78,7 @@ class BackupPolicyReconcilerTest {
   }
 
   static AgentResult success(String id, long bytes) {
-    return new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, bytes, 42L,
+    return new AgentResult(1, "backup", id, BackupPhase.Succeeded, null, null, bytes, 42L,
         "sha256:" + "ab".repeat(32), 3.5, false, "backed up 42 files, " + bytes + " bytes",
         new AgentResult.Retention(1, 0, List.of(), null, null, bytes, null));
   }
@@ -116,7 +101,7 @@ class BackupPolicyReconcilerTest {
 
     reconcileAt(at(0, "02:00:00"));
     assertThat(jobs()).extracting(ReconcileHarness::name).containsExactly("rose-memory-" + id(at(0, "02:00:00")).toLowerCase());
-    assertThat(policy().getStatus().lastBackup.phase).isEqualTo("Running");
+    assertThat(policy().getStatus().lastBackup.phase).isEqualTo(BackupPhase.Running);
     assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(1, "02:00:00")));
   }
 
@@ -151,7 +136,7 @@ class BackupPolicyReconcilerTest {
 
     var status = policy().getStatus();
     assertThat(status.lastBackup.id).isEqualTo(id(at(0, "02:00:00")));
-    assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Succeeded);
     assertThat(status.lastBackup.bytes).isEqualTo(812_345L);
     assertThat(status.lastBackup.files).isEqualTo(42L);
     assertThat(status.lastBackup.checksum).startsWith("sha256:");
@@ -175,13 +160,13 @@ class BackupPolicyReconcilerTest {
   void failedJobSetsLastBackupSucceededFalseWithTheAgentsMessage() {
     apply(p -> {});
     reconcileAt(at(0, "02:00:00"));
-    AgentResult failure = new AgentResult(1, "backup", id(at(0, "02:00:00")), AgentResult.FAILED, null, null, null, null,
+    AgentResult failure = new AgentResult(1, "backup", id(at(0, "02:00:00")), BackupPhase.Failed, null, null, null, null,
         null, 1.0, null, "s3://backups/prod: access denied (HTTP 403): check the credentials Secret", null);
     harness.finishJob(jobs().get(0), false, failure, null);
     reconcileAt(at(0, "02:01:00"));
 
     var status = policy().getStatus();
-    assertThat(status.lastBackup.phase).isEqualTo("Failed");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Failed);
     var condition = assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.FALSE,
         Reasons.BACKUP_FAILED);
     assertThat(condition.getMessage()).contains("access denied (HTTP 403)");
@@ -201,7 +186,7 @@ class BackupPolicyReconcilerTest {
     client.batch().v1().jobs().inNamespace(NAMESPACE).delete();
     reconcileAt(at(0, "02:10:00"));
     var status = policy().getStatus();
-    assertThat(status.lastBackup.phase).isEqualTo("Failed");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Failed);
     assertThat(status.lastBackup.message).contains("disappeared");
     reconcileAt(at(1, "02:00:00"));
     assertThat(jobs()).hasSize(1);
@@ -396,7 +381,7 @@ class BackupPolicyReconcilerTest {
     for (int day = 0; day <= 4; day++) {
       succeedAt(at(day, "02:00:00"), 500_000);
     }
-    assertThat(jobs()).hasSize(BackupPolicyReconciler.FINISHED_JOBS_KEPT);
+    assertThat(jobs()).hasSize(BackupRuns.FINISHED_JOBS_KEPT);
     assertThat(policy().getStatus().backups).hasSize(5);
     assertThat(policy().getStatus().recent.succeeded).isEqualTo(5);
   }

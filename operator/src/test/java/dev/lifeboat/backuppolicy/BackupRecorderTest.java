@@ -1,5 +1,7 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.common.JobOutcomeReader;
 import static dev.lifeboat.testing.Outcomes.completionOf;
 import static dev.lifeboat.testing.Outcomes.failed;
 import static dev.lifeboat.testing.Outcomes.idAt;
@@ -176,7 +178,7 @@ class BackupRecorderTest {
     assertThat(ids(status)).containsExactly("20251108T020000Z");
     assertThat(status.retention).isSameAs(retentionBefore);
     assertThat(status.lastBackup.id).isEqualTo("20251109T020000Z");
-    assertThat(status.lastBackup.phase).isEqualTo("Failed");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Failed);
     assertThat(status.lastBackup.message).isEqualTo("bucket backups does not exist");
     assertThat(status.lastBackup.completionTime).isEqualTo(completionOf("20251109T020000Z"));
   }
@@ -196,7 +198,7 @@ class BackupRecorderTest {
     recorder.started(status, run, "rose-memory-20251109t020005z", Instant.parse("2025-11-09T02:00:07Z"));
 
     assertThat(status.lastBackup.id).isEqualTo("20251109T020005Z");
-    assertThat(status.lastBackup.phase).isEqualTo("Running");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Running);
     assertThat(status.lastBackup.startTime).isEqualTo("2025-11-09T02:00:07Z");
     assertThat(status.lastBackup.job).isEqualTo("rose-memory-20251109t020005z");
     assertThat(status.lastBackup.message).isEqualTo("manual backup started");
@@ -211,7 +213,7 @@ class BackupRecorderTest {
 
     recorder.finished(status, succeeded("20251109T020005Z", 1_000), FIXTURE_RULES, NOW);
 
-    assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Succeeded);
     assertThat(status.lastBackup.startTime).isEqualTo("2025-11-09T02:00:07Z");
     assertThat(status.lastBackup.completionTime).isEqualTo("2025-11-09T02:00:46Z");
     assertThat(status.lastBackup.bytes).isEqualTo(1_000L);

@@ -1,5 +1,6 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
@@ -159,7 +160,7 @@ class RunPlannerTest {
     status.lastScheduleTime = "2025-11-08T02:00:00Z";
     status.lastBackup = new BackupRun();
     status.lastBackup.id = "20251109T020005Z";
-    status.lastBackup.phase = "Failed";
+    status.lastBackup.phase = BackupPhase.Failed;
 
     assertThat(planAt("2025-11-09T02:00:05Z").run()).map(RunPlanner.Run::backupId).contains("20251109T020006Z");
   }

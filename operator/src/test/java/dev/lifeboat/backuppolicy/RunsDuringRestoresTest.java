@@ -1,5 +1,7 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.api.v1alpha1.RestorePhase;
+import dev.lifeboat.common.JobOutcomeReader;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
 import static dev.lifeboat.testing.Fixtures.POLICY;
@@ -10,29 +12,18 @@ import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.RestoredBackup;
 import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.testing.MutableClock;
-import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A backup run while RestoreRequests are at work: it keeps the backups they read and leaves their target alone. */
-@EnableKubernetesMockClient(crud = true)
-class RunsDuringRestoresTest {
-  KubernetesClient client;
-  KubernetesMockServer server;
-  ReconcileHarness harness;
+class RunsDuringRestoresTest extends ControllerTest {
 
   @BeforeEach
-  void setUp() {
-    ReconcileHarness.installCrds(client);
-    harness = new ReconcileHarness(client, server, MutableClock.at("2025-11-09T14:00:00Z"));
-    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+  void scratchClaim() {
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim("scratch")).create();
   }
 
@@ -44,7 +35,7 @@ class RunsDuringRestoresTest {
   }
 
   /** A RestoreRequest in the given phase that has resolved {@code backupId} and restores into {@code claim}. */
-  void restore(String name, String claim, String phase, String backupId) {
+  void restore(String name, String claim, RestorePhase phase, String backupId) {
     RestoreRequest request = Fixtures.restoreFromPolicy(name);
     request.getSpec().target.claim = claim;
     RestoreRequest created = client.resource(request).create();
@@ -66,8 +57,8 @@ class RunsDuringRestoresTest {
 
   @Test
   void aRunPinsTheBackupsUnfinishedRestoresAreReading() {
-    restore("reading", "scratch", "Running", "20251101T020000Z");
-    restore("finished", "scratch", "Succeeded", "20251102T020000Z");
+    restore("reading", "scratch", RestorePhase.Running, "20251101T020000Z");
+    restore("finished", "scratch", RestorePhase.Succeeded, "20251102T020000Z");
     applyPolicyWithManualTrigger();
     harness.reconcile(NAMESPACE, POLICY);
     assertThat(runs()).singleElement().satisfies(job -> assertThat(command(job))
@@ -76,14 +67,14 @@ class RunsDuringRestoresTest {
 
   @Test
   void noRunWhileARestoreWritesIntoTheClaimAndOneRightAfter() {
-    restore("restoring", CLAIM, "Running", "20251101T020000Z");
+    restore("restoring", CLAIM, RestorePhase.Running, "20251101T020000Z");
     applyPolicyWithManualTrigger();
     var wait = harness.reconcile(NAMESPACE, POLICY);
     assertThat(runs()).isEmpty();
     assertThat(wait).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(BackupPolicyReconciler.RESTORE_RECHECK));
 
     RestoreRequest done = client.resources(RestoreRequest.class).inNamespace(NAMESPACE).withName("restoring").get();
-    done.getStatus().phase = "Succeeded";
+    done.getStatus().phase = RestorePhase.Succeeded;
     client.resource(done).updateStatus();
     harness.reconcile(NAMESPACE, POLICY);
     assertThat(runs()).hasSize(1);

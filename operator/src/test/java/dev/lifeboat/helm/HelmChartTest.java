@@ -1,5 +1,6 @@
 package dev.lifeboat.helm;
 
+import dev.lifeboat.common.CrossNamespaceRestore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

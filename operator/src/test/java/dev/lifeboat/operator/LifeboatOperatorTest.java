@@ -1,5 +1,6 @@
 package dev.lifeboat.operator;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
 import static dev.lifeboat.testing.Fixtures.POLICY;
@@ -65,7 +66,7 @@ class LifeboatOperatorTest {
 
   void finishSuccessfully(Job job) {
     String id = job.getMetadata().getAnnotations().get("lifeboat.dev/backup-id");
-    cluster.finishJob(job, true, new AgentResult(1, "backup", id, AgentResult.SUCCEEDED, null, null, 900_000L, 3L,
+    cluster.finishJob(job, true, new AgentResult(1, "backup", id, BackupPhase.Succeeded, null, null, 900_000L, 3L,
         "sha256:00", 1.0, false, "backed up 3 files", null), null);
   }
 
@@ -78,7 +79,7 @@ class LifeboatOperatorTest {
 
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         var status = policy().getStatus();
-        assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+        assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Succeeded);
         assertThat(status.lastSuccessfulBackup).isNotNull();
         assertThat(status.backups).extracting(b -> b.id).containsExactly(id);
         assertThat(status.nextBackup).isNotNull();
@@ -97,7 +98,7 @@ class LifeboatOperatorTest {
 
     try (LifeboatOperator second = startOperator()) {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(policy().getStatus().lastBackup.phase).isEqualTo("Succeeded"));
+          assertThat(policy().getStatus().lastBackup.phase).isEqualTo(BackupPhase.Succeeded));
       List<Job> jobs = cluster.jobs(NAMESPACE);
       assertThat(jobs).hasSize(1);
     }

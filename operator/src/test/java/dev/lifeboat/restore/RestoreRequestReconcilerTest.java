@@ -1,5 +1,9 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.api.v1alpha1.RestoreStage;
+import dev.lifeboat.api.v1alpha1.RestorePhase;
+import dev.lifeboat.common.CrossNamespaceRestore;
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static dev.lifeboat.testing.ConditionAssert.assertCondition;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
@@ -17,42 +21,34 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.testing.MutableClock;
-import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The RestoreRequest controller against the mock API server, playing each Job's outcome. */
-@EnableKubernetesMockClient(crud = true)
-class RestoreRequestReconcilerTest {
+class RestoreRequestReconcilerTest extends ControllerTest {
   static final String RESTORE = "restore-memory";
   static final ListedBackup OLDER = backup("20251108T020000Z", "2025-11-08T02:00:41Z", "scheduled", CLAIM);
   static final ListedBackup NEWER = backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled", CLAIM);
   static final ListedBackup SAFETY = backup("20251109T120000Z", "2025-11-09T12:00:07Z", "pre-restore", CLAIM);
 
-  KubernetesClient client;
-  KubernetesMockServer server;
-  MutableClock clock;
-  ReconcileHarness harness;
+
+  @Override
+  protected String clockStart() {
+    return "2025-11-09T14:00:00Z";
+  }
 
   @BeforeEach
-  void setUp() {
-    ReconcileHarness.installCrds(client);
-    clock = MutableClock.at("2025-11-09T14:00:00Z");
-    harness = new ReconcileHarness(client, server, clock);
-    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+  void policyToRestoreFrom() {
     client.resource(Fixtures.dailyPolicy()).create();
   }
 
@@ -90,7 +86,7 @@ class RestoreRequestReconcilerTest {
   }
 
   AgentResult result(String command, boolean succeeded, String message) {
-    return new AgentResult(AgentResult.CURRENT_VERSION, command, null, succeeded ? AgentResult.SUCCEEDED : AgentResult.FAILED,
+    return new AgentResult(AgentResult.CURRENT_VERSION, command, null, succeeded ? BackupPhase.Succeeded : BackupPhase.Failed,
         null, null, 812_345L, 3L, null, 1.0, null, message, null);
   }
 
@@ -109,7 +105,7 @@ class RestoreRequestReconcilerTest {
   void latestSkipsSafetyBackupsTakesASafetyBackupAndRestoresWithProgress() {
     apply(r -> {});
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Running");
+    assertThat(status.phase).isEqualTo(RestorePhase.Running);
     assertThat(command("list")).containsSequence("lifeboat", "agent", "list").containsSequence("--namespace", NAMESPACE,
         "--policy", POLICY);
 
@@ -137,12 +133,12 @@ class RestoreRequestReconcilerTest {
     assertThat(status.progress.bytesDone).isEqualTo(3000L);
     assertThat(status.progress.bytesTotal).isEqualTo(4000L);
     assertThat(status.progress.percent).isEqualTo(75);
-    assertThat(status.phase).isEqualTo("Running");
+    assertThat(status.phase).isEqualTo(RestorePhase.Running);
 
     harness.finishJob(job("restore"), true, result("restore", true, "restored 3 files"), null);
     status = reconcile();
-    assertThat(status.phase).isEqualTo("Succeeded");
-    assertThat(status.stage).isEqualTo("Done");
+    assertThat(status.phase).isEqualTo(RestorePhase.Succeeded);
+    assertThat(status.stage).isEqualTo(RestoreStage.Done);
     assertThat(status.progress.percent).isEqualTo(100);
     assertThat(status.completionTime).isNotNull();
     assertCondition(status.conditions, ConditionTypes.RESTORED, "True", Reasons.RESTORE_SUCCEEDED);
@@ -165,7 +161,7 @@ class RestoreRequestReconcilerTest {
   void anUnknownIdFailsSayingWhatTheRepositoryHolds() {
     apply(r -> r.getSpec().source.backup = "20240101T000000Z");
     RestoreRequestStatus status = resolve();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.BACKUP_NOT_FOUND);
     assertThat(status.message).contains("20240101T000000Z").contains("newest " + SAFETY.id());
     assertThat(job("restore")).isNull();
@@ -178,7 +174,7 @@ class RestoreRequestReconcilerTest {
     harness.finishJob(job("list"), true, null, null,
         listing(backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled", "app-db", "app-files")));
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CLAIM_NOT_IN_BACKUP);
     assertThat(status.message).contains("spec.source.claim").contains("app-db, app-files");
   }
@@ -187,7 +183,7 @@ class RestoreRequestReconcilerTest {
   void missingPolicyFailsNamingTheField() {
     apply(r -> r.getSpec().source.policy = "no-such-policy");
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.POLICY_NOT_FOUND);
     assertThat(status.message).contains("spec.source.policy").contains("no-such-policy");
     assertThat(harness.jobs(NAMESPACE)).isEmpty();
@@ -204,7 +200,7 @@ class RestoreRequestReconcilerTest {
     };
     apply(fromOtherNamespace);
     RestoreRequestStatus denied = reconcile();
-    assertThat(denied.phase).isEqualTo("Failed");
+    assertThat(denied.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(denied.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CROSS_NAMESPACE_DENIED);
     assertThat(denied.message).contains("spec.source.repository.namespace").contains("lily");
 
@@ -213,7 +209,7 @@ class RestoreRequestReconcilerTest {
     await(() -> harness.getRestore(NAMESPACE, RESTORE) == null);
     apply(fromOtherNamespace);
     RestoreRequestStatus allowed = reconcile();
-    assertThat(allowed.phase).isEqualTo("Running");
+    assertThat(allowed.phase).isEqualTo(RestorePhase.Running);
     assertThat(command("list")).containsSequence("--namespace", "lily", "--policy", "lily-notes");
   }
 
@@ -224,7 +220,7 @@ class RestoreRequestReconcilerTest {
     harness.finishJob(job("list"), true, null, null, listing(new ListedBackup(NEWER.id(), NEWER.time(), "scheduled",
         1000L, 3L, false, List.of(CLAIM), "a1b2c3d4")));
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.KEY_MISSING);
   }
 
@@ -237,7 +233,7 @@ class RestoreRequestReconcilerTest {
     String message = "checksum mismatch in backup " + NEWER.id() + ", volume memory-data, file memory.db";
     harness.finishJob(job("restore"), false, result("restore", false, message), null);
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.RESTORE_FAILED);
     assertThat(status.message).contains("memory.db").contains("safety backup " + status.safetyBackup.id);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_FAILED);
@@ -269,7 +265,7 @@ class RestoreRequestReconcilerTest {
 
     harness.finishJob(job("safety"), false, null, "cannot reach s3\n");
     status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(replicas("rose")).as("scaled back to the recorded count").isEqualTo(2);
     assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.SCALED_BACK);
     assertThat(status.message).contains("left untouched").contains("Deployment/rose to 2");
@@ -280,7 +276,7 @@ class RestoreRequestReconcilerTest {
   void aMissingWorkloadFailsBeforeAnythingIsScaled() {
     apply(r -> r.getSpec().scaleDown = List.of(scaleTarget("StatefulSet", "no-such-set")));
     RestoreRequestStatus status = resolve();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.WORKLOAD_NOT_FOUND);
     assertThat(status.message).contains("StatefulSet/no-such-set").contains("spec.scaleDown");
   }
@@ -323,7 +319,7 @@ class RestoreRequestReconcilerTest {
       r.getSpec().target.newClaim.size = new Quantity("1Gi");
     });
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.CLAIM_EXISTS);
     assertThat(status.message).contains("spec.target.newClaim.name");
   }
@@ -332,10 +328,10 @@ class RestoreRequestReconcilerTest {
   void aMissingTargetClaimKeepsTheRestorePendingUntilItExists() {
     apply(r -> r.getSpec().target.claim = "later-claim");
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Pending");
+    assertThat(status.phase).isEqualTo(RestorePhase.Pending);
     assertThat(status.message).contains("later-claim").contains("spec.target.claim");
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim("later-claim")).create();
-    assertThat(reconcile().phase).isEqualTo("Running");
+    assertThat(reconcile().phase).isEqualTo(RestorePhase.Running);
   }
 
   @Test
@@ -356,7 +352,7 @@ class RestoreRequestReconcilerTest {
   void aSubPathLeavingTheVolumeIsRejected() {
     apply(r -> r.getSpec().target.subPath = "data/../../etc");
     RestoreRequestStatus status = reconcile();
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(status.message).contains("spec.target.subPath");
     assertThat(harness.jobs(NAMESPACE)).isEmpty();
   }

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 
-/** The objects most tests start from: the seed story of a daily SQLite backup keeping 7. */
+/** The objects most tests start from: an app with a SQLite database on one claim, backed up daily at 02:00, keeping 7. */
 public final class Fixtures {
   public static final String NAMESPACE = "rose";
   public static final String POLICY = "rose-memory";

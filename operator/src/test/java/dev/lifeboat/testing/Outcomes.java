@@ -1,7 +1,8 @@
 package dev.lifeboat.testing;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.JobNames;
-import dev.lifeboat.backuppolicy.JobOutcomeReader;
+import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class Outcomes {
   public static JobOutcomeReader.Outcome succeeded(String backupId, long bytes, AgentResult.Retention retention) {
     String start = Times.rfc3339(Times.fromBackupId(backupId));
     String end = completionOf(backupId);
-    AgentResult result = new AgentResult(AgentResult.CURRENT_VERSION, "backup", backupId, AgentResult.SUCCEEDED,
+    AgentResult result = new AgentResult(AgentResult.CURRENT_VERSION, "backup", backupId, BackupPhase.Succeeded,
         start, end, bytes, 3L, "sha256:" + "ab".repeat(32), (double) RUN_SECONDS, null,
         "backed up 3 files", retention);
     return new JobOutcomeReader.Outcome(backupId, jobName(backupId), true, result, result.message(), start, end);

@@ -5,7 +5,7 @@ import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.AgentResult;
-import dev.lifeboat.restore.CrossNamespaceRestore;
+import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.restore.RestoreJobBuilder;
 import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>{@link #stop()} then {@link #restart()} brings the server back on the same port with the same
  * data, to test interrupted transfers. The server is strict ({@code ignoreUnknownHeaders(false)}, the
- * S3Proxy default) so tests prove the production client works without leniency (STACK.md trap 6).
+ * S3Proxy default) so tests prove the production client works without leniency: S3Proxy rejects the
+ * SDK multipart client's {@code x-amz-mp-object-size} header unless told to ignore unknown headers.
  */
 public final class S3ProxyServer implements AutoCloseable {
   public static final String BUCKET = "lifeboat-test";

@@ -1,5 +1,7 @@
 package dev.lifeboat.sandbox;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.api.v1alpha1.RestorePhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
@@ -101,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
       say(String.format("%-16s %-10s %-18s %s", RESTORE, done.getStatus().phase, done.getStatus().backup == null ? ""
           : done.getStatus().backup.id, done.getStatus().progress == null ? "" : done.getStatus().progress.percent));
       say("message: " + done.getStatus().message);
-      if (!"Succeeded".equals(done.getStatus().phase)) {
+      if (done.getStatus().phase != RestorePhase.Succeeded) {
         return 1;
       }
       if (done.getStatus().safetyBackup != null) {
@@ -117,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       say("identical: " + restored.size() + " files, every SHA-256 matches");
       say("");
-      say("Done. Next: examples/ for the seed stories, and `lifeboat-sandbox run --help`.");
+      say("Done. Next: examples/ for more stories (daily SQLite, off-site encrypted, GFS retention), and `lifeboat-sandbox run --help`.");
       return 0;
     }
   }
@@ -159,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static boolean backedUp(Sandbox sandbox) {
     var p = sandbox.client().resources(BackupPolicy.class).inNamespace(NS).withName(POLICY).get();
-    if (p.getStatus() != null && p.getStatus().lastBackup != null && "Failed".equals(p.getStatus().lastBackup.phase)) {
+    if (p.getStatus() != null && p.getStatus().lastBackup != null && BackupPhase.Failed == p.getStatus().lastBackup.phase) {
       throw new IllegalStateException("the backup failed: " + p.getStatus().lastBackup.message);
     }
     return p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED);
@@ -169,8 +171,8 @@ final class DemoCommand implements Callable<Integer> {
     RestoreRequest[] seen = new RestoreRequest[1];
     waitFor(() -> {
       seen[0] = sandbox.client().resources(RestoreRequest.class).inNamespace(NS).withName(RESTORE).get();
-      String phase = seen[0].getStatus() == null ? null : seen[0].getStatus().phase;
-      return "Succeeded".equals(phase) || "Failed".equals(phase);
+      RestorePhase phase = seen[0].getStatus() == null ? null : seen[0].getStatus().phase;
+      return phase != null && phase.finished();
     }, seconds, "the restore to finish");
     return seen[0];
   }

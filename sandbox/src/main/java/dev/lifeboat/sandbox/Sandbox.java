@@ -2,7 +2,7 @@ package dev.lifeboat.sandbox;
 
 import dev.lifeboat.operator.LifeboatOperator;
 import dev.lifeboat.operator.OperatorSettings;
-import dev.lifeboat.restore.CrossNamespaceRestore;
+import dev.lifeboat.common.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

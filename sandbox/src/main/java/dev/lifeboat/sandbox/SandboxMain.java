@@ -3,7 +3,7 @@ package dev.lifeboat.sandbox;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code lifeboat-sandbox demo|run}: Lifeboat with no cluster (SPEC §5). */
+/** {@code lifeboat-sandbox demo|run}: Lifeboat with no cluster (sandbox/README.md). */
 @Command(name = "lifeboat-sandbox", mixinStandardHelpOptions = true,
     description = {"Lifeboat on a local stand-in for a cluster: API server, S3 server, the real operator,",
         "and a job runner that runs the agent's Jobs as local processes."},

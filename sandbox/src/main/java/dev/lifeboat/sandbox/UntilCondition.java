@@ -37,7 +37,7 @@ record UntilCondition(String kind, String namespace, String name, String expecte
       return policy.getStatus() != null && Conditions.isTrue(policy.getStatus().conditions, expected);
     }
     if (object instanceof RestoreRequest restore) {
-      return restore.getStatus() != null && (expected.equals(restore.getStatus().phase)
+      return restore.getStatus() != null && (restore.getStatus().phase != null && expected.equals(restore.getStatus().phase.name())
           || Conditions.isTrue(restore.getStatus().conditions, expected));
     }
     return false;

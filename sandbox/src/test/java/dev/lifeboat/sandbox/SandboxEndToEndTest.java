@@ -1,5 +1,6 @@
 package dev.lifeboat.sandbox;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static dev.lifeboat.sandbox.SandboxFixture.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +57,7 @@ class SandboxEndToEndTest {
 
     await().atMost(Duration.ofSeconds(120)).until(this::lastBackupSucceeded);
     var status = fixture.read().getStatus();
-    assertThat(status.lastBackup.phase).isEqualTo("Succeeded");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Succeeded);
     assertThat(status.lastBackup.files).isEqualTo(2);
     assertThat(status.lastBackup.bytes).isPositive();
     assertThat(status.backups).singleElement().satisfies(b -> assertThat(b.keptBy).contains("daily"));
@@ -75,7 +76,7 @@ class SandboxEndToEndTest {
     sandbox.client().resource(policy).create();
 
     await().atMost(Duration.ofSeconds(120)).until(() -> fixture.read().getStatus() != null
-        && fixture.read().getStatus().lastBackup != null && "Failed".equals(fixture.read().getStatus().lastBackup.phase));
+        && fixture.read().getStatus().lastBackup != null && BackupPhase.Failed == fixture.read().getStatus().lastBackup.phase);
     var condition = Conditions.find(fixture.read().getStatus().conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED)
         .orElseThrow();
     assertThat(condition.getStatus()).isEqualTo("False");
@@ -100,7 +101,7 @@ class SandboxEndToEndTest {
     await().atMost(Duration.ofSeconds(300)).until(() -> {
       var status = fixture.read().getStatus();
       return status != null && status.recent != null && status.recent.succeeded != null
-          && status.lastBackup != null && "Succeeded".equals(status.lastBackup.phase)
+          && status.lastBackup != null && BackupPhase.Succeeded == status.lastBackup.phase
           && dev.lifeboat.common.Times.fromBackupId(status.lastBackup.id).isAfter(created.plus(Duration.ofDays(9)));
     });
     var status = fixture.read().getStatus();

@@ -1,5 +1,7 @@
 package dev.lifeboat.sandbox;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.api.v1alpha1.RestorePhase;
 import static dev.lifeboat.sandbox.SandboxFixture.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +18,7 @@ import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.Times;
-import dev.lifeboat.restore.CrossNamespaceRestore;
+import dev.lifeboat.common.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -72,7 +74,7 @@ class SandboxRestoreTest {
     await().atMost(Duration.ofSeconds(120)).until(() -> {
       var status = fixture.read().getStatus();
       return status != null && status.lastBackup != null && !status.lastBackup.id.equals(before)
-          && "Succeeded".equals(status.lastBackup.phase);
+          && BackupPhase.Succeeded == status.lastBackup.phase;
     });
     return fixture.read().getStatus().lastBackup.id;
   }
@@ -90,7 +92,7 @@ class SandboxRestoreTest {
     sandbox.client().resource(request).create();
     await().atMost(Duration.ofSeconds(180)).until(() -> {
       var status = read(namespace, request.getMetadata().getName());
-      return status != null && ("Succeeded".equals(status.phase) || "Failed".equals(status.phase));
+      return status != null && (RestorePhase.Succeeded == status.phase || RestorePhase.Failed == status.phase);
     });
     return read(namespace, request.getMetadata().getName());
   }
@@ -108,7 +110,7 @@ class SandboxRestoreTest {
     Map<String, String> damaged = DemoCommand.checksums(volume());
 
     RestoreRequestStatus status = restore(NS, r -> {});
-    assertThat(status.phase).as(status.message).isEqualTo("Succeeded");
+    assertThat(status.phase).as(status.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(status.backup.id).isEqualTo(backup);
     assertThat(status.progress.percent).isEqualTo(100);
     assertThat(DemoCommand.checksums(volume())).as("byte-identical, and junk.txt removed by Replace").isEqualTo(original);
@@ -116,7 +118,7 @@ class SandboxRestoreTest {
     assertThat(fixture.read().getStatus().backups).extracting(b -> b.id).doesNotContain(status.safetyBackup.id);
 
     RestoreRequestStatus undo = restore(NS, r -> r.getSpec().source.backup = status.safetyBackup.id);
-    assertThat(undo.phase).as(undo.message).isEqualTo("Succeeded");
+    assertThat(undo.phase).as(undo.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(DemoCommand.checksums(volume())).as("the pre-restore contents are back").isEqualTo(damaged);
   }
 
@@ -137,7 +139,7 @@ class SandboxRestoreTest {
       r.getSpec().target.newClaim.name = "memory-before";
       r.getSpec().target.newClaim.size = new Quantity("1Gi");
     });
-    assertThat(older.phase).as(older.message).isEqualTo("Succeeded");
+    assertThat(older.phase).as(older.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(older.backup.id).isEqualTo(first);
     assertThat(DemoCommand.checksums(sandbox.volume(NS, "memory-before"))).isEqualTo(v1);
 
@@ -148,7 +150,7 @@ class SandboxRestoreTest {
       r.getSpec().source.paths = List.of("sessions");
       r.getSpec().mode = RestoreMode.Merge;
     });
-    assertThat(merged.phase).as(merged.message).isEqualTo("Succeeded");
+    assertThat(merged.phase).as(merged.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(merged.safetyBackup).as("no safety backup by default for Merge").isNull();
     assertThat(Files.readString(volume().resolve("sessions/today.json"))).isEqualTo("{\"mood\":\"calm\"}");
     assertThat(Files.readString(volume().resolve("memory.db"))).as("outside paths: untouched").isEqualTo("changed since");
@@ -174,10 +176,10 @@ class SandboxRestoreTest {
     });
     sandbox.restartOperator();
 
-    await().atMost(Duration.ofSeconds(180)).until(() -> "Succeeded".equals(read(NS, DemoCommand.RESTORE).phase)
-        || "Failed".equals(read(NS, DemoCommand.RESTORE).phase));
+    await().atMost(Duration.ofSeconds(180)).until(() -> read(NS, DemoCommand.RESTORE).phase != null
+        && read(NS, DemoCommand.RESTORE).phase.finished());
     RestoreRequestStatus status = read(NS, DemoCommand.RESTORE);
-    assertThat(status.phase).as(status.message).isEqualTo("Succeeded");
+    assertThat(status.phase).as(status.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(status.scaledDown).singleElement().satisfies(w -> assertThat(w.replicas).isEqualTo(2));
     assertThat(Conditions.find(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN).orElseThrow().getReason())
         .isEqualTo(Reasons.SCALED_BACK);
@@ -201,7 +203,7 @@ class SandboxRestoreTest {
     };
     lilyNamespace();
     RestoreRequestStatus denied = restore("lily", fromRose);
-    assertThat(denied.phase).isEqualTo("Failed");
+    assertThat(denied.phase).isEqualTo(RestorePhase.Failed);
     assertThat(Conditions.find(denied.conditions, ConditionTypes.BACKUP_RESOLVED).orElseThrow().getReason())
         .isEqualTo(Reasons.CROSS_NAMESPACE_DENIED);
 
@@ -209,7 +211,7 @@ class SandboxRestoreTest {
     start(CrossNamespaceRestore.parse("rose"));
     lilyNamespace();
     RestoreRequestStatus allowed = restore("lily", fromRose);
-    assertThat(allowed.phase).as(allowed.message).isEqualTo("Succeeded");
+    assertThat(allowed.phase).as(allowed.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(DemoCommand.checksums(sandbox.volume("lily", "lily-data"))).isEqualTo(original);
   }
 
@@ -223,7 +225,7 @@ class SandboxRestoreTest {
     Files.write(archive, bytes);
 
     RestoreRequestStatus status = restore(NS, r -> {});
-    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(Conditions.find(status.conditions, ConditionTypes.RESTORED).orElseThrow().getReason())
         .isEqualTo(Reasons.RESTORE_FAILED);
     assertThat(status.message).contains(CLAIM + ".tar.zst").contains("safety backup " + status.safetyBackup.id);

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class AgentRun {
     } catch (Exception | OutOfMemoryError e) {
       String message = Failures.describe(e);
       TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, backupId,
-          AgentResult.FAILED, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
+          BackupPhase.Failed, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
           null));
       System.err.println("lifeboat agent " + command + ": " + message);
       return 1;

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.agent.ops.RetentionOperation;
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.common.AgentResult;
@@ -39,7 +40,7 @@ public final class PruneCommand implements Callable<Integer> {
         AgentResult.Retention outcome = new RetentionOperation(repository.open(store), Clock.systemUTC()).apply(rules, dryRun);
         String message = (dryRun ? "would prune " : "pruned ") + outcome.pruned() + " backup(s) " + outcome.prunedIds()
             + ", keeping " + outcome.kept();
-        return new AgentResult(AgentResult.CURRENT_VERSION, "prune", null, AgentResult.SUCCEEDED, null, null, null, null,
+        return new AgentResult(AgentResult.CURRENT_VERSION, "prune", null, BackupPhase.Succeeded, null, null, null, null,
             null, null, null, message, outcome);
       }
     });

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.ops;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.agent.archive.ArchiveEncryption;
 import dev.lifeboat.agent.archive.ArchiveStats;
 import dev.lifeboat.agent.archive.Codec;
@@ -97,7 +98,7 @@ public final class BackupOperation {
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
         + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warning(s): " + warnings.get(0));
-    return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, AgentResult.SUCCEEDED, Times.rfc3339(start),
+    return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, BackupPhase.Succeeded, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),
         Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention);
   }

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.ops;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.agent.archive.ArchiveEncryption;
 import dev.lifeboat.agent.archive.ArchiveStats;
 import dev.lifeboat.agent.archive.ArchiveVerifier;
@@ -80,7 +81,7 @@ public final class RestoreOperation {
     String message = verb + " backup " + manifest.id() + " (" + files + " files, " + Sizes.human(bytes) + ")"
         + (verifyOnly ? ": every checksum matches" : " into " + request.target());
     return new AgentResult(AgentResult.CURRENT_VERSION, verifyOnly ? "verify" : "restore", manifest.id(),
-        AgentResult.SUCCEEDED, Times.rfc3339(start), Times.rfc3339(end), bytes, files, null,
+        BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), bytes, files, null,
         Duration.between(start, end).toMillis() / 1000.0, manifest.suspicious(), message, null);
   }
 

@@ -9,7 +9,7 @@ public class BackupRun {
   public String id;
 
   @JsonPropertyDescription("Running, Succeeded or Failed.")
-  public String phase;
+  public BackupPhase phase;
 
   @JsonPropertyDescription("When the run started (RFC 3339).")
   public String startTime;

@@ -1,6 +1,6 @@
 package dev.lifeboat.api.v1alpha1;
 
-/** Condition types written into Lifeboat statuses (SPEC §2). */
+/** Condition types written into Lifeboat statuses (docs/backuppolicy.md, docs/restore.md). */
 public final class ConditionTypes {
   public static final String READY = "Ready";
   public static final String BACKUP_OVERDUE = "BackupOverdue";

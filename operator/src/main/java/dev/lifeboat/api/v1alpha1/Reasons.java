@@ -44,6 +44,7 @@ public final class Reasons {
   public static final String CLAIM_IN_USE = "ClaimInUse";
   public static final String SCALING_DOWN = "ScalingDown";
   public static final String SKIPPED = "Skipped";
+  public static final String CLAIMS_ON_DIFFERENT_NODES = "ClaimsOnDifferentNodes";
 
   private Reasons() {}
 }

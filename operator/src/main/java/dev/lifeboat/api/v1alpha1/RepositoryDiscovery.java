@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RepositoryDiscovery {
   @JsonPropertyDescription("Running, Succeeded or Failed.")
-  public String phase;
+  public DiscoveryPhase phase;
 
   @JsonPropertyDescription("When the listing finished (RFC 3339).")
   public String completionTime;

@@ -14,10 +14,10 @@ public class RestoreRequestStatus {
   public Long observedGeneration;
 
   @JsonPropertyDescription("Pending, Running, Succeeded or Failed.")
-  public String phase;
+  public RestorePhase phase;
 
-  @JsonPropertyDescription("The step the restore is at: Resolving, ScalingDown, SafetyBackup, Restoring, ScalingUp or Done. Lets a restarted operator carry on where it stopped.")
-  public String stage;
+  @JsonPropertyDescription("The step the restore is at: Pending, Resolving, ScalingDown, SafetyBackup, Restoring, ScalingUp or Done. Lets a restarted operator carry on where it stopped.")
+  public RestoreStage stage;
 
   @JsonPropertyDescription("Conditions of the restore: BackupResolved, WorkloadsScaledDown, SafetyBackupTaken, Restored.")
   @SchemaFrom(type = ConditionSchema[].class)

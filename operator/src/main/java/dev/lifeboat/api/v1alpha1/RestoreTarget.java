@@ -18,4 +18,9 @@ public class RestoreTarget {
   @Pattern("^([^/.][^/]*(/[^/]+)*)?$")
   @JsonPropertyDescription("Restore into this directory of the volume instead of its root.")
   public String subPath;
+
+  /** The PVC restored into, existing or new. */
+  public static String claimName(RestoreTarget target) {
+    return target.claim != null ? target.claim : target.newClaim.name;
+  }
 }

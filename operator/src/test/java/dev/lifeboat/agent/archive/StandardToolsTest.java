@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §4: without Lifeboat, an unencrypted backup restores with zstd/gzip and GNU tar, and back. */
+/** Without Lifeboat, an unencrypted backup restores with zstd/gzip and GNU tar, and back (docs/repository-format.md). */
 class StandardToolsTest {
   @TempDir
   Path tmp;

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.common.AgentResult;
@@ -12,7 +13,7 @@ class TerminationLogTest {
   @Test
   void aLongPrunedListIsTrimmedToFitKubernetesLimitWhileCountsStayExact() {
     List<String> ids = IntStream.range(0, 400).mapToObj(i -> "2025%04dT020000Z".formatted(i)).toList();
-    AgentResult result = new AgentResult(1, "backup", "20251109T020000Z", AgentResult.SUCCEEDED, null, null, 10L, 1L,
+    AgentResult result = new AgentResult(1, "backup", "20251109T020000Z", BackupPhase.Succeeded, null, null, 10L, 1L,
         null, 1.0, false, "ok", new AgentResult.Retention(7, 400, ids, null, null, 5L, null));
 
     String json = TerminationLog.fit(result);
@@ -26,7 +27,7 @@ class TerminationLogTest {
 
   @Test
   void aHugeMessageIsShortenedToFit() {
-    AgentResult result = new AgentResult(1, "backup", null, AgentResult.FAILED, null, null, null, null, null, null, null,
+    AgentResult result = new AgentResult(1, "backup", null, BackupPhase.Failed, null, null, null, null, null, null, null,
         "x".repeat(10_000), null);
     String json = TerminationLog.fit(result);
     assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
@@ -35,7 +36,7 @@ class TerminationLogTest {
 
   @Test
   void aSmallResultIsWrittenUnchanged() {
-    AgentResult result = new AgentResult(1, "list", null, AgentResult.SUCCEEDED, null, null, null, null, null, null, null,
+    AgentResult result = new AgentResult(1, "list", null, BackupPhase.Succeeded, null, null, null, null, null, null, null,
         "fine", null);
     assertThat(TerminationLog.fit(result)).isEqualTo(result.toJson());
   }

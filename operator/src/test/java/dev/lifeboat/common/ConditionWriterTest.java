@@ -10,16 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ConditionsTest {
+class ConditionWriterTest {
   static final Instant T0 = Instant.parse("2025-11-09T02:00:41Z");
   static final Instant T1 = Instant.parse("2025-11-09T03:00:00Z");
   static final Instant T2 = Instant.parse("2025-11-10T04:00:00Z");
 
   final List<Condition> conditions = new ArrayList<>();
 
+  /** The writer one reconcile of generation {@code generation} would hold at {@code now}. */
+  ConditionWriter at(long generation, Instant now) {
+    return new ConditionWriter(conditions, generation, now);
+  }
+
   @Test
   void aNewConditionGetsEveryFieldAndTransitionsNow() {
-    Conditions.set(conditions, "BackupOverdue", false, "BackupFresh", "last backup 1h ago", 3L, T0);
+    at(3L, T0).set("BackupOverdue", false, "BackupFresh", "last backup 1h ago");
 
     assertThat(conditions).singleElement().satisfies(c -> {
       assertThat(c.getType()).isEqualTo("BackupOverdue");
@@ -33,9 +38,9 @@ class ConditionsTest {
 
   @Test
   void theSameStatusKeepsTheTransitionTimeButRefreshesTheRest() {
-    Conditions.set(conditions, "Ready", true, "BackupsFresh", "first message", 1L, T0);
+    at(1L, T0).set("Ready", true, "BackupsFresh", "first message");
 
-    Conditions.set(conditions, "Ready", true, "StillFresh", "second message", 2L, T1);
+    at(2L, T1).set("Ready", true, "StillFresh", "second message");
 
     Condition ready = assertCondition(conditions, "Ready", "True", "StillFresh");
     assertThat(ready.getMessage()).isEqualTo("second message");
@@ -46,25 +51,25 @@ class ConditionsTest {
 
   @Test
   void aStatusChangeMovesTheTransitionTime() {
-    Conditions.set(conditions, "BackupOverdue", false, "BackupFresh", "fresh", 1L, T0);
-    Conditions.set(conditions, "BackupOverdue", true, "NoRecentBackup", "last backup 26h ago", 1L, T2);
+    at(1L, T0).set("BackupOverdue", false, "BackupFresh", "fresh");
+    at(1L, T2).set("BackupOverdue", true, "NoRecentBackup", "last backup 26h ago");
 
     Condition overdue = assertCondition(conditions, "BackupOverdue", "True", "NoRecentBackup");
     assertThat(overdue.getLastTransitionTime()).isEqualTo("2025-11-10T04:00:00Z");
 
-    Conditions.set(conditions, "BackupOverdue", "Unknown", "Invalid", "spec is invalid", 1L, T2.plusSeconds(60));
+    at(1L, T2.plusSeconds(60)).unknown("BackupOverdue", "Invalid", "spec is invalid");
     assertThat(assertCondition(conditions, "BackupOverdue", "Unknown", "Invalid").getLastTransitionTime())
         .isEqualTo("2025-11-10T04:01:00Z");
   }
 
   @Test
   void updatesKeepTheOrderOfConditions() {
-    Conditions.set(conditions, "Ready", true, "A", "a", 1L, T0);
-    Conditions.set(conditions, "BackupOverdue", false, "B", "b", 1L, T0);
-    Conditions.set(conditions, "LastBackupSucceeded", true, "C", "c", 1L, T0);
+    at(1L, T0).set("Ready", true, "A", "a");
+    at(1L, T0).set("BackupOverdue", false, "B", "b");
+    at(1L, T0).set("LastBackupSucceeded", true, "C", "c");
 
-    Conditions.set(conditions, "BackupOverdue", true, "B2", "b2", 2L, T1);
-    Conditions.set(conditions, "Ready", true, "A2", "a2", 2L, T1);
+    at(2L, T1).set("BackupOverdue", true, "B2", "b2");
+    at(2L, T1).set("Ready", true, "A2", "a2");
 
     assertThat(conditions).extracting(Condition::getType, Condition::getReason).containsExactly(
         tuple("Ready", "A2"),
@@ -74,15 +79,15 @@ class ConditionsTest {
 
   @Test
   void transitionTimesAreWholeSeconds() {
-    Conditions.set(conditions, "Ready", true, "A", "a", 1L, Instant.parse("2025-11-09T02:00:41.987654321Z"));
+    at(1L, Instant.parse("2025-11-09T02:00:41.987654321Z")).set("Ready", true, "A", "a");
 
     assertThat(conditions.get(0).getLastTransitionTime()).isEqualTo("2025-11-09T02:00:41Z");
   }
 
   @Test
   void isTrueOnlyForAPresentTrueCondition() {
-    Conditions.set(conditions, "Ready", true, "A", "a", 1L, T0);
-    Conditions.set(conditions, "BackupOverdue", false, "B", "b", 1L, T0);
+    at(1L, T0).set("Ready", true, "A", "a");
+    at(1L, T0).set("BackupOverdue", false, "B", "b");
 
     assertThat(Conditions.isTrue(conditions, "Ready")).isTrue();
     assertThat(Conditions.isTrue(conditions, "BackupOverdue")).isFalse();

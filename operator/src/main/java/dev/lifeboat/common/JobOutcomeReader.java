@@ -1,7 +1,6 @@
-package dev.lifeboat.backuppolicy;
+package dev.lifeboat.common;
 
 import dev.lifeboat.api.v1alpha1.Lifeboat;
-import dev.lifeboat.common.AgentResult;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,6 +38,13 @@ public class JobOutcomeReader {
     return annotations == null ? null : annotations.get(Lifeboat.BACKUP_ID_ANNOTATION);
   }
 
+  /** When a finished Job ended (RFC 3339): its completion time, or when it was marked Failed; null while it runs. */
+  public static String completionTime(Job job) {
+    return Optional.ofNullable(job.getStatus() == null ? null : job.getStatus().getCompletionTime())
+        .or(() -> condition(job, "Complete").or(() -> condition(job, "Failed")).map(JobCondition::getLastTransitionTime))
+        .orElse(null);
+  }
+
   public Optional<Outcome> read(Job job) {
     if (!finished(job)) {
       return Optional.empty();
@@ -54,9 +60,7 @@ public class JobOutcomeReader {
     } else {
       message = failureMessage(job, terminated);
     }
-    String completion = Optional.ofNullable(job.getStatus().getCompletionTime())
-        .or(() -> condition(job, succeeded ? "Complete" : "Failed").map(JobCondition::getLastTransitionTime))
-        .orElse(null);
+    String completion = completionTime(job);
     boolean agentSaysSucceeded = result == null ? succeeded : succeeded && result.succeeded();
     return Optional.of(new Outcome(backupId(job), job.getMetadata().getName(), agentSaysSucceeded, result,
         truncate(message), job.getStatus().getStartTime(), completion));

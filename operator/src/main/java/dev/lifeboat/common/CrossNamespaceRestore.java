@@ -1,4 +1,4 @@
-package dev.lifeboat.restore;
+package dev.lifeboat.common;
 
 import java.util.Arrays;
 import java.util.Set;

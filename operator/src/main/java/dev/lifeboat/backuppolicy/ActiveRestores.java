@@ -1,14 +1,17 @@
-package dev.lifeboat.restore;
+package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreSource;
+import dev.lifeboat.api.v1alpha1.RestoreTarget;
+import dev.lifeboat.common.CrossNamespaceRestore;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Collection;
 import java.util.List;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * What unfinished RestoreRequests mean for a BackupPolicy's runs: the backups they read must
- * survive retention (pins), and a claim being restored into must not be backed up meanwhile.
+ * The policy's view of restores. Unfinished RestoreRequests matter to a BackupPolicy's runs in two
+ * ways: the backups they read must survive retention (pins), and a claim being restored into must
+ * not be backed up meanwhile.
  */
 public class ActiveRestores {
   private final KubernetesClient client;
@@ -39,15 +42,14 @@ public class ActiveRestores {
   public List<String> restoringInto(String namespace, Collection<String> claims) {
     return client.resources(RestoreRequest.class).inNamespace(namespace).list().getItems().stream()
         .filter(ActiveRestores::unfinished)
-        .filter(r -> r.getSpec() != null && r.getSpec().target != null && claims.contains(TargetClaim.name(r.getSpec().target)))
+        .filter(r -> r.getSpec() != null && r.getSpec().target != null && claims.contains(RestoreTarget.claimName(r.getSpec().target)))
         .map(r -> r.getMetadata().getName())
         .sorted()
         .toList();
   }
 
   private static boolean unfinished(RestoreRequest request) {
-    String phase = request.getStatus() == null ? null : request.getStatus().phase;
-    return !RestoreRequestReconciler.SUCCEEDED.equals(phase) && !RestoreRequestReconciler.FAILED.equals(phase);
+    return request.getStatus() == null || request.getStatus().phase == null || !request.getStatus().phase.finished();
   }
 
   private static boolean reads(RestoreRequest request, String namespace, String policy) {

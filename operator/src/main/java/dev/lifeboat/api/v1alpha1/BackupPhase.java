@@ -1,0 +1,15 @@
+package dev.lifeboat.api.v1alpha1;
+
+/**
+ * The phase of one backup run (status.lastBackup.phase), and the outcome every agent command
+ * reports in its termination message (a restore or a listing ends Succeeded or Failed).
+ */
+public enum BackupPhase {
+  Running,
+  Succeeded,
+  Failed;
+
+  public boolean finished() {
+    return this != Running;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.lifeboat.backuppolicy;
+
+import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.JobOutcomeReader;
+import dev.lifeboat.common.Jobs;
+import dev.lifeboat.retention.RetentionRules;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A policy's backup runs as Jobs: starts a run's Job, records finished Jobs into status (with an
+ * Event each), and deletes old finished Jobs once recorded.
+ */
+final class BackupRuns {
+  /** Finished Jobs kept for kubectl logs; older ones are deleted once recorded. */
+  static final int FINISHED_JOBS_KEPT = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(BackupRuns.class);
+
+  private final Jobs jobs;
+  private final JobOutcomeReader outcomes;
+  private final BackupJobBuilder jobBuilder;
+  private final BackupRecorder recorder;
+  private final EventRecorder events;
+
+  BackupRuns(Jobs jobs, JobOutcomeReader outcomes, BackupJobBuilder jobBuilder, BackupRecorder recorder,
+      EventRecorder events) {
+    this.jobs = jobs;
+    this.outcomes = outcomes;
+    this.jobBuilder = jobBuilder;
+    this.recorder = recorder;
+    this.events = events;
+  }
+
+  /**
+   * The policy's run Jobs, oldest first: those the informer holds, plus the Job of the run the
+   * status says is running even when the informer has not caught up with its creation. A Job that
+   * no longer exists at all ends its run as failed.
+   */
+  List<Job> current(BackupPolicy policy, BackupPolicyStatus status, List<Job> informed, Instant now) {
+    List<Job> all = new ArrayList<>(informed.stream().filter(job -> JobOutcomeReader.backupId(job) != null).toList());
+    all.sort(Comparator.comparing(JobOutcomeReader::backupId));
+    var running = status.lastBackup;
+    if (running == null || running.phase != BackupPhase.Running || running.job == null
+        || all.stream().anyMatch(job -> running.id.equals(JobOutcomeReader.backupId(job)))) {
+      return all;
+    }
+    var job = jobs.find(policy.getMetadata().getNamespace(), running.job);
+    if (job.isPresent()) {
+      all.add(job.get());
+      all.sort(Comparator.comparing(JobOutcomeReader::backupId));
+      return all;
+    }
+    String message = "backup Job " + running.job + " disappeared before it finished (deleted?)";
+    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, running.job, false, null, message,
+        running.startTime, null), null, now);
+    events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
+    return all;
+  }
+
+  /** Records each finished, unrecorded Job; with invalid rules (null) they wait until the spec is fixed. */
+  void recordFinished(BackupPolicy policy, BackupPolicyStatus status, List<Job> runJobs, RetentionRules rules,
+      Instant now) {
+    if (rules == null) {
+      return; // keptBy needs valid rules
+    }
+    for (Job job : runJobs) {
+      if (recorder.isRecorded(status, JobOutcomeReader.backupId(job))) {
+        continue;
+      }
+      outcomes.read(job).ifPresent(outcome -> {
+        recorder.finished(status, outcome, rules, now);
+        String what = "backup " + outcome.backupId() + (outcome.succeeded() ? " succeeded: " : " failed: ")
+            + outcome.message();
+        if (outcome.succeeded()) {
+          events.normal(policy, Reasons.BACKUP_SUCCEEDED, what);
+        } else {
+          events.warning(policy, Reasons.BACKUP_FAILED, what);
+        }
+        LOG.info("backup {} of {}/{} {}", outcome.backupId(), policy.getMetadata().getNamespace(),
+            policy.getMetadata().getName(), outcome.succeeded() ? "succeeded" : "failed");
+      });
+    }
+  }
+
+  /** Starts the run's Job; {@code pins} are backups a restore is reading, which retention must keep. */
+  void start(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      List<String> pins, Instant now) {
+    Job job = jobBuilder.build(policy, run, claims, pins);
+    jobs.createOnce(job);
+    recorder.started(status, run, job.getMetadata().getName(), now);
+    events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
+        + job.getMetadata().getName());
+    LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName());
+  }
+
+  /** Deletes all but the newest few finished Jobs that status already holds the outcome of. */
+  void deleteOld(List<Job> runJobs, BackupPolicyStatus status) {
+    List<Job> recordedFinished = runJobs.stream()
+        .filter(JobOutcomeReader::finished)
+        .filter(job -> recorder.isRecorded(status, JobOutcomeReader.backupId(job)))
+        .toList();
+    for (int i = 0; i < recordedFinished.size() - FINISHED_JOBS_KEPT; i++) {
+      Job old = recordedFinished.get(i);
+      jobs.delete(old.getMetadata().getNamespace(), old.getMetadata().getName());
+    }
+  }
+}
