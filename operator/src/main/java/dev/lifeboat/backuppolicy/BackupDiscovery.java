@@ -52,7 +52,7 @@ final class BackupDiscovery {
     String namespace = policy.getMetadata().getNamespace();
     String name = JobNames.discoveryJob(policy.getMetadata().getName());
     String repository = AgentCommandLine.repository(policy.getSpec().destination.s3);
-    Optional<Job> job = jobs.findOrCreate(namespace, name, () -> jobBuilder.discovery(policy));
+    Optional<Job> job = jobs.findOrCreate(policy, namespace, name, () -> jobBuilder.discovery(policy));
     if (job.isEmpty()) {
       RepositoryDiscovery running = new RepositoryDiscovery();
       running.phase = DiscoveryPhase.Running;

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class BackupJobBuilder {
   /** Value of the operation annotation on the Job that lists a policy's repository before its first run. */
   public static final String DISCOVER_OPERATION = "list";
+  /** The component label of a policy's Jobs; it keeps them apart from restore Jobs. */
+  public static final String COMPONENT = "backup";
 
   private final String agentImage;
 
@@ -60,7 +62,7 @@ public final class BackupJobBuilder {
   public static Map<String, String> labels(String policy) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE);
-    labels.put(Lifeboat.COMPONENT_LABEL, "backup");
+    labels.put(Lifeboat.COMPONENT_LABEL, COMPONENT);
     labels.put(Lifeboat.POLICY_LABEL, policy);
     return labels;
   }

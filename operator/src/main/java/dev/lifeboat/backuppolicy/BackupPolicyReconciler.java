@@ -3,7 +3,6 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
-import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ClaimPlacement;
@@ -20,7 +19,6 @@ import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -28,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -47,8 +44,6 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = BackupPolicyReconciler.NAME)
 public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   public static final String NAME = "backuppolicy";
-  static final String JOB_SELECTOR = Lifeboat.MANAGED_BY_LABEL + "=" + Lifeboat.MANAGED_BY_VALUE + ","
-      + Lifeboat.COMPONENT_LABEL + "=backup";
   /** Claims are not watched; a claim problem is re-checked this often. */
   static final Duration CLAIM_RECHECK = Duration.ofSeconds(30);
   /** A run held back while a RestoreRequest writes into one of the policy's claims is reconsidered this often. */
@@ -83,11 +78,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   @Override
   public List<EventSource<?, BackupPolicy>> prepareEventSources(EventSourceContext<BackupPolicy> context) {
-    var jobs = InformerEventSourceConfiguration.from(Job.class, BackupPolicy.class)
-        .withLabelSelector(JOB_SELECTOR)
-        .withNamespacesInheritedFromController()
-        .build();
-    return List.of(new InformerEventSource<>(jobs, context));
+    return List.of(Jobs.informer(BackupPolicy.class, BackupJobBuilder.COMPONENT, context));
   }
 
   @Override

@@ -91,7 +91,9 @@ public final class PolicyConditions {
     }
     BackupEntry newest = status.backups.get(0);
     long minSize = PolicyRetention.minSizeBytes(policy.getSpec() == null ? null : policy.getSpec().alerts);
-    Long previous = status.backups.size() > 1 ? status.backups.get(1).bytes : null;
+    // The agent's rule: compared with the previous good backup, so a second small backup in a row stays suspicious.
+    Long previous = status.backups.stream().skip(1).filter(b -> !Boolean.TRUE.equals(b.suspicious) && b.bytes != null)
+        .map(b -> b.bytes).findFirst().orElse(null);
     if (newest.bytes < minSize) {
       conditions.set(BACKUP_SUSPICIOUS, true, Reasons.BELOW_MIN_SIZE,
           "newest backup " + newest.id + " is " + newest.bytes + " bytes, below alerts.minSize (" + minSize + " bytes)");

@@ -149,7 +149,9 @@ public final class AgentCommandLine {
       if (kind != null) {
         args.addAll(List.of("--kind", kind));
       }
-      args.addAll(List.of("--backup-id", backupId));
+      if (backupId != null) {
+        args.addAll(List.of("--backup-id", backupId));
+      }
       args.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
       return args;
     }

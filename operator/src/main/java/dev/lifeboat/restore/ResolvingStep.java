@@ -32,7 +32,7 @@ final class ResolvingStep implements RestoreStep {
   @Override
   public Optional<Duration> advance(RestoreRun run) {
     ResolvedSource source = run.source.value();
-    Optional<Job> job = jobs.findOrCreate(run.namespace, RestoreJobBuilder.jobName(run.request(), RestoreJobBuilder.LIST_STEP),
+    Optional<Job> job = run.job(jobs, RestoreJobBuilder.LIST_STEP,
         () -> builder.list(run.request(), source));
     if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {
       return Optional.of(JOB_RECHECK);

@@ -1,16 +1,14 @@
 package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
-import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreStage;
 import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.common.ReconcileRetries;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -18,7 +16,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +31,6 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = RestoreRequestReconciler.NAME)
 public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   public static final String NAME = "restorerequest";
-  static final String JOB_SELECTOR = Lifeboat.MANAGED_BY_LABEL + "=" + Lifeboat.MANAGED_BY_VALUE + ","
-      + Lifeboat.COMPONENT_LABEL + "=" + RestoreJobBuilder.COMPONENT;
   private static final Logger LOG = LoggerFactory.getLogger(RestoreRequestReconciler.class);
 
   private final KubernetesClient client;
@@ -55,11 +50,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
 
   @Override
   public List<EventSource<?, RestoreRequest>> prepareEventSources(EventSourceContext<RestoreRequest> context) {
-    var restoreJobs = InformerEventSourceConfiguration.from(Job.class, RestoreRequest.class)
-        .withLabelSelector(JOB_SELECTOR)
-        .withNamespacesInheritedFromController()
-        .build();
-    return List.of(new InformerEventSource<>(restoreJobs, context));
+    return List.of(Jobs.informer(RestoreRequest.class, RestoreJobBuilder.COMPONENT, context));
   }
 
   @Override

@@ -11,13 +11,16 @@ import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.Times;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,11 @@ final class RestoreRun {
 
   String name() {
     return request.getMetadata().getName();
+  }
+
+  /** The step's Job: this request's existing one, or empty after creating it now. */
+  Optional<Job> job(Jobs jobs, String step, Supplier<Job> desired) {
+    return jobs.findOrCreate(request, namespace, RestoreJobBuilder.jobName(request, step), desired);
   }
 
   /** Go straight on with the stage the step moved to. */

@@ -32,7 +32,7 @@ final class RestoringStep implements RestoreStep {
   @Override
   public Optional<Duration> advance(RestoreRun run) {
     String backupId = run.status.backup.id;
-    Optional<Job> job = jobs.findOrCreate(run.namespace, RestoreJobBuilder.jobName(run.request(), RestoreJobBuilder.RESTORE_STEP),
+    Optional<Job> job = run.job(jobs, RestoreJobBuilder.RESTORE_STEP,
         () -> builder.restore(run.request(), run.source.value(), backupId, run.target,
             targets.placement(run.namespace, run.target)));
     if (job.isEmpty()) {

@@ -38,7 +38,7 @@ final class SafetyBackupStep implements RestoreStep {
       run.conditions.set(ConditionTypes.SAFETY_BACKUP_TAKEN, false, Reasons.NOT_REQUESTED, why);
       return run.moveTo(RestoreStage.Restoring);
     }
-    Optional<Job> job = jobs.findOrCreate(run.namespace, RestoreJobBuilder.jobName(run.request(), RestoreJobBuilder.SAFETY_STEP),
+    Optional<Job> job = run.job(jobs, RestoreJobBuilder.SAFETY_STEP,
         () -> builder.safety(run.request(), run.source.value(), run.target, Times.backupId(run.now),
             targets.placement(run.namespace, run.target)));
     if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {

@@ -44,7 +44,7 @@ final class ScalingUpStep implements RestoreStep {
           + (gone.isEmpty() ? "" : (scaledBack.isEmpty() ? "" : "; ") + String.join(", ", gone)
               + " no longer exist(s), not scaled back");
       run.conditions.set(ConditionTypes.WORKLOADS_SCALED_DOWN, false, Reasons.SCALED_BACK, note);
-      run.status.message = run.status.message + "; " + note;
+      run.status.message = run.status.message == null ? note : run.status.message + "; " + note;
     }
     return run.finish();
   }

@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.common.Checked;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,16 +72,44 @@ public class WorkloadScaler {
     List<String> remaining = new ArrayList<>();
     for (ScaleTarget target : targets) {
       Optional<Workload> workload = find(namespace, target);
-      if (workload.isEmpty() || workload.get().selector() == null || workload.get().selector().getMatchLabels() == null) {
+      LabelSelector selector = workload.isEmpty() ? null : workload.get().selector();
+      if (selector == null) {
         continue;
       }
-      client.pods().inNamespace(namespace).withLabels(workload.get().selector().getMatchLabels()).list().getItems()
-          .stream()
+      // Matched here rather than by the API server's labelSelector, so matchExpressions count the same
+      // against every API server (the test stand-in ignores them and would return the whole namespace).
+      client.pods().inNamespace(namespace).list().getItems().stream()
+          .filter(p -> selects(selector, p.getMetadata().getLabels()))
           .filter(WorkloadScaler::holdsVolume)
           .map(p -> p.getMetadata().getName())
           .forEach(remaining::add);
     }
     return remaining;
+  }
+
+  /** Kubernetes label selector semantics; an empty selector selects nothing here (a workload always has one). */
+  static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    Map<String, String> have = labels == null ? Map.of() : labels;
+    Map<String, String> matchLabels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    List<LabelSelectorRequirement> expressions = selector.getMatchExpressions() == null ? List.of()
+        : selector.getMatchExpressions();
+    if (matchLabels.isEmpty() && expressions.isEmpty()) {
+      return false;
+    }
+    if (!matchLabels.entrySet().stream().allMatch(e -> e.getValue().equals(have.get(e.getKey())))) {
+      return false;
+    }
+    return expressions.stream().allMatch(r -> {
+      String value = have.get(r.getKey());
+      List<String> values = r.getValues() == null ? List.of() : r.getValues();
+      return switch (r.getOperator()) {
+        case "In" -> value != null && values.contains(value);
+        case "NotIn" -> value == null || !values.contains(value);
+        case "Exists" -> have.containsKey(r.getKey());
+        case "DoesNotExist" -> !have.containsKey(r.getKey());
+        default -> false;
+      };
+    });
   }
 
   public static String describe(ScaleTarget target) {

@@ -91,7 +91,8 @@ class BackupDiscoveryTest extends ControllerTest {
     assertThat(status.backups.subList(0, 7)).allSatisfy(b -> assertThat(b.keptBy).contains("daily"));
     assertThat(status.backups.subList(7, 10)).allSatisfy(b -> assertThat(b.keptBy).isEmpty());
     assertThat(status.retention.kept).isEqualTo(10);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE,
+        "within alerts.maxAge 26h", 1L);
     assertThat(harness.jobs(NAMESPACE)).as("the listing Job is deleted once recorded").isEmpty();
     assertThat(client.v1().events().inNamespace(NAMESPACE).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Reasons.REPOSITORY_LISTED));

@@ -1,5 +1,8 @@
 package dev.lifeboat.backuppolicy;
 
+import static dev.lifeboat.testing.JobParts.toleration;
+import static dev.lifeboat.testing.JobParts.pod;
+import static dev.lifeboat.testing.JobParts.agent;
 import dev.lifeboat.common.AgentJob;
 
 import static dev.lifeboat.testing.Fixtures.CLAIM;
@@ -13,15 +16,11 @@ import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import dev.lifeboat.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -59,18 +58,8 @@ class BackupJobBuilderTest {
     return builder.build(policy, SCHEDULED, claims(CLAIM), List.of());
   }
 
-  static PodSpec pod(Job job) {
-    return job.getSpec().getTemplate().getSpec();
-  }
 
-  static Container agent(Job job) {
-    assertThat(pod(job).getContainers()).hasSize(1);
-    return pod(job).getContainers().get(0);
-  }
 
-  static Toleration toleration(String key, String value) {
-    return new TolerationBuilder().withKey(key).withOperator("Equal").withValue(value).withEffect("NoSchedule").build();
-  }
 
   @Test
   void agentCommandLineIsThePublicOneOfSpecSection3() {

@@ -16,7 +16,6 @@ import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
-import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -100,7 +99,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertThat(wait).contains(Duration.ofSeconds(1));
 
     reconcileAt(at(0, "02:00:00"));
-    assertThat(jobs()).extracting(ReconcileHarness::name).containsExactly("rose-memory-" + id(at(0, "02:00:00")).toLowerCase());
+    assertThat(jobs()).extracting(job -> job.getMetadata().getName()).containsExactly("rose-memory-" + id(at(0, "02:00:00")).toLowerCase());
     assertThat(policy().getStatus().lastBackup.phase).isEqualTo(BackupPhase.Running);
     assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(1, "02:00:00")));
   }
@@ -151,8 +150,10 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertThat(status.recent.failed).isZero();
     assertThat(status.recent.window).isEqualTo("7d");
     assertThat(status.observedGeneration).isEqualTo(policy().getMetadata().getGeneration());
-    assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.TRUE, Reasons.BACKUP_SUCCEEDED);
-    assertCondition(status.conditions, ConditionTypes.READY, Conditions.TRUE, Reasons.UP_TO_DATE);
+    assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.TRUE, Reasons.BACKUP_SUCCEEDED,
+        "backup " + id(at(0, "02:00:00")) + " succeeded", 1L);
+    assertCondition(status.conditions, ConditionTypes.READY, Conditions.TRUE, Reasons.UP_TO_DATE,
+        "newest backup is fresh", 1L);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.BACKUP_STARTED, Reasons.BACKUP_SUCCEEDED);
   }
 
@@ -167,9 +168,8 @@ class BackupPolicyReconcilerTest extends ControllerTest {
 
     var status = policy().getStatus();
     assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Failed);
-    var condition = assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.FALSE,
-        Reasons.BACKUP_FAILED);
-    assertThat(condition.getMessage()).contains("access denied (HTTP 403)");
+    assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.FALSE, Reasons.BACKUP_FAILED,
+        "backup " + id(at(0, "02:00:00")) + " failed: s3://backups/prod: access denied (HTTP 403)", 1L);
     assertThat(status.lastSuccessfulBackup).isNull();
     assertThat(status.recent.failed).isEqualTo(1);
     assertThat(events()).filteredOn(e -> Reasons.BACKUP_FAILED.equals(e.getReason()))
@@ -207,23 +207,26 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     succeedAt(at(0, "02:00:00"), 500_000);
     // completion was recorded at 02:00:00 (the Job's completion time on the test clock)
     Optional<Duration> wait = reconcileAt(at(1, "03:59:59"));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE,
+        "within alerts.maxAge 26h", 1L);
     assertThat(wait).as("wakes for the flip").contains(Duration.ofSeconds(1).plusMillis(1));
 
     reconcileAt(at(1, "04:00:00"));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, null);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, null,
+        "within alerts.maxAge 26h", 1L);
     reconcileAt(at(1, "04:00:01"));
     var overdue = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE,
-        Reasons.OVERDUE);
-    assertThat(overdue.getMessage()).contains("26h");
+        Reasons.OVERDUE, "(" + Times.rfc3339(at(0, "02:00:00")) + "), older than alerts.maxAge 26h", 1L);
     assertThat(overdue.getLastTransitionTime()).isEqualTo(Times.rfc3339(at(1, "04:00:01")));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE,
+        "older than alerts.maxAge", 1L);
 
     // the run of 11-10 02:00 was missed (no reconcile then): the catch-up run clears the condition
     Job catchUp = jobs().stream().filter(j -> !JobOutcomeReader.finished(j)).findFirst().orElseThrow();
     harness.finishJob(catchUp, true, success(JobOutcomeReader.backupId(catchUp), 510_000), null);
     reconcileAt(at(1, "04:05:00"));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE,
+        "within alerts.maxAge 26h", 1L);
   }
 
   @Test
@@ -231,11 +234,13 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     apply(p -> {});
     succeedAt(at(0, "02:00:00"), 500_000);
     reconcileAt(at(1, "05:00:00"));
-    var before = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null);
+    var before = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null,
+        "older than alerts.maxAge 26h", 1L);
 
     harness.newOperatorInstance();
     reconcileAt(at(1, "05:30:00"));
-    var after = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null);
+    var after = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, null,
+        "older than alerts.maxAge 26h", 1L);
     assertThat(after.getLastTransitionTime()).isEqualTo(before.getLastTransitionTime());
     assertThat(jobs().stream().filter(j -> !JobOutcomeReader.finished(j))).as("no duplicate catch-up run").hasSize(1);
   }
@@ -244,9 +249,11 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   void withoutAnySuccessOverdueCountsFromThePolicysCreation() {
     apply(p -> p.getSpec().suspend = true);
     reconcileAt(created.plus(Duration.ofHours(26)).minusSeconds(1));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.NO_BACKUP_YET);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.NO_BACKUP_YET,
+        "overdue after " + Times.rfc3339(created.plus(Duration.ofHours(26))), 1L);
     reconcileAt(created.plus(Duration.ofHours(26)).plusSeconds(1));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, Reasons.NEVER_BACKED_UP);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.TRUE, Reasons.NEVER_BACKED_UP,
+        "no successful backup since the policy was created", 1L);
   }
 
   @ParameterizedTest
@@ -277,8 +284,9 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     });
     reconcileAt(at(0, "02:00:00"));
     reconcileAt(at(0, "02:00:05"));
-    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.INVALID_SPEC);
-    assertThat(ready.getMessage()).contains(named).contains(field.equals("retention") ? "keep rule" : value);
+    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.INVALID_SPEC,
+        named + ":", 1L);
+    assertThat(ready.getMessage()).contains(field.equals("retention") ? "keep rule" : "'" + value + "'");
     assertThat(jobs()).isEmpty();
     assertThat(policy().getStatus().nextBackup).isNull();
     assertThat(events()).filteredOn(e -> Reasons.INVALID_SPEC.equals(e.getReason())).as("announced once").hasSize(1);
@@ -289,8 +297,8 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     apply(p -> p.getSpec().source.claims = List.of(CLAIM, "ghost-data"));
     reconcileAt(at(0, "02:00:00"));
     var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE,
-        Reasons.CLAIM_NOT_FOUND);
-    assertThat(ready.getMessage()).contains("ghost-data").doesNotContain(CLAIM + ",");
+        Reasons.CLAIM_NOT_FOUND, "PersistentVolumeClaim ghost-data named in spec.source.claims", 1L);
+    assertThat(ready.getMessage()).doesNotContain(CLAIM + ",");
     assertThat(jobs()).isEmpty();
   }
 
@@ -301,9 +309,8 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(pending).create();
     apply(p -> p.getSpec().source.claims = List.of("pending-data"));
     reconcileAt(at(0, "02:00:00"));
-    var ready = assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE,
-        Reasons.CLAIM_NOT_BOUND);
-    assertThat(ready.getMessage()).contains("pending-data");
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE,
+        Reasons.CLAIM_NOT_BOUND, "PersistentVolumeClaim pending-data (Pending) is not bound", 1L);
     assertThat(jobs()).isEmpty();
   }
 
@@ -318,7 +325,8 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     reconcileAt(at(3, "02:00:00"));
     assertThat(jobs()).isEmpty();
     assertThat(policy().getStatus().nextBackup).isNull();
-    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE,
+        "older than alerts.maxAge", 1L);
   }
 
   @Test
@@ -390,13 +398,14 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   void tinyBackupIsFlaggedSuspicious() {
     apply(p -> {});
     succeedAt(at(0, "02:00:00"), 5_000_000);
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.FALSE, Reasons.SIZE_PLAUSIBLE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.FALSE, Reasons.SIZE_PLAUSIBLE,
+        "newest backup " + id(at(0, "02:00:00")) + " is 5000000 bytes", 1L);
     succeedAt(at(1, "02:00:00"), 400_000);
-    var shrank = assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE,
-        Reasons.SHRANK);
-    assertThat(shrank.getMessage()).contains("10%");
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE, Reasons.SHRANK,
+        "newest backup " + id(at(1, "02:00:00")) + " is 400000 bytes, under 10% of the previous one (5000000 bytes)", 1L);
     succeedAt(at(2, "02:00:00"), 1_000);
-    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE, Reasons.BELOW_MIN_SIZE);
+    assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_SUSPICIOUS, Conditions.TRUE, Reasons.BELOW_MIN_SIZE,
+        "newest backup " + id(at(2, "02:00:00")) + " is 1000 bytes, below alerts.minSize", 1L);
   }
 
   List<Event> events() {

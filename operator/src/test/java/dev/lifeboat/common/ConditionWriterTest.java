@@ -42,9 +42,8 @@ class ConditionWriterTest {
 
     at(2L, T1).set("Ready", true, "StillFresh", "second message");
 
-    Condition ready = assertCondition(conditions, "Ready", "True", "StillFresh");
+    Condition ready = assertCondition(conditions, "Ready", "True", "StillFresh", "second message", 2L);
     assertThat(ready.getMessage()).isEqualTo("second message");
-    assertThat(ready.getObservedGeneration()).isEqualTo(2L);
     assertThat(ready.getLastTransitionTime()).isEqualTo("2025-11-09T02:00:41Z");
     assertThat(conditions).hasSize(1);
   }
@@ -54,11 +53,12 @@ class ConditionWriterTest {
     at(1L, T0).set("BackupOverdue", false, "BackupFresh", "fresh");
     at(1L, T2).set("BackupOverdue", true, "NoRecentBackup", "last backup 26h ago");
 
-    Condition overdue = assertCondition(conditions, "BackupOverdue", "True", "NoRecentBackup");
+    Condition overdue = assertCondition(conditions, "BackupOverdue", "True", "NoRecentBackup", "last backup 26h ago", 1L);
     assertThat(overdue.getLastTransitionTime()).isEqualTo("2025-11-10T04:00:00Z");
 
     at(1L, T2.plusSeconds(60)).unknown("BackupOverdue", "Invalid", "spec is invalid");
-    assertThat(assertCondition(conditions, "BackupOverdue", "Unknown", "Invalid").getLastTransitionTime())
+    assertThat(assertCondition(conditions, "BackupOverdue", "Unknown", "Invalid", "spec is invalid", 1L)
+        .getLastTransitionTime())
         .isEqualTo("2025-11-10T04:01:00Z");
   }
 

@@ -114,7 +114,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     assertThat(status.backup.id).isEqualTo(NEWER.id());
     assertThat(status.backup.time).isEqualTo(NEWER.time());
     assertThat(status.backup.bytes).isEqualTo(812_345L);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "True", Reasons.RESOLVED);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "True", Reasons.RESOLVED,
+        "restoring backup " + NEWER.id() + " (812345 bytes, completed " + NEWER.time() + ")", 1L);
     assertThat(command("safety")).containsSequence("--volume", CLAIM + "=/data/" + CLAIM)
         .containsSequence("--kind", "pre-restore").doesNotContain("--retention");
     assertThat(job("restore")).as("no restore before the safety backup").isNull();
@@ -123,7 +124,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     status = reconcile();
     String safetyId = job("safety").getMetadata().getAnnotations().get(Lifeboat.BACKUP_ID_ANNOTATION);
     assertThat(status.safetyBackup.id).isEqualTo(safetyId);
-    assertCondition(status.conditions, ConditionTypes.SAFETY_BACKUP_TAKEN, "True", Reasons.SAFETY_BACKUP_SUCCEEDED);
+    assertCondition(status.conditions, ConditionTypes.SAFETY_BACKUP_TAKEN, "True", Reasons.SAFETY_BACKUP_SUCCEEDED,
+        "the previous contents of " + CLAIM + " are in backup " + safetyId, 1L);
     assertThat(command("restore")).containsSequence("--backup", NEWER.id()).containsSequence("--target", "/data/" + CLAIM)
         .containsSequence("--mode", "Replace");
 
@@ -141,7 +143,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     assertThat(status.stage).isEqualTo(RestoreStage.Done);
     assertThat(status.progress.percent).isEqualTo(100);
     assertThat(status.completionTime).isNotNull();
-    assertCondition(status.conditions, ConditionTypes.RESTORED, "True", Reasons.RESTORE_SUCCEEDED);
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "True", Reasons.RESTORE_SUCCEEDED,
+        "restored backup " + NEWER.id() + " into PersistentVolumeClaim " + CLAIM, 1L);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_STARTED, Reasons.RESTORE_SUCCEEDED);
   }
 
@@ -162,7 +165,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     apply(r -> r.getSpec().source.backup = "20240101T000000Z");
     RestoreRequestStatus status = resolve();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.BACKUP_NOT_FOUND);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.BACKUP_NOT_FOUND,
+        "no backup 20240101T000000Z (spec.source.backup)", 1L);
     assertThat(status.message).contains("20240101T000000Z").contains("newest " + SAFETY.id());
     assertThat(job("restore")).isNull();
   }
@@ -175,7 +179,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
         listing(backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled", "app-db", "app-files")));
     RestoreRequestStatus status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CLAIM_NOT_IN_BACKUP);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CLAIM_NOT_IN_BACKUP,
+        "spec.source.claim: backup 20251109T020000Z has no volume 'not-there'", 1L);
     assertThat(status.message).contains("spec.source.claim").contains("app-db, app-files");
   }
 
@@ -184,7 +189,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     apply(r -> r.getSpec().source.policy = "no-such-policy");
     RestoreRequestStatus status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.POLICY_NOT_FOUND);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.POLICY_NOT_FOUND,
+        "BackupPolicy no-such-policy named in spec.source.policy does not exist", 1L);
     assertThat(status.message).contains("spec.source.policy").contains("no-such-policy");
     assertThat(harness.jobs(NAMESPACE)).isEmpty();
   }
@@ -201,7 +207,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     apply(fromOtherNamespace);
     RestoreRequestStatus denied = reconcile();
     assertThat(denied.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(denied.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CROSS_NAMESPACE_DENIED);
+    assertCondition(denied.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.CROSS_NAMESPACE_DENIED,
+        "may not read backups of namespace lily", 1L);
     assertThat(denied.message).contains("spec.source.repository.namespace").contains("lily");
 
     harness.allowCrossNamespaceRestore(CrossNamespaceRestore.parse("lily"));
@@ -221,7 +228,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
         1000L, 3L, false, List.of(CLAIM), "a1b2c3d4")));
     RestoreRequestStatus status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.KEY_MISSING);
+    assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.KEY_MISSING,
+        "backup " + NEWER.id() + " is encrypted (key id a1b2c3d4)", 1L);
   }
 
   @Test
@@ -234,7 +242,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     harness.finishJob(job("restore"), false, result("restore", false, message), null);
     RestoreRequestStatus status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.RESTORE_FAILED);
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.RESTORE_FAILED,
+        "restore of backup " + NEWER.id() + " failed: " + message, 1L);
     assertThat(status.message).contains("memory.db").contains("safety backup " + status.safetyBackup.id);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_FAILED);
   }
@@ -260,14 +269,16 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     client.pods().inNamespace(NAMESPACE).withName("rose-7d9f-abcde").delete();
     await(() -> client.pods().inNamespace(NAMESPACE).withName("rose-7d9f-abcde").get() == null);
     status = reconcile();
-    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "True", Reasons.SCALED_DOWN);
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "True", Reasons.SCALED_DOWN,
+        "Deployment/rose (2 replicas) scaled to 0", 1L);
     assertThat(job("safety")).isNotNull();
 
     harness.finishJob(job("safety"), false, null, "cannot reach s3\n");
     status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(replicas("rose")).as("scaled back to the recorded count").isEqualTo(2);
-    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.SCALED_BACK);
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.SCALED_BACK,
+        "scaled Deployment/rose to 2 again", 1L);
     assertThat(status.message).contains("left untouched").contains("Deployment/rose to 2");
     assertThat(job("restore")).isNull();
   }
@@ -277,7 +288,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     apply(r -> r.getSpec().scaleDown = List.of(scaleTarget("StatefulSet", "no-such-set")));
     RestoreRequestStatus status = resolve();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.WORKLOAD_NOT_FOUND);
+    assertCondition(status.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.WORKLOAD_NOT_FOUND,
+        "StatefulSet/no-such-set named in spec.scaleDown does not exist", 1L);
     assertThat(status.message).contains("StatefulSet/no-such-set").contains("spec.scaleDown");
   }
 
@@ -307,7 +319,7 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     assertThat(job("safety")).isNull();
     assertThat(command("restore")).containsSequence("--target", "/data/memory-restored");
     assertCondition(harness.getRestore(NAMESPACE, RESTORE).getStatus().conditions, ConditionTypes.SAFETY_BACKUP_TAKEN,
-        "False", Reasons.NOT_REQUESTED);
+        "False", Reasons.NOT_REQUESTED, "the target is a new, empty PersistentVolumeClaim", 1L);
   }
 
   @Test
@@ -320,7 +332,8 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     });
     RestoreRequestStatus status = reconcile();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.CLAIM_EXISTS);
+    assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.CLAIM_EXISTS,
+        "spec.target.newClaim.name: PersistentVolumeClaim " + CLAIM + " already exists", 1L);
     assertThat(status.message).contains("spec.target.newClaim.name");
   }
 

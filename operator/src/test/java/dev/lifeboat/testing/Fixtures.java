@@ -1,5 +1,7 @@
 package dev.lifeboat.testing;
 
+import dev.lifeboat.api.v1alpha1.Encryption;
+import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
@@ -31,11 +33,7 @@ public final class Fixtures {
     spec.source = new BackupSource();
     spec.source.claims = List.of(CLAIM);
     spec.destination = new Destination();
-    spec.destination.s3 = new S3Destination();
-    spec.destination.s3.bucket = "backups";
-    spec.destination.s3.prefix = "prod";
-    spec.destination.s3.region = "us-east-1";
-    spec.destination.s3.credentialsSecretRef = new SecretRef("s3-credentials");
+    spec.destination.s3 = s3Destination();
     spec.retention = new Retention();
     spec.retention.keepDaily = 7;
     BackupPolicy policy = new BackupPolicy();
@@ -43,6 +41,24 @@ public final class Fixtures {
         .addToLabels("app", "rose").addToLabels("argocd.argoproj.io/instance", "rose").build());
     policy.setSpec(spec);
     return policy;
+  }
+
+  /** The policy's bucket: s3://backups/prod in us-east-1, credentials from Secret s3-credentials. */
+  public static S3Destination s3Destination() {
+    S3Destination s3 = new S3Destination();
+    s3.bucket = "backups";
+    s3.prefix = "prod";
+    s3.region = "us-east-1";
+    s3.credentialsSecretRef = new SecretRef("s3-credentials");
+    return s3;
+  }
+
+  /** Client-side encryption with the key in Secret backup-key. */
+  public static Encryption encryptionKey() {
+    Encryption encryption = new Encryption();
+    encryption.keySecretRef = new SecretKeyRef();
+    encryption.keySecretRef.name = "backup-key";
+    return encryption;
   }
 
   /** A RestoreRequest of the latest backup of the fixture policy into its claim. */

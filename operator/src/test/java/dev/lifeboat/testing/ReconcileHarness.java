@@ -226,7 +226,7 @@ public final class ReconcileHarness {
   }
 
   /** Serves a pod's agent log, whole and as the tail the operator asks for. */
-  public void podLog(String namespace, String pod, String log) {
+  private void podLog(String namespace, String pod, String log) {
     String path = "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?pretty=false&container=" + Lifeboat.AGENT_CONTAINER;
     server.expect().get().withPath(path).andReturn(200, log).always();
     String[] lines = log.split("\n");
@@ -252,7 +252,7 @@ public final class ReconcileHarness {
     @SuppressWarnings("unchecked")
     public <R> Set<R> getSecondaryResources(Class<R> type) {
       if (!type.equals(Job.class)) {
-        return Set.of();
+        throw new IllegalArgumentException("Lifeboat's reconcilers have only Jobs as secondary resources, not " + type);
       }
       Set<R> owned = new HashSet<>();
       for (Job job : jobs(primary.getMetadata().getNamespace())) {
@@ -324,9 +324,5 @@ public final class ReconcileHarness {
     public boolean isPrimaryResourceFinalStateUnknown() {
       return false;
     }
-  }
-
-  public static <T extends HasMetadata> String name(T resource) {
-    return resource.getMetadata().getName();
   }
 }

@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox;
 
 import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,27 +57,11 @@ final class LocalJobRunner implements AutoCloseable {
   void start() {
     informer = client.batch().v1().jobs().inAnyNamespace()
         .withLabel(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Job job) {
-            submit(job);
-          }
-
-          @Override
-          public void onUpdate(Job old, Job job) {
-            submit(job);
-          }
-
-          @Override
-          public void onDelete(Job job, boolean unknownState) {}
-        });
+        .inform(new OnAddOrUpdate<>(this::submit));
   }
 
   private void submit(Job job) {
-    boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
-            && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
-    if (!finished && started.add(job.getMetadata().getUid())) {
+    if (!JobOutcomeReader.finished(job) && started.add(job.getMetadata().getUid())) {
       pods.submit(() -> run(job));
     }
   }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -77,7 +76,7 @@ public final class Sandbox implements AutoCloseable {
     if (!Files.isDirectory(blobs.resolve(S3_BUCKET))) {
       Files.createDirectories(blobs.resolve(S3_BUCKET));
     }
-    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new ClaimBinder());
+    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new OnAddOrUpdate<>(this::bind));
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
     this.workloads = new WorkloadController(client, clock);
@@ -161,33 +160,18 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** What a storage provisioner does: binds each new claim, and gives it a directory. */
-  private final class ClaimBinder implements ResourceEventHandler<PersistentVolumeClaim> {
-    @Override
-    public void onAdd(PersistentVolumeClaim claim) {
-      bind(claim);
+  private void bind(PersistentVolumeClaim claim) {
+    if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
+      return;
     }
-
-    @Override
-    public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim claim) {
-      bind(claim);
-    }
-
-    @Override
-    public void onDelete(PersistentVolumeClaim claim, boolean unknown) {}
-
-    private void bind(PersistentVolumeClaim claim) {
-      if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
-        return;
-      }
-      try {
-        Files.createDirectories(volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
-        claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
-            .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes()).build());
-        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(claim).updateStatus();
-      } catch (IOException | RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Sandbox.class).warn("cannot bind claim {}: {}", claim.getMetadata().getName(),
-            e.getMessage());
-      }
+    try {
+      Files.createDirectories(volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
+      claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
+          .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes()).build());
+      client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(claim).updateStatus();
+    } catch (IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Sandbox.class).warn("cannot bind claim {}: {}", claim.getMetadata().getName(),
+          e.getMessage());
     }
   }
 
