@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -74,6 +75,7 @@ public final class BackupJobBuilder {
     claims.forEach(command::volume);
     return command.excludes(spec.source.exclude)
         .compression(spec.compression == null ? "zstd" : spec.compression.name())
+        .sqliteOnline(spec.source.sqlite != SqliteCapture.Off)
         .encryption(spec.encryption)
         .retention(PolicyRetention.rules(spec.retention).format())
         .pins(spec.retention.pinned)

@@ -31,6 +31,8 @@ import java.util.Set;
 public final class BackupRecorder {
   static final int MAX_BACKUPS = 100;
   static final int RECENT_DAYS = 7;
+  /** keptBy of a partial backup: kept 7 days for inspection, outside retention. */
+  static final String PARTIAL_KEPT = "partial";
 
   /** True when the run with this id has already been written as finished (or was superseded). */
   public boolean isRecorded(BackupPolicyStatus status, String backupId) {
@@ -62,7 +64,7 @@ public final class BackupRecorder {
     AgentResult result = outcome.result();
     BackupRun run = new BackupRun();
     run.id = outcome.backupId();
-    run.phase = outcome.succeeded() ? BackupPhase.Succeeded : BackupPhase.Failed;
+    run.phase = outcome.phase();
     run.startTime = status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id) && status.lastBackup.startTime != null
         ? status.lastBackup.startTime : firstNonNull(outcome.startTime(), result == null ? null : result.startTime());
     // The Job's times come from the cluster, whose clock the operator's agrees with; the agent's are a fallback.
@@ -73,15 +75,18 @@ public final class BackupRecorder {
       run.bytes = result.bytes();
       run.files = result.files();
       run.checksum = result.checksum();
+      run.warnings = result.warnings();
+      run.leftOut = result.omissions();
     }
     status.lastBackup = run;
     count(status, Times.parse(run.completionTime), outcome.succeeded());
-    if (!outcome.succeeded()) {
+    if (outcome.phase() == BackupPhase.Failed) {
       return;
     }
+    boolean partial = outcome.phase() == BackupPhase.PartiallyFailed;
     Instant completed = Times.parse(run.completionTime);
     Instant previous = Times.parse(status.lastSuccessfulBackup);
-    if (previous == null || completed.isAfter(previous)) {
+    if (!partial && (previous == null || completed.isAfter(previous))) {
       status.lastSuccessfulBackup = run.completionTime;
     }
     BackupEntry entry = new BackupEntry();
@@ -89,6 +94,7 @@ public final class BackupRecorder {
     entry.time = run.completionTime;
     entry.bytes = run.bytes;
     entry.suspicious = result != null && Boolean.TRUE.equals(result.suspicious()) ? true : null;
+    entry.partial = partial ? true : null;
     List<BackupEntry> backups = new ArrayList<>(status.backups == null ? List.of() : status.backups);
     backups.removeIf(b -> entry.id.equals(b.id));
     backups.add(entry);
@@ -98,36 +104,38 @@ public final class BackupRecorder {
 
   /**
    * Records the backups a listing found (safety backups aside) as if this controller had seen them
-   * made: the kept list with the rules that keep each, the newest as the last backup. Returns how
-   * many there are.
+   * made: the kept list with the rules that keep each (partial ones marked), the newest whole one as
+   * the last (successful) backup. Returns how many there are.
    */
   public int discovered(BackupPolicyStatus status, List<ListedBackup> listing, RetentionRules rules) {
-    List<ListedBackup> regular = listing.stream().filter(b -> !b.preRestore())
+    List<ListedBackup> found = listing.stream().filter(b -> !b.preRestore())
         .sorted(Comparator.comparing(ListedBackup::id).reversed()).toList();
-    if (regular.isEmpty()) {
+    if (found.isEmpty()) {
       return 0;
     }
     List<BackupEntry> backups = new ArrayList<>();
-    for (ListedBackup found : regular) {
+    for (ListedBackup backup : found) {
       BackupEntry entry = new BackupEntry();
-      entry.id = found.id();
-      entry.time = found.time();
-      entry.bytes = found.bytes();
-      entry.suspicious = found.suspicious() ? true : null;
+      entry.id = backup.id();
+      entry.time = backup.time();
+      entry.bytes = backup.bytes();
+      entry.suspicious = backup.suspicious() ? true : null;
+      entry.partial = backup.partial() ? true : null;
       backups.add(entry);
     }
-    ListedBackup newest = regular.get(0);
+    ListedBackup newest = found.stream().filter(ListedBackup::regular).findFirst().orElse(found.get(0));
     BackupRun run = new BackupRun();
     run.id = newest.id();
-    run.phase = BackupPhase.Succeeded;
+    run.phase = newest.partial() ? BackupPhase.PartiallyFailed : BackupPhase.Succeeded;
     run.completionTime = newest.time();
     run.bytes = newest.bytes();
     run.files = newest.files();
     run.message = "found in the repository";
     status.lastBackup = run;
-    status.lastSuccessfulBackup = regular.stream().map(ListedBackup::time).max(Comparator.naturalOrder()).orElse(null);
+    status.lastSuccessfulBackup = found.stream().filter(ListedBackup::regular).map(ListedBackup::time)
+        .max(Comparator.naturalOrder()).orElse(null);
     applyRetention(status, backups, rules, null);
-    return regular.size();
+    return found.size();
   }
 
   /** Keeps the per-day counts to the last 7 UTC days and sums them. */
@@ -176,6 +184,7 @@ public final class BackupRecorder {
     Set<String> seen = new HashSet<>();
     backups.removeIf(b -> !seen.add(b.id));
     List<BackupRef> refs = backups.stream()
+        .filter(b -> !Boolean.TRUE.equals(b.partial)) // outside GFS counting, as the agent prunes them
         // Periods come from the id (the start time), exactly as the agent computes them.
         .map(b -> new BackupRef(b.id, Times.fromBackupId(b.id), Boolean.TRUE.equals(b.suspicious)))
         .toList();
@@ -188,7 +197,8 @@ public final class BackupRecorder {
     }
     Map<String, List<String>> reasons = new HashMap<>();
     decision.kept().forEach(k -> reasons.put(k.backup().id(), k.reasons().stream().map(r -> r.label()).toList()));
-    backups.forEach(b -> b.keptBy = reasons.getOrDefault(b.id, List.of()));
+    backups.forEach(b -> b.keptBy = Boolean.TRUE.equals(b.partial) ? List.of(PARTIAL_KEPT)
+        : reasons.getOrDefault(b.id, List.of()));
     backups.sort(Comparator.comparing((BackupEntry b) -> b.id).reversed());
 
     RetentionSummary summary = new RetentionSummary();

@@ -60,7 +60,7 @@ final class BackupRuns {
       return all;
     }
     String message = "backup Job " + running.job + " disappeared before it finished (deleted?)";
-    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, running.job, false, null, message,
+    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, running.job, BackupPhase.Failed, null, message,
         running.startTime, null), null, now);
     events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
     return all;
@@ -78,17 +78,30 @@ final class BackupRuns {
       }
       outcomes.read(job).ifPresent(outcome -> {
         recorder.finished(status, outcome, rules, now);
-        String what = "backup " + outcome.backupId() + (outcome.succeeded() ? " succeeded: " : " failed: ")
-            + outcome.message();
-        if (outcome.succeeded()) {
-          events.normal(policy, Reasons.BACKUP_SUCCEEDED, what);
-        } else {
-          events.warning(policy, Reasons.BACKUP_FAILED, what);
-        }
-        LOG.info("backup {} of {}/{} {}", outcome.backupId(), policy.getMetadata().getNamespace(),
-            policy.getMetadata().getName(), outcome.succeeded() ? "succeeded" : "failed");
+        announce(policy, outcome);
       });
     }
+  }
+
+  /** One Event per finished run; anything but a clean success is a Warning a user sees in kubectl describe. */
+  private void announce(BackupPolicy policy, JobOutcomeReader.Outcome outcome) {
+    String backup = "backup " + outcome.backupId();
+    boolean warned = outcome.result() != null && outcome.result().warnings() != null
+        && !outcome.result().warnings().isEmpty();
+    switch (outcome.phase()) {
+      case Succeeded -> {
+        if (warned) {
+          events.warning(policy, Reasons.SUCCEEDED_WITH_WARNINGS, backup + " succeeded with warnings: " + outcome.message());
+        } else {
+          events.normal(policy, Reasons.BACKUP_SUCCEEDED, backup + " succeeded: " + outcome.message());
+        }
+      }
+      case PartiallyFailed -> events.warning(policy, Reasons.PARTIALLY_FAILED, backup + " left data out: "
+          + outcome.message());
+      default -> events.warning(policy, Reasons.BACKUP_FAILED, backup + " failed: " + outcome.message());
+    }
+    LOG.info("backup {} of {}/{}: {}", outcome.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), outcome.phase());
   }
 
   /** Starts the run's Job; {@code pins} are backups a restore is reading, which retention must keep. */

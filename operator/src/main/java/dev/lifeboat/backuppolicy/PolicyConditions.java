@@ -17,6 +17,7 @@ import dev.lifeboat.common.Durations;
 import dev.lifeboat.common.Times;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -78,21 +79,33 @@ public final class PolicyConditions {
       }
       return;
     }
-    boolean ok = last.phase == BackupPhase.Succeeded;
-    conditions.set(LAST_BACKUP_SUCCEEDED, ok, ok ? Reasons.BACKUP_SUCCEEDED : Reasons.BACKUP_FAILED,
-        "backup " + last.id + (ok ? " succeeded" : " failed") + (last.message == null ? "" : ": " + last.message));
+    String detail = last.message == null ? "" : ": " + last.message;
+    switch (last.phase) {
+      case Succeeded -> {
+        boolean warned = last.warnings != null && !last.warnings.isEmpty();
+        conditions.set(LAST_BACKUP_SUCCEEDED, true, warned ? Reasons.SUCCEEDED_WITH_WARNINGS : Reasons.BACKUP_SUCCEEDED,
+            "backup " + last.id + " succeeded" + (warned ? " with warnings" : "") + detail);
+      }
+      case PartiallyFailed -> conditions.set(LAST_BACKUP_SUCCEEDED, false, Reasons.PARTIALLY_FAILED,
+          "backup " + last.id + " left data out" + detail);
+      default -> conditions.set(LAST_BACKUP_SUCCEEDED, false, Reasons.BACKUP_FAILED,
+          "backup " + last.id + " failed" + detail);
+    }
   }
 
   private static void suspicious(BackupPolicy policy, BackupPolicyStatus status, ConditionWriter conditions) {
-    if (status.backups == null || status.backups.isEmpty() || status.backups.get(0).bytes == null) {
+    // Partial backups are judged by LastBackupSucceeded; sizes are those of whole backups.
+    List<BackupEntry> whole = status.backups == null ? List.of()
+        : status.backups.stream().filter(b -> !Boolean.TRUE.equals(b.partial)).toList();
+    if (whole.isEmpty() || whole.get(0).bytes == null) {
       conditions.unknown(BACKUP_SUSPICIOUS, Reasons.NO_BACKUP_YET,
           "no backup size known yet");
       return;
     }
-    BackupEntry newest = status.backups.get(0);
+    BackupEntry newest = whole.get(0);
     long minSize = PolicyRetention.minSizeBytes(policy.getSpec() == null ? null : policy.getSpec().alerts);
     // The agent's rule: compared with the previous good backup, so a second small backup in a row stays suspicious.
-    Long previous = status.backups.stream().skip(1).filter(b -> !Boolean.TRUE.equals(b.suspicious) && b.bytes != null)
+    Long previous = whole.stream().skip(1).filter(b -> !Boolean.TRUE.equals(b.suspicious) && b.bytes != null)
         .map(b -> b.bytes).findFirst().orElse(null);
     if (newest.bytes < minSize) {
       conditions.set(BACKUP_SUSPICIOUS, true, Reasons.BELOW_MIN_SIZE,

@@ -61,6 +61,7 @@ public final class AgentCommandLine {
     private final List<String> excludes = new ArrayList<>();
     private final LinkedHashSet<String> pins = new LinkedHashSet<>();
     private String compression = "zstd";
+    private boolean sqliteOnline = true;
     private Encryption encryption;
     private String retention;
     private long minSize;
@@ -92,6 +93,12 @@ public final class AgentCommandLine {
     }
 
     /** Client-side encryption with the key mounted by {@link AgentJob}; null for none. */
+    /** Whether SQLite databases are captured online (the agent's default) or archived as bytes. */
+    public Backup sqliteOnline(boolean online) {
+      this.sqliteOnline = online;
+      return this;
+    }
+
     public Backup encryption(Encryption encryption) {
       this.encryption = encryption;
       return this;
@@ -132,6 +139,9 @@ public final class AgentCommandLine {
       claims.forEach(claim -> args.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim))));
       excludes.forEach(glob -> args.addAll(List.of("--exclude", glob)));
       args.addAll(List.of("--compression", compression));
+      if (!sqliteOnline) {
+        args.addAll(List.of("--sqlite", "off"));
+      }
       if (AgentJob.notBlank(s3.serverSideEncryption)) {
         args.addAll(List.of("--sse", s3.serverSideEncryption));
         if (AgentJob.notBlank(s3.kmsKeyId)) {

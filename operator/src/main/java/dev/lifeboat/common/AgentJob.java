@@ -113,6 +113,10 @@ public final class AgentJob {
         .withNewSpec()
         .withBackoffLimit(template.backoffLimit != null ? template.backoffLimit : DEFAULT_BACKOFF_LIMIT)
         .withActiveDeadlineSeconds(template.activeDeadlineSeconds)
+        // A partial backup is stored and reported; running the Job again could only fail on its id.
+        .withNewPodFailurePolicy().addNewRule().withAction("FailJob").withNewOnExitCodes()
+        .withContainerName(Lifeboat.AGENT_CONTAINER).withOperator("In").withValues(AgentResult.EXIT_PARTIAL)
+        .endOnExitCodes().endRule().endPodFailurePolicy()
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(spec.labels())

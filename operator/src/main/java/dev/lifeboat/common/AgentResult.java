@@ -25,10 +25,20 @@ public record AgentResult(
     Double durationSeconds,
     Boolean suspicious,
     String message,
-    Retention retention) {
+    Retention retention,
+    List<String> warnings,
+    List<String> omissions) {
 
   public static final int CURRENT_VERSION = 1;
+  /** At most this many warning and omission lines travel in the result; the message says how many there were. */
+  public static final int MAX_LINES = 5;
   public static final int MAX_BYTES = 4096;
+  /**
+   * The agent's exit code when it stored a backup that left data out (phase PartiallyFailed): not
+   * 0, so nobody mistakes it for a success, and not 1, so a Job does not retry a run whose backup
+   * already exists.
+   */
+  public static final int EXIT_PARTIAL = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Outcome of the retention pass that followed the backup. */
@@ -36,6 +46,24 @@ public record AgentResult(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
       String error) {}
+
+  /** A result without warnings or omissions (every command but backup). */
+  public AgentResult(Integer version, String command, String id, BackupPhase phase, String startTime,
+      String completionTime, Long bytes, Long files, String checksum, Double durationSeconds, Boolean suspicious,
+      String message, Retention retention) {
+    this(version, command, id, phase, startTime, completionTime, bytes, files, checksum, durationSeconds, suspicious,
+        message, retention, null, null);
+  }
+
+  public AgentResult withMessage(String text) {
+    return new AgentResult(version, command, id, phase, startTime, completionTime, bytes, files, checksum,
+        durationSeconds, suspicious, text, retention, warnings, omissions);
+  }
+
+  public AgentResult withRetention(Retention trimmed) {
+    return new AgentResult(version, command, id, phase, startTime, completionTime, bytes, files, checksum,
+        durationSeconds, suspicious, message, trimmed, warnings, omissions);
+  }
 
   public boolean succeeded() {
     return phase == BackupPhase.Succeeded;

@@ -17,16 +17,17 @@ public final class BackupPick {
 
   /**
    * @param newestFirst complete backups, newest first
+   * @param regular whether a backup may be chosen as latest or by time (not pre-restore, not partial)
    * @param backup latest (or null) or an id; ignored when {@code before} is given
    */
-  public static <T> Optional<T> pick(List<T> newestFirst, Function<T, String> id, Predicate<T> preRestore,
+  public static <T> Optional<T> pick(List<T> newestFirst, Function<T, String> id, Predicate<T> regular,
       String backup, Instant before) {
     if (before != null) {
-      return newestFirst.stream().filter(preRestore.negate())
+      return newestFirst.stream().filter(regular)
           .filter(b -> !Times.fromBackupId(id.apply(b)).isAfter(before)).findFirst();
     }
     if (backup == null || backup.equals("latest")) {
-      return newestFirst.stream().filter(preRestore.negate()).findFirst();
+      return newestFirst.stream().filter(regular).findFirst();
     }
     return newestFirst.stream().filter(b -> id.apply(b).equals(backup)).findFirst();
   }

@@ -1,5 +1,6 @@
 package dev.lifeboat.common;
 
+import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -26,8 +27,12 @@ public class JobOutcomeReader {
   }
 
   /** A finished run. {@code result} is null when the agent left no readable result. */
-  public record Outcome(String backupId, String jobName, boolean succeeded, AgentResult result, String message,
-      String startTime, String completionTime) {}
+  public record Outcome(String backupId, String jobName, BackupPhase phase, AgentResult result, String message,
+      String startTime, String completionTime) {
+    public boolean succeeded() {
+      return phase == BackupPhase.Succeeded;
+    }
+  }
 
   public static boolean finished(Job job) {
     return condition(job, "Complete").isPresent() || condition(job, "Failed").isPresent();
@@ -61,9 +66,23 @@ public class JobOutcomeReader {
       message = failureMessage(job, terminated);
     }
     String completion = completionTime(job);
-    boolean agentSaysSucceeded = result == null ? succeeded : succeeded && result.succeeded();
-    return Optional.of(new Outcome(backupId(job), job.getMetadata().getName(), agentSaysSucceeded, result,
+    return Optional.of(new Outcome(backupId(job), job.getMetadata().getName(), phase(succeeded, result), result,
         truncate(message), job.getStatus().getStartTime(), completion));
+  }
+
+  /**
+   * The run's phase: the agent's own word when it left one (a partial backup fails its Job on
+   * purpose, so it is not retried), else the Job's; a completed Job whose agent says otherwise is
+   * not a success.
+   */
+  private static BackupPhase phase(boolean jobSucceeded, AgentResult result) {
+    if (result == null || result.phase() == null) {
+      return jobSucceeded ? BackupPhase.Succeeded : BackupPhase.Failed;
+    }
+    if (result.phase() == BackupPhase.PartiallyFailed) {
+      return BackupPhase.PartiallyFailed;
+    }
+    return jobSucceeded && result.succeeded() ? BackupPhase.Succeeded : BackupPhase.Failed;
   }
 
   private Optional<ContainerStateTerminated> lastTermination(Job job, boolean succeeded) {

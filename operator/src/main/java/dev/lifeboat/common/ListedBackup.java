@@ -14,19 +14,31 @@ import java.util.List;
  * @param time when the backup completed (RFC 3339)
  * @param kind scheduled, or pre-restore for a safety backup taken before a restore
  * @param keyId id of the client-side encryption key, null when not encrypted
+ * @param partial the backup left data out (PartiallyFailed): restored only when named by id
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ListedBackup(String id, String time, String kind, long bytes, long files, boolean suspicious,
-    List<String> volumes, String keyId) {
+    List<String> volumes, String keyId, boolean partial) {
 
   public static final String KIND_PRE_RESTORE = "pre-restore";
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** A backup that left nothing out. */
+  public ListedBackup(String id, String time, String kind, long bytes, long files, boolean suspicious,
+      List<String> volumes, String keyId) {
+    this(id, time, kind, bytes, files, suspicious, volumes, keyId, false);
+  }
+
   /** Safety backups are kept 7 days outside retention and never count as the latest backup. */
   public boolean preRestore() {
     return KIND_PRE_RESTORE.equals(kind);
+  }
+
+  /** Whole and scheduled: never a safety backup nor one that left data out, which "latest" skips. */
+  public boolean regular() {
+    return !preRestore() && !partial;
   }
 
   /**

@@ -39,7 +39,7 @@ public final class BackupChoice {
     } else {
       wanted = "backup " + source.backup + " (spec.source.backup)";
     }
-    Optional<ListedBackup> chosen = BackupPick.pick(newestFirst, ListedBackup::id, ListedBackup::preRestore,
+    Optional<ListedBackup> chosen = BackupPick.pick(newestFirst, ListedBackup::id, ListedBackup::regular,
         source.backup, before);
     if (chosen.isEmpty()) {
       String present = newestFirst.isEmpty() ? "it holds no complete backup"

@@ -3,6 +3,8 @@ package dev.lifeboat.backuppolicy;
 import static dev.lifeboat.testing.JobParts.toleration;
 import static dev.lifeboat.testing.JobParts.pod;
 import static dev.lifeboat.testing.JobParts.agent;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentJob;
 
 import static dev.lifeboat.testing.Fixtures.CLAIM;
@@ -62,7 +64,7 @@ class BackupJobBuilderTest {
 
 
   @Test
-  void agentCommandLineIsThePublicOneOfSpecSection3() {
+  void agentCommandLineIsTheDocumentedOne() {
     Job job = build(policy());
 
     assertThat(agent(job).getCommand()).containsExactly(
@@ -125,6 +127,26 @@ class BackupJobBuilderTest {
         "--min-size", "1048576",
         "--backup-id", BACKUP_ID,
         "--termination-log", "/dev/termination-log");
+  }
+
+  @Test
+  void sqliteOffIsPassedToTheAgentAndOnlineIsItsDefault() {
+    assertThat(agent(build(policy())).getCommand()).doesNotContain("--sqlite");
+
+    BackupPolicy off = policy();
+    off.getSpec().source.sqlite = SqliteCapture.Off;
+    assertThat(agent(build(off)).getCommand()).containsSequence("--compression", "zstd", "--sqlite", "off");
+  }
+
+  @Test
+  void aPartialBackupFailsTheJobAtOnceInsteadOfRetrying() {
+    var rules = build(policy()).getSpec().getPodFailurePolicy().getRules();
+
+    assertThat(rules).singleElement().satisfies(rule -> {
+      assertThat(rule.getAction()).isEqualTo("FailJob");
+      assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+      assertThat(rule.getOnExitCodes().getValues()).containsExactly(AgentResult.EXIT_PARTIAL);
+    });
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.JobOutcomeReader;
+import static dev.lifeboat.testing.Outcomes.succeededWithWarnings;
+import static dev.lifeboat.testing.Outcomes.partial;
 import static dev.lifeboat.testing.Outcomes.completionOf;
 import static dev.lifeboat.testing.Outcomes.failed;
 import static dev.lifeboat.testing.Outcomes.idAt;
@@ -184,6 +186,48 @@ class BackupRecorderTest {
   }
 
   @Test
+  void aPartialBackupIsListedForInspectionButNeverCountsAsGood() {
+    recordSuccesses(FIXTURE_RULES, "2025-11-08T02:00:00Z");
+
+    recorder.finished(status, partial("20251109T020000Z", 900_000, "memory-data: pg: permission denied (owner uid 999, mode 0700), contents skipped"),
+        FIXTURE_RULES, NOW);
+
+    assertThat(status.lastSuccessfulBackup).as("BackupOverdue counts from the last good backup").isEqualTo("2025-11-08T02:00:41Z");
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.PartiallyFailed);
+    assertThat(status.lastBackup.leftOut).singleElement().asString().contains("owner uid 999");
+    assertThat(ids(status)).containsExactly("20251109T020000Z", "20251108T020000Z");
+    assertThat(status.backups.get(0).partial).isTrue();
+    assertThat(status.backups.get(0).keptBy).containsExactly("partial");
+    assertThat(status.backups.get(1).keptBy).as("the good backup keeps its place").containsExactly("daily");
+    recorder.refreshRecent(status, NOW);
+    assertThat(status.recent.failed).as("a partial run is not a success in the 7-day counts").isEqualTo(1);
+    assertThat(status.recent.succeeded).isEqualTo(1);
+  }
+
+  @Test
+  void aPartialBackupNeverTakesARetentionSlotFromAGoodOne() {
+    RetentionRules keepTwo = keep(2, 0);
+    recordSuccesses(keepTwo, "2025-11-07T02:00:00Z");
+    recorder.finished(status, partial("20251108T020000Z", 900_000, "memory-data: key: permission denied"), keepTwo, NOW);
+    recordSuccesses(keepTwo, "2025-11-09T02:00:00Z");
+
+    assertThat(status.backups).filteredOn(b -> b.partial == null).extracting(b -> b.id)
+        .containsExactly("20251109T020000Z", "20251107T020000Z");
+    assertThat(status.backups).filteredOn(b -> b.partial == null)
+        .allSatisfy(b -> assertThat(b.keptBy).contains("last"));
+  }
+
+  @Test
+  void warningsOfASuccessfulBackupAreKeptInStatus() {
+    recorder.finished(status, succeededWithWarnings("20251109T020000Z", 900_000, "memory-data: app.log: changed while reading (read twice)"),
+        FIXTURE_RULES, NOW);
+
+    assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Succeeded);
+    assertThat(status.lastBackup.warnings).singleElement().asString().contains("app.log");
+    assertThat(status.lastSuccessfulBackup).isNotNull();
+  }
+
+  @Test
   void aSuccessThatCompletedEarlierDoesNotMoveLastSuccessfulBackupBack() {
     recordSuccesses(FIXTURE_RULES, "2025-11-09T02:00:00Z", "2025-11-08T02:00:00Z");
 
@@ -243,7 +287,7 @@ class BackupRecorderTest {
     twice.time = "2025-11-01T02:00:40Z";
     twice.bytes = 1000L;
     status.backups = new java.util.ArrayList<>(java.util.List.of(twice, twice));
-    var outcome = new JobOutcomeReader.Outcome("20251102T020000Z", "job", true, null, "ok", null,
+    var outcome = new JobOutcomeReader.Outcome("20251102T020000Z", "job", BackupPhase.Succeeded, null, "ok", null,
         "2025-11-02T02:00:40Z");
 
     new BackupRecorder().finished(status, outcome, dev.lifeboat.retention.RetentionRules.parse("keepDaily=7",

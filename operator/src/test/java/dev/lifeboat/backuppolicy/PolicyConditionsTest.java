@@ -189,6 +189,46 @@ class PolicyConditionsTest {
   }
 
   @Test
+  void aPartialBackupMakesLastBackupSucceededFalseNamingWhatWasLeftOut() {
+    succeededAt(LAST_SUCCESS);
+    status.lastBackup = run("20251110T020000Z", BackupPhase.PartiallyFailed,
+        "PARTIAL: 1 left out: memory-data: pg: permission denied (owner uid 999, mode 0700), contents skipped");
+    BackupEntry partial = entry("20251110T020000Z", 10);
+    partial.partial = true;
+    status.backups.add(0, partial);
+
+    evaluateAt("2025-11-10T03:00:00Z");
+
+    assertCondition(status.conditions, LAST_BACKUP_SUCCEEDED, "False", Reasons.PARTIALLY_FAILED,
+        "backup 20251110T020000Z left data out: PARTIAL: 1 left out: memory-data: pg: permission denied (owner uid 999",
+        GENERATION);
+    assertCondition(status.conditions, BACKUP_SUSPICIOUS, "False", Reasons.SIZE_PLAUSIBLE,
+        "newest backup " + FIRST_ID, GENERATION);
+  }
+
+  @Test
+  void aPartialBackupDoesNotHoldOffBackupOverdue() {
+    succeededAt(LAST_SUCCESS);
+    status.lastBackup = run("20251110T020000Z", BackupPhase.PartiallyFailed, "PARTIAL: 1 left out");
+
+    evaluateAt(Instant.parse(LAST_SUCCESS).plus(Duration.ofHours(26)).plusSeconds(1));
+
+    assertCondition(status.conditions, BACKUP_OVERDUE, "True", Reasons.OVERDUE, "(" + LAST_SUCCESS + ")", GENERATION);
+  }
+
+  @Test
+  void aBackupWithWarningsSucceedsSayingSo() {
+    succeededAt(LAST_SUCCESS);
+    status.lastBackup.warnings = List.of("memory-data: app.log: changed while reading (read twice)");
+    status.lastBackup.message = "backed up 3 files; 1 warning(s): memory-data: app.log: changed while reading (read twice)";
+
+    evaluateAt("2025-11-09T03:00:00Z");
+
+    assertCondition(status.conditions, LAST_BACKUP_SUCCEEDED, "True", Reasons.SUCCEEDED_WITH_WARNINGS,
+        "succeeded with warnings: backed up 3 files; 1 warning(s): memory-data: app.log", GENERATION);
+  }
+
+  @Test
   void aRunningBackupKeepsThePreviousOutcome() {
     status.lastBackup = run(FIRST_ID, BackupPhase.Failed, "access denied");
     evaluateAt("2025-11-09T02:05:00Z");

@@ -39,13 +39,38 @@ public final class Outcomes {
     AgentResult result = new AgentResult(AgentResult.CURRENT_VERSION, "backup", backupId, BackupPhase.Succeeded,
         start, end, bytes, 3L, "sha256:" + "ab".repeat(32), (double) RUN_SECONDS, null,
         "backed up 3 files", retention);
-    return new JobOutcomeReader.Outcome(backupId, jobName(backupId), true, result, result.message(), start, end);
+    return new JobOutcomeReader.Outcome(backupId, jobName(backupId), BackupPhase.Succeeded, result, result.message(), start, end);
+  }
+
+  /** A run whose agent stored the backup but left these out (its Job failed on purpose, so it is not retried). */
+  public static JobOutcomeReader.Outcome partial(String backupId, long bytes, String... leftOut) {
+    String start = Times.rfc3339(Times.fromBackupId(backupId));
+    String end = completionOf(backupId);
+    String message = "PARTIAL: " + leftOut.length + " left out: " + String.join("; ", leftOut)
+        + "; backed up 3 files of 1 volume(s); kept 7 days for inspection, retention not applied";
+    AgentResult result = new AgentResult(AgentResult.CURRENT_VERSION, "backup", backupId, BackupPhase.PartiallyFailed,
+        start, end, bytes, 3L, "sha256:" + "cd".repeat(32), (double) RUN_SECONDS, null, message, null, null,
+        List.of(leftOut));
+    return new JobOutcomeReader.Outcome(backupId, jobName(backupId), BackupPhase.PartiallyFailed, result, message, start,
+        end);
+  }
+
+  /** A successful run that noticed these (a log appended while read, a socket). */
+  public static JobOutcomeReader.Outcome succeededWithWarnings(String backupId, long bytes, String... warnings) {
+    JobOutcomeReader.Outcome plain = succeeded(backupId, bytes);
+    AgentResult r = plain.result();
+    String message = r.message() + "; " + warnings.length + " warning(s): " + String.join("; ", warnings);
+    AgentResult result = new AgentResult(r.version(), r.command(), r.id(), r.phase(), r.startTime(), r.completionTime(),
+        r.bytes(), r.files(), r.checksum(), r.durationSeconds(), r.suspicious(), message, r.retention(),
+        List.of(warnings), null);
+    return new JobOutcomeReader.Outcome(backupId, plain.jobName(), BackupPhase.Succeeded, result, message,
+        plain.startTime(), plain.completionTime());
   }
 
   /** A run whose agent exited with an error line and no result. */
   public static JobOutcomeReader.Outcome failed(String backupId, String message) {
     String start = Times.rfc3339(Times.fromBackupId(backupId));
-    return new JobOutcomeReader.Outcome(backupId, jobName(backupId), false, null, message, start, completionOf(backupId));
+    return new JobOutcomeReader.Outcome(backupId, jobName(backupId), BackupPhase.Failed, null, message, start, completionOf(backupId));
   }
 
   /** The retention part of an agent result: counts as reported, newest/oldest left out. */

@@ -84,6 +84,13 @@ final class LocalJobRunner implements AutoCloseable {
         }
         failures++;
         int failed = failures;
+        if (failJobOn(job, exit)) {
+          String now = Times.rfc3339(clock.instant());
+          updateJob(namespace, name, status -> status.withActive(0).withFailed(failed)
+              .addToConditions(condition("FailureTarget", now, "PodFailurePolicy"),
+                  condition("Failed", now, "PodFailurePolicy")));
+          return;
+        }
         if (failures > backoffLimit) {
           String now = Times.rfc3339(clock.instant());
           updateJob(namespace, name, status -> status.withActive(0).withFailed(failed)
@@ -99,6 +106,16 @@ final class LocalJobRunner implements AutoCloseable {
       updateJob(namespace, name, status -> status.withActive(0)
           .addToConditions(condition("Failed", now, "SandboxError")));
     }
+  }
+
+  /** The Job controller's podFailurePolicy: a FailJob rule matching the exit code ends the Job without retries. */
+  static boolean failJobOn(Job job, int exit) {
+    var policy = job.getSpec().getPodFailurePolicy();
+    if (policy == null || policy.getRules() == null) {
+      return false;
+    }
+    return policy.getRules().stream().anyMatch(rule -> "FailJob".equals(rule.getAction()) && rule.getOnExitCodes() != null
+        && ("In".equals(rule.getOnExitCodes().getOperator()) == rule.getOnExitCodes().getValues().contains(exit)));
   }
 
   private int runPod(Job job, int attempt) throws IOException, InterruptedException {

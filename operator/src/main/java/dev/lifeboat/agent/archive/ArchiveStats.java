@@ -10,12 +10,20 @@ import java.util.List;
  * @param symlinks symbolic links
  * @param bytes sum of regular-file sizes, uncompressed
  * @param digests one per regular file, in archive order
- * @param warnings human lines such as "data/x.log: vanished while reading"
+ * @param warnings human lines such as "data/x.log: changed while reading": the backup still holds all
+ *     the data (the last read of a file that kept changing; nothing of a socket or fifo, which hold none)
+ * @param omissions human lines for data left out, such as "pg/base: permission denied (owner uid 999,
+ *     mode 0700), contents skipped": a backup with any is partial, never a success
  */
 public record ArchiveStats(long files, long directories, long symlinks, long bytes,
-    List<FileDigest> digests, List<String> warnings) {
+    List<FileDigest> digests, List<String> warnings, List<String> omissions) {
   public ArchiveStats {
     digests = List.copyOf(digests);
     warnings = List.copyOf(warnings);
+    omissions = List.copyOf(omissions);
+  }
+
+  public boolean complete() {
+    return omissions.isEmpty();
   }
 }

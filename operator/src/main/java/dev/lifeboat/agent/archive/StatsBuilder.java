@@ -11,6 +11,7 @@ final class StatsBuilder {
   private long bytes;
   private final List<FileDigest> digests = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
+  private final List<String> omissions = new ArrayList<>();
 
   void file(FileDigest digest) {
     files++;
@@ -34,7 +35,12 @@ final class StatsBuilder {
     warnings.add(path + ": " + what);
   }
 
+  /** Data left out of the archive: the backup is partial. */
+  void omit(String path, String why) {
+    omissions.add(path + ": " + why);
+  }
+
   ArchiveStats build() {
-    return new ArchiveStats(files, directories, symlinks, bytes, digests, warnings);
+    return new ArchiveStats(files, directories, symlinks, bytes, digests, warnings, omissions);
   }
 }

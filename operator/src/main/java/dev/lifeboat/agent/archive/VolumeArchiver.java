@@ -53,10 +53,17 @@ public final class VolumeArchiver {
   private final Path root;
   private final Excludes excludes;
   private BeforeRead beforeRead = file -> { };
+  private Path sqliteScratch;
 
   public VolumeArchiver(Path root, List<String> excludeGlobs) {
     this.root = root;
     this.excludes = new Excludes(excludeGlobs);
+  }
+
+  /** Where SQLite databases are captured consistently before they are archived; null archives them as bytes. */
+  public VolumeArchiver sqlite(Path scratchDir) {
+    this.sqliteScratch = scratchDir;
+    return this;
   }
 
   VolumeArchiver beforeRead(BeforeRead hook) {

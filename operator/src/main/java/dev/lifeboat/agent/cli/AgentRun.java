@@ -20,6 +20,10 @@ final class AgentRun {
     try {
       AgentResult result = body.run();
       TerminationLog.write(terminationLog, result);
+      if (result.phase() == BackupPhase.PartiallyFailed) {
+        System.err.println("lifeboat agent " + command + ": " + result.message());
+        return AgentResult.EXIT_PARTIAL;
+      }
       System.out.println(result.message());
       return 0;
     } catch (Exception | OutOfMemoryError e) {

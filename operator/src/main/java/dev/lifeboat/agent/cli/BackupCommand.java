@@ -67,7 +67,7 @@ public final class BackupCommand implements Callable<Integer> {
       ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
-            sources, excludes, compression, encryption, rules, minSize, backupId, kind));
+            sources, excludes, compression, encryption, rules, minSize, backupId, kind, null));
       }
     });
   }

@@ -21,7 +21,7 @@ public final class ListCommand implements Callable<Integer> {
       List<ListedBackup> entries = repository.open(store).complete().stream()
           .map(m -> new ListedBackup(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),
               m.volumes().stream().map(Manifest.Volume::claim).toList(),
-              m.encryption() == null ? null : m.encryption().keyId()))
+              m.encryption() == null ? null : m.encryption().keyId(), m.partial()))
           .toList();
       System.out.println(new String(Json.write(entries), java.nio.charset.StandardCharsets.UTF_8));
       return 0;

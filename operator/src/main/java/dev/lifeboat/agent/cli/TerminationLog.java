@@ -18,13 +18,11 @@ final class TerminationLog {
       AgentResult.Retention r = trimmed.retention();
       if (r != null && r.prunedIds() != null && !r.prunedIds().isEmpty()) {
         List<String> ids = r.prunedIds().subList(0, r.prunedIds().size() / 2);
-        trimmed = withRetention(trimmed, new AgentResult.Retention(r.kept(), r.pruned(), ids, r.oldest(), r.newest(),
+        trimmed = trimmed.withRetention(new AgentResult.Retention(r.kept(), r.pruned(), ids, r.oldest(), r.newest(),
             r.bytes(), r.error()));
       } else {
         String message = trimmed.message();
-        trimmed = new AgentResult(trimmed.version(), trimmed.command(), trimmed.id(), trimmed.phase(), trimmed.startTime(),
-            trimmed.completionTime(), trimmed.bytes(), trimmed.files(), trimmed.checksum(), trimmed.durationSeconds(),
-            trimmed.suspicious(), message.substring(0, Math.max(0, message.length() - 256)) + "...", trimmed.retention());
+        trimmed = trimmed.withMessage(message.substring(0, Math.max(0, message.length() - 256)) + "...");
       }
       json = trimmed.toJson();
     }
@@ -40,10 +38,5 @@ final class TerminationLog {
     } catch (IOException e) {
       System.err.println("lifeboat agent: cannot write --termination-log " + file + ": " + e.getMessage());
     }
-  }
-
-  private static AgentResult withRetention(AgentResult r, AgentResult.Retention retention) {
-    return new AgentResult(r.version(), r.command(), r.id(), r.phase(), r.startTime(), r.completionTime(), r.bytes(),
-        r.files(), r.checksum(), r.durationSeconds(), r.suspicious(), r.message(), retention);
   }
 }

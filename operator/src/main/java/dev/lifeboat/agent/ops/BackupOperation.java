@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -41,9 +42,12 @@ public final class BackupOperation {
   static final int WRITE_BUFFER = 1024 * 1024;
   static final String ENCRYPTION_ALGORITHM = "AES256_GCM_HKDF_1MB";
 
-  /** What to back up and how. encryption and rules may be null. */
+  /**
+   * What to back up and how. encryption and rules may be null; sqliteScratch is where SQLite
+   * databases are captured consistently before they are archived, null to archive them as bytes.
+   */
   public record Request(List<VolumeSource> volumes, List<String> excludes, Codec codec, ArchiveEncryption encryption,
-      RetentionRules rules, long minSize, String backupId, String kind) {}
+      RetentionRules rules, long minSize, String backupId, String kind, Path sqliteScratch) {}
 
   private final BackupRepository repository;
   private final Clock clock;
@@ -69,10 +73,11 @@ public final class BackupOperation {
     repository.store().checkAccess();
     List<Manifest.Volume> volumes = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
+    List<String> omissions = new ArrayList<>();
     long files = 0;
     long stored = 0;
     for (VolumeSource volume : request.volumes()) {
-      Manifest.Volume written = backUpVolume(id, volume, request, warnings);
+      Manifest.Volume written = backUpVolume(id, volume, request, warnings, omissions);
       volumes.add(written);
       files += written.files();
       stored += written.size();
@@ -82,29 +87,34 @@ public final class BackupOperation {
         request.kind(), Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
         request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
         stored, files, suspicion.suspicious(), suspicion.reason(), volumes, warnings.isEmpty() ? null : warnings,
-        AgentVersion.get());
+        omissions.isEmpty() ? null : omissions, AgentVersion.get());
     byte[] manifestBytes = Json.write(manifest);
     repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
     Instant end = clock.instant();
 
     AgentResult.Retention retention = null;
-    if (request.rules() != null) {
+    // A backup that left data out must never be the reason a good one is pruned: no retention after it.
+    if (request.rules() != null && !manifest.partial()) {
       List<Manifest> complete = new ArrayList<>(earlier);
       complete.add(manifest);
       complete.sort(Comparator.comparing(Manifest::id).reversed());
       retention = new RetentionOperation(repository, clock).apply(request.rules(), false, complete);
     }
-    String message = "backed up " + files + " files of " + request.volumes().size() + " volume(s), " + Sizes.human(stored)
+    BackupPhase phase = manifest.partial() ? BackupPhase.PartiallyFailed : BackupPhase.Succeeded;
+    String message = (manifest.partial() ? "PARTIAL: " + Findings.summary(omissions, "left out") + "; " : "")
+        + "backed up " + files + " files of " + request.volumes().size() + " volume(s), " + Sizes.human(stored)
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
-        + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warning(s): " + warnings.get(0));
-    return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, BackupPhase.Succeeded, Times.rfc3339(start),
+        + (warnings.isEmpty() ? "" : "; " + Findings.summary(warnings, "warning(s)"))
+        + (manifest.partial() ? "; kept 7 days for inspection, retention not applied" : "");
+    return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, phase, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),
-        Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention);
+        Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention,
+        Findings.first(warnings), Findings.first(omissions));
   }
 
-  private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings)
-      throws IOException {
+  private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings,
+      List<String> omissions) throws IOException {
     String object = volume.claim() + request.codec().extension() + (request.encryption() != null ? ".enc" : "");
     S3Store.UploadStream upload = repository.store().upload(repository.key(id, object), PART_SIZE, PARALLEL_PARTS);
     ArchiveStats stats;
@@ -113,13 +123,14 @@ public final class BackupOperation {
       OutputStream sink = request.encryption() == null ? digest
           : request.encryption().encrypt(digest, associatedData(id, volume.claim()));
       try (OutputStream compressed = new BufferedOutputStream(request.codec().compress(sink), WRITE_BUFFER)) {
-        stats = new VolumeArchiver(volume.dir(), request.excludes()).write(compressed);
+        stats = new VolumeArchiver(volume.dir(), request.excludes()).sqlite(request.sqliteScratch()).write(compressed);
       }
     } catch (IOException | RuntimeException e) {
       upload.abort();
       throw e;
     }
     stats.warnings().forEach(w -> warnings.add(volume.claim() + ": " + w));
+    stats.omissions().forEach(o -> omissions.add(volume.claim() + ": " + o));
     String fileListName = volume.claim() + ".files.json";
     byte[] fileList = Json.write(new FileList(volume.claim(), stats.digests()));
     repository.store().putSmall(repository.key(id, fileListName), fileList, "application/json");
@@ -127,10 +138,10 @@ public final class BackupOperation {
         fileListName, sha256(fileList));
   }
 
-  /** The newest complete, not suspicious, scheduled backup before this one, for the 10 % rule. */
+  /** The newest complete, not suspicious, regular backup before this one, for the 10 % rule. */
   private static Manifest previousGood(List<Manifest> earlier, String id) {
     return earlier.stream()
-        .filter(m -> m.id().compareTo(id) < 0 && !m.suspicious() && !Manifest.KIND_PRE_RESTORE.equals(m.kind()))
+        .filter(m -> m.id().compareTo(id) < 0 && !m.suspicious() && m.regular())
         .findFirst().orElse(null);
   }
 

@@ -22,14 +22,14 @@ public final class BackupSelector {
       throw new IllegalArgumentException("no complete backup of " + where + " in the repository");
     }
     Optional<Manifest> chosen = BackupPick.pick(complete, Manifest::id,
-        m -> Manifest.KIND_PRE_RESTORE.equals(m.kind()), backup, before);
+        Manifest::regular, backup, before);
     if (before != null) {
       return chosen.orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
           + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));
     }
     if (backup == null || backup.equals("latest")) {
       return chosen.orElseThrow(() -> new IllegalArgumentException(
-          "no backup of " + where + " other than safety (pre-restore) backups; name one with --backup ID"));
+          "no backup of " + where + " other than safety (pre-restore) backups and partial ones; name one with --backup ID"));
     }
     return chosen.orElseThrow(() -> new IllegalArgumentException("--backup: backup " + backup + " of " + where
         + " does not exist or is incomplete"));

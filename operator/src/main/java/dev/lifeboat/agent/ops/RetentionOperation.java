@@ -18,12 +18,14 @@ import java.util.stream.Collectors;
 
 /**
  * Applies retention to one policy's prefix: GFS over complete scheduled backups (the pure
- * RetentionSelector decides), pre-restore safety backups kept 7 days outside GFS counting, and
+ * RetentionSelector decides), pre-restore safety backups and partial backups (which left data out)
+ * kept 7 days outside GFS counting, and
  * leftovers of interrupted runs (no manifest, older than a day) cleaned up.
  */
 public final class RetentionOperation {
   static final Duration INCOMPLETE_GRACE = Duration.ofHours(24);
-  static final Duration PRE_RESTORE_KEPT = Duration.ofDays(7);
+  /** How long safety (pre-restore) and partial backups are kept, outside GFS counting. */
+  static final Duration OUTSIDE_RETENTION_KEPT = Duration.ofDays(7);
 
   private final BackupRepository repository;
   private final Clock clock;
@@ -40,13 +42,13 @@ public final class RetentionOperation {
   /** As {@link #apply(RetentionRules, boolean)}, over a listing the caller already holds (newest first). */
   public AgentResult.Retention apply(RetentionRules rules, boolean dryRun, List<Manifest> complete) {
     Instant now = clock.instant();
-    List<Manifest> scheduled = complete.stream().filter(m -> !Manifest.KIND_PRE_RESTORE.equals(m.kind())).toList();
+    List<Manifest> scheduled = complete.stream().filter(Manifest::regular).toList();
     RetentionDecision decision = RetentionSelector.select(scheduled.stream()
         .map(m -> new BackupRef(m.id(), Times.fromBackupId(m.id()), m.suspicious())).toList(), rules);
     List<String> prune = new ArrayList<>(decision.prune().stream().map(BackupRef::id).toList());
     complete.stream()
-        .filter(m -> Manifest.KIND_PRE_RESTORE.equals(m.kind()))
-        .filter(m -> Times.fromBackupId(m.id()).isBefore(now.minus(PRE_RESTORE_KEPT)))
+        .filter(m -> !m.regular())
+        .filter(m -> Times.fromBackupId(m.id()).isBefore(now.minus(OUTSIDE_RETENTION_KEPT)))
         .filter(m -> !rules.pinned().contains(m.id()))
         .forEach(m -> prune.add(m.id()));
     if (!dryRun) {

@@ -8,6 +8,8 @@ import java.util.List;
  * manifest.json, written last: a backup without one does not exist (docs/repository-format.md).
  *
  * @param kind scheduled (counts for retention) or pre-restore (a safety backup, kept 7 days)
+ * @param warnings what the backup noticed but holds all data of (a file that kept changing, a socket)
+ * @param omissions data left out (a file the agent could not read); absent when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -27,6 +29,7 @@ public record Manifest(
     String suspiciousReason,
     List<Volume> volumes,
     List<String> warnings,
+    List<String> omissions,
     String lifeboatVersion) {
 
   public static final int FORMAT_VERSION = 1;
@@ -46,6 +49,16 @@ public record Manifest(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Volume(String claim, String object, long size, String sha256, long files, long bytes, String fileList,
       String fileListSha256) {}
+
+  /** Data was left out (see omissions): kept 7 days for inspection, never counted by retention, never "latest". */
+  public boolean partial() {
+    return omissions != null && !omissions.isEmpty();
+  }
+
+  /** A whole, scheduled backup: what retention counts, "latest" means and the size rules compare with. */
+  public boolean regular() {
+    return !KIND_PRE_RESTORE.equals(kind) && !partial();
+  }
 
   public Volume volume(String claim) {
     return volumes.stream().filter(v -> v.claim().equals(claim)).findFirst().orElse(null);

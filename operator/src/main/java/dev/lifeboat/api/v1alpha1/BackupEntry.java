@@ -18,6 +18,9 @@ public class BackupEntry {
   @JsonPropertyDescription("True when the backup was tiny or far smaller than the one before it.")
   public Boolean suspicious;
 
-  @JsonPropertyDescription("The retention rules that keep this backup: last, hourly, daily, weekly, monthly, yearly, pinned, newest (the newest good backup is never pruned), guard (kept because the newest backup is suspicious).")
+  @JsonPropertyDescription("True when the backup left data out (PartiallyFailed): kept 7 days for inspection, never counted by retention, restored only when named by id.")
+  public Boolean partial;
+
+  @JsonPropertyDescription("The retention rules that keep this backup: last, hourly, daily, weekly, monthly, yearly, pinned, newest (the newest good backup is never pruned), guard (kept because the newest backup is suspicious), partial (left data out; kept 7 days for inspection).")
   public List<String> keptBy;
 }

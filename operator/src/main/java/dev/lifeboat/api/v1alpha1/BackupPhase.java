@@ -7,6 +7,8 @@ package dev.lifeboat.api.v1alpha1;
 public enum BackupPhase {
   Running,
   Succeeded,
+  /** The backup was stored but left data out (files it could not read): kept for inspection, never counted as good. */
+  PartiallyFailed,
   Failed;
 
   public boolean finished() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.api.v1alpha1.schema.LabelSelectorSchema;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
@@ -21,4 +22,8 @@ public class BackupSource {
 
   @JsonPropertyDescription("Glob patterns of paths to leave out, relative to each volume's root, e.g. logs/** or **/*.tmp.")
   public List<String> exclude;
+
+  @JsonPropertyDescription("How SQLite databases found on the volumes are read: Online (default) captures each through SQLite's online backup API, consistent while the app writes; Off archives them as plain bytes.")
+  @Default("Online")
+  public SqliteCapture sqlite;
 }

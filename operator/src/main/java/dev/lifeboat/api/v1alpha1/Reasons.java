@@ -15,6 +15,9 @@ public final class Reasons {
   public static final String BACKUP_STARTED = "BackupStarted";
   public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
   public static final String BACKUP_FAILED = "BackupFailed";
+  /** A backup stored but with data left out; the one name used in status, Events and docs. */
+  public static final String PARTIALLY_FAILED = "PartiallyFailed";
+  public static final String SUCCEEDED_WITH_WARNINGS = "SucceededWithWarnings";
   public static final String BELOW_MIN_SIZE = "BelowMinSize";
   public static final String SHRANK = "Shrank";
   public static final String SIZE_PLAUSIBLE = "SizePlausible";
@@ -45,6 +48,8 @@ public final class Reasons {
   public static final String SCALING_DOWN = "ScalingDown";
   public static final String SKIPPED = "Skipped";
   public static final String CLAIMS_ON_DIFFERENT_NODES = "ClaimsOnDifferentNodes";
+  /** A Job's pod that cannot start (a missing Secret or key, an image that cannot be pulled, no node fits). */
+  public static final String JOB_CANNOT_START = "JobCannotStart";
 
   private Reasons() {}
 }
