@@ -1,6 +1,7 @@
 package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.JobNames;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
@@ -89,12 +90,17 @@ public final class RestoreJobBuilder {
     return JobNames.restoreJob(request.getMetadata().getName(), step);
   }
 
+  /** The request's own jobTemplate, else the policy's it restores from (null for defaults). */
+  static JobTemplate template(RestoreRequest request, ResolvedSource source) {
+    return request.getSpec().jobTemplate != null ? request.getSpec().jobTemplate : source.template();
+  }
+
   private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,
       ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, AgentJob.Placement placement,
       boolean needsKey) {
     String name = request.getMetadata().getName();
     return AgentJob.build(agentImage, new AgentJob.Spec(jobName(request, step), request.getMetadata().getNamespace(),
         labels(name), annotations, request, command, source.s3(), needsKey ? source.encryption() : null, volumes, mounts,
-        source.template(), placement));
+        template(request, source), placement));
   }
 }

@@ -48,6 +48,7 @@ public final class Reasons {
   public static final String SCALING_DOWN = "ScalingDown";
   public static final String SKIPPED = "Skipped";
   public static final String CLAIMS_ON_DIFFERENT_NODES = "ClaimsOnDifferentNodes";
+  public static final String PODS_DISAGREE = "PodsDisagree";
   /** A Job's pod that cannot start (a missing Secret or key, an image that cannot be pulled, no node fits). */
   public static final String JOB_CANNOT_START = "JobCannotStart";
 

@@ -28,4 +28,7 @@ public class RestoreRequestSpec {
 
   @JsonPropertyDescription("Workloads to scale to zero during the restore (stop writers) and scale back afterwards.")
   public List<ScaleTarget> scaleDown;
+
+  @JsonPropertyDescription("How the restore's Jobs run: resources, node selection, deadline, and podSecurityContext (the identity restored files get; by default the identity of the pods that use the target claim). A policy source's jobTemplate applies when this is not set.")
+  public JobTemplate jobTemplate;
 }
