@@ -10,7 +10,9 @@ import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.RepositoryListing;
+import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.RetentionRules;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,6 +28,20 @@ import java.util.Optional;
 final class BackupDiscovery {
   /** What a finished listing found, for the event. */
   record Finished(boolean succeeded, String message) {}
+
+  /**
+   * Where the listing stands: {@code finished} once it ended, else (null) it runs and {@code start}
+   * says what its pod says about starting, for when to look again.
+   */
+  record Progress(Finished finished, StuckPods.Start start) {
+    static Progress running(StuckPods.Start start) {
+      return new Progress(null, start);
+    }
+
+    boolean running() {
+      return finished == null;
+    }
+  }
 
   private final Jobs jobs;
   private final BackupJobBuilder jobBuilder;
@@ -45,10 +61,10 @@ final class BackupDiscovery {
   }
 
   /**
-   * Starts or finishes the listing. Returns null while it runs (no backup may start yet), else
-   * what it found; the finished Job is deleted, its result being in status.
+   * Starts or finishes the listing. While it runs no backup may start; once it ended (also when its
+   * pod cannot start, {@link StuckPods}) the Job is deleted, its result being in status.
    */
-  Finished advance(BackupPolicy policy, BackupPolicyStatus status, RetentionRules rules, Instant now) {
+  Progress advance(BackupPolicy policy, BackupPolicyStatus status, RetentionRules rules, Instant now) {
     String namespace = policy.getMetadata().getNamespace();
     String name = JobNames.discoveryJob(policy.getMetadata().getName());
     String repository = AgentCommandLine.repository(policy.getSpec().destination.s3);
@@ -58,15 +74,23 @@ final class BackupDiscovery {
       running.phase = DiscoveryPhase.Running;
       running.message = "listing " + repository + " in Job " + name;
       status.discovery = running;
-      return null;
-    }
-    if (!JobOutcomeReader.finished(job.get())) {
-      return null;
+      return Progress.running(StuckPods.Start.ON_ITS_WAY);
     }
     String where = repository + " (" + namespace + "/" + policy.getMetadata().getName() + ")";
-    Checked<List<ListedBackup>> listing = listings.read(job.get(), where);
+    Checked<List<ListedBackup>> listing;
     RepositoryDiscovery result = new RepositoryDiscovery();
-    result.completionTime = Optional.ofNullable(JobOutcomeReader.completionTime(job.get())).orElse(Times.rfc3339(now));
+    if (JobOutcomeReader.finished(job.get())) {
+      listing = listings.read(job.get(), where);
+      result.completionTime = Optional.ofNullable(JobOutcomeReader.completionTime(job.get())).orElse(Times.rfc3339(now));
+    } else {
+      StuckPods.Start start = StuckPods.of(jobs, job.get());
+      Optional<Problem> stuck = start.stuck(job.get(), now);
+      if (stuck.isEmpty()) {
+        return Progress.running(start);
+      }
+      listing = Checked.problem(stuck.get().reason(), "listing " + where + " failed: " + stuck.get().message());
+      result.completionTime = Times.rfc3339(now);
+    }
     if (listing.ok()) {
       int found = recorder.discovered(status, listing.value(), rules);
       result.phase = DiscoveryPhase.Succeeded;
@@ -79,6 +103,6 @@ final class BackupDiscovery {
     }
     status.discovery = result;
     jobs.delete(namespace, name);
-    return new Finished(result.phase == DiscoveryPhase.Succeeded, result.message);
+    return new Progress(new Finished(result.phase == DiscoveryPhase.Succeeded, result.message), null);
   }
 }

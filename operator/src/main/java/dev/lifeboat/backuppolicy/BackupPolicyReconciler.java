@@ -16,6 +16,7 @@ import dev.lifeboat.common.PodLogs;
 import dev.lifeboat.common.ReconcileRetries;
 import dev.lifeboat.common.RepositoryListing;
 import dev.lifeboat.common.StatusCopy;
+import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +50,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final Duration CLAIM_RECHECK = Duration.ofSeconds(30);
   /** A run held back while a RestoreRequest writes into one of the policy's claims is reconsidered this often. */
   static final Duration RESTORE_RECHECK = Duration.ofSeconds(15);
+  /**
+   * Pods are not watched: while a Job's pod is on its way (not yet started, no trouble seen) it is
+   * looked at this often, so a pod that cannot start is seen, and the wake-up set for the instant
+   * it counts as stuck ({@link StuckPods}).
+   */
+  static final Duration POD_RECHECK = Duration.ofSeconds(15);
+  /** Never look at pods more often than this in real time (a time-warped clock would make it a busy loop). */
+  static final Duration MIN_REAL_POD_RECHECK = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
 
   private final KubernetesClient client;
@@ -98,14 +108,16 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     PolicyValidator.Result validation = validator.validate(policy.getSpec());
     runs.recordFinished(policy, status, jobs, validation.valid() ? PolicyRetention.rules(policy.getSpec().retention) : null,
         now);
+    // What the pods of the Jobs still going say about starting; a run whose pod cannot start ends here.
+    List<StuckPods.Start> starting = new ArrayList<>(runs.failStuck(policy, status, jobs, now));
 
     Checked<ClaimResolver.Claims> claims = null;
     Optional<Instant> nextRun = Optional.empty();
     boolean held = false;
     if (validation.valid()) {
-      boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now);
+      boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now, starting);
       claims = claimResolver.resolve(namespace, policy.getSpec().source);
-      boolean active = discovering || jobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job));
+      boolean active = discovering || runs.active(jobs, status);
       RunPlanner.Plan plan = planner.plan(policy, status, active, now);
       nextRun = plan.next();
       if (plan.run().isPresent() && claims.ok()) {
@@ -119,6 +131,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
           if (claims.ok()) {
             runs.start(policy, status, plan.run().get(), claims.value(),
                 restores.backupsBeingRead(namespace, policy.getMetadata().getName()), now);
+            starting.add(StuckPods.Start.ON_ITS_WAY); // its pod is yet to come
           }
         }
       }
@@ -132,15 +145,23 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     status.observedGeneration = policy.getMetadata().getGeneration();
     announceInvalidSpec(policy, before, validation);
     StatusCopy.writeIfChanged(client, policy, before, status);
+    runs.deleteGivenUp(jobs, status); // only now that status says why
 
-    Optional<Instant> wake = Stream.of(nextRun, overdueFlip,
-            claimProblem ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
-            held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty())
+    Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip,
+                claimProblem ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
+                held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty()),
+            starting.stream().map(start -> start.stuckAt(now)))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
+    Optional<Duration> delay = wake.map(at -> clock.realDelay(Duration.between(now, at).isNegative()
+        ? Duration.ZERO : Duration.between(now, at)));
+    if (starting.stream().anyMatch(StuckPods.Start::onItsWay)) {
+      Duration realPoll = clock.realDelay(POD_RECHECK);
+      Duration poll = realPoll.compareTo(MIN_REAL_POD_RECHECK) < 0 ? MIN_REAL_POD_RECHECK : realPoll;
+      delay = Optional.of(delay.filter(d -> d.compareTo(poll) < 0).orElse(poll));
+    }
     UpdateControl<BackupPolicy> control = UpdateControl.noUpdate();
-    wake.ifPresent(at -> control.rescheduleAfter(clock.realDelay(Duration.between(now, at).isNegative()
-        ? Duration.ZERO : Duration.between(now, at))));
+    delay.ifPresent(control::rescheduleAfter);
     return control;
   }
 
@@ -150,12 +171,17 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     return ReconcileRetries.keepTrying(policy, context, e, LOG);
   }
 
-  /** Advances the one-time repository listing; true while it runs and runs must wait for it. */
-  private boolean discover(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
-    BackupDiscovery.Finished finished = discovery.advance(policy, status, PolicyRetention.rules(policy.getSpec().retention), now);
-    if (finished == null) {
+  /**
+   * Advances the one-time repository listing; true while it runs and runs must wait for it (what
+   * its pod says about starting is added to {@code starting}).
+   */
+  private boolean discover(BackupPolicy policy, BackupPolicyStatus status, Instant now, List<StuckPods.Start> starting) {
+    BackupDiscovery.Progress progress = discovery.advance(policy, status, PolicyRetention.rules(policy.getSpec().retention), now);
+    if (progress.running()) {
+      starting.add(progress.start());
       return true;
     }
+    BackupDiscovery.Finished finished = progress.finished();
     if (finished.succeeded()) {
       events.normal(policy, Reasons.REPOSITORY_LISTED, finished.message());
     } else {

@@ -7,18 +7,22 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
+import dev.lifeboat.common.Problem;
+import dev.lifeboat.common.StuckPods;
+import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.RetentionRules;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A policy's backup runs as Jobs: starts a run's Job, records finished Jobs into status (with an
- * Event each), and deletes old finished Jobs once recorded.
+ * Event each), ends runs whose pod cannot start, and deletes old finished Jobs once recorded.
  */
 final class BackupRuns {
   /** Finished Jobs kept for kubectl logs; older ones are deleted once recorded. */
@@ -80,6 +84,56 @@ final class BackupRuns {
         recorder.finished(status, outcome, rules, now);
         announce(policy, outcome);
       });
+    }
+  }
+
+  /**
+   * Ends each unfinished, unrecorded run whose pod cannot start ({@link StuckPods}: a missing Secret
+   * or key, an image that cannot be pulled, no node fits) as Failed, with the kubelet's or
+   * scheduler's message and a BackupFailed Event; its Job is deleted once the status says so
+   * ({@link #deleteGivenUp}). Returns what the pods of the runs still going say about starting, for
+   * when to look again.
+   */
+  List<StuckPods.Start> failStuck(BackupPolicy policy, BackupPolicyStatus status, List<Job> runJobs, Instant now) {
+    List<StuckPods.Start> going = new ArrayList<>();
+    for (Job job : runJobs) {
+      String id = JobOutcomeReader.backupId(job);
+      if (JobOutcomeReader.finished(job) || recorder.isRecorded(status, id)) {
+        continue;
+      }
+      StuckPods.Start start = StuckPods.of(jobs, job);
+      Optional<Problem> stuck = start.stuck(job, now);
+      if (stuck.isEmpty()) {
+        going.add(start);
+        continue;
+      }
+      String message = stuck.get().message();
+      recorder.finished(status, new JobOutcomeReader.Outcome(id, job.getMetadata().getName(), BackupPhase.Failed, null,
+          message, job.getStatus() == null ? null : job.getStatus().getStartTime(), Times.rfc3339(now)), null, now);
+      events.warning(policy, Reasons.BACKUP_FAILED, "backup " + id + " failed: " + message);
+      LOG.info("backup {} of {}/{} failed: {}", id, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+          message);
+    }
+    return going;
+  }
+
+  /** Whether a run is going: its Job has not finished and status does not already hold its outcome. */
+  boolean active(List<Job> runJobs, BackupPolicyStatus status) {
+    return runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
+        && !recorder.isRecorded(status, JobOutcomeReader.backupId(job)));
+  }
+
+  /**
+   * Deletes the Jobs of runs given up on (unfinished, yet recorded as failed): called once the
+   * status saying so is written, so a failed delete is retried and a failed write never loses the
+   * reason.
+   */
+  void deleteGivenUp(List<Job> runJobs, BackupPolicyStatus status) {
+    for (Job job : runJobs) {
+      if (!JobOutcomeReader.finished(job) && recorder.isRecorded(status, JobOutcomeReader.backupId(job))) {
+        LOG.info("deleting Job {}/{}: its pod cannot start", job.getMetadata().getNamespace(), job.getMetadata().getName());
+        jobs.delete(job.getMetadata().getNamespace(), job.getMetadata().getName());
+      }
     }
   }
 

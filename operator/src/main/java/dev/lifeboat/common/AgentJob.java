@@ -38,6 +38,15 @@ public final class AgentJob {
   /** The image's non-root user; used unless jobTemplate.podSecurityContext names another. */
   public static final long DEFAULT_USER = 65532L;
   public static final int DEFAULT_BACKOFF_LIMIT = 2;
+  /**
+   * activeDeadlineSeconds of a backup, safety backup or restore Job unless jobTemplate sets one: a
+   * large volume takes hours, and a Job that never ends must not block the policy's runs forever.
+   */
+  public static final long DEFAULT_DEADLINE_SECONDS = 6 * 3600L;
+  /** activeDeadlineSeconds of a list Job (a policy's discovery, a restore's resolving) unless jobTemplate sets one. */
+  public static final long LIST_DEADLINE_SECONDS = 10 * 60L;
+  /** The operation annotation of Jobs that only list a repository. */
+  public static final String LIST_OPERATION = "list";
 
   /** Where the Job must run (a ReadWriteOnce volume in use there) and the holding pods' tolerations. */
   public record Placement(String nodeName, List<Toleration> tolerations) {}
@@ -112,7 +121,7 @@ public final class AgentJob {
         .endMetadata()
         .withNewSpec()
         .withBackoffLimit(template.backoffLimit != null ? template.backoffLimit : DEFAULT_BACKOFF_LIMIT)
-        .withActiveDeadlineSeconds(template.activeDeadlineSeconds)
+        .withActiveDeadlineSeconds(deadlineSeconds(template, spec.annotations()))
         // A partial backup is stored and reported; running the Job again could only fail on its id.
         .withNewPodFailurePolicy().addNewRule().withAction("FailJob").withNewOnExitCodes()
         .withContainerName(Lifeboat.AGENT_CONTAINER).withOperator("In").withValues(AgentResult.EXIT_PARTIAL)
@@ -139,6 +148,15 @@ public final class AgentJob {
           .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity();
     }
     return podSpec.endSpec().endTemplate().endSpec().build();
+  }
+
+  /** jobTemplate.activeDeadlineSeconds, else the default of what the Job does (its operation annotation). */
+  static long deadlineSeconds(JobTemplate template, Map<String, String> annotations) {
+    if (template.activeDeadlineSeconds != null) {
+      return template.activeDeadlineSeconds;
+    }
+    boolean listing = annotations != null && LIST_OPERATION.equals(annotations.get(Lifeboat.OPERATION_ANNOTATION));
+    return listing ? LIST_DEADLINE_SECONDS : DEFAULT_DEADLINE_SECONDS;
   }
 
   /** Where a Job sees a PVC: {@code /data/<claim>}. */

@@ -3,12 +3,15 @@ package dev.lifeboat.common;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Comparator;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -86,6 +89,14 @@ public final class Jobs {
     String uid = owner.getMetadata().getUid();
     return job.getMetadata().getOwnerReferences() != null && job.getMetadata().getOwnerReferences().stream()
         .anyMatch(ref -> uid != null && uid.equals(ref.getUid()));
+  }
+
+  /** The Job's newest pod (the current attempt), or none yet. */
+  public Optional<Pod> newestPod(Job job) {
+    return client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel("job-name", job.getMetadata().getName()).list().getItems().stream()
+        .max(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(p -> p.getMetadata().getName()));
   }
 
   /** Deletes a Job and, in the background, its pods. */

@@ -34,8 +34,12 @@ final class ResolvingStep implements RestoreStep {
     ResolvedSource source = run.source.value();
     Optional<Job> job = run.job(jobs, RestoreJobBuilder.LIST_STEP,
         () -> builder.list(run.request(), source));
-    if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {
+    if (job.isEmpty()) {
       return Optional.of(JOB_RECHECK);
+    }
+    if (!JobOutcomeReader.finished(job.get())) {
+      return run.awaitStart(jobs, job.get(), JOB_RECHECK, ConditionTypes.BACKUP_RESOLVED,
+          "listing " + source.describe() + " failed: ");
     }
     Checked<List<ListedBackup>> listing = listings.read(job.get(), source.describe());
     if (!listing.ok()) {

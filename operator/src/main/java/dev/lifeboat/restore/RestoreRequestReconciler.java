@@ -64,6 +64,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     Optional<Duration> wait = advance(run);
     run.persist();
     UpdateControl<RestoreRequest> control = UpdateControl.noUpdate();
+    // Steps wait in real time: they poll Jobs and pods, whose pace the operator's clock does not set.
     wait.ifPresent(control::rescheduleAfter);
     return control;
   }

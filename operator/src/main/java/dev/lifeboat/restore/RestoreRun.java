@@ -14,6 +14,7 @@ import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.StatusCopy;
+import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -75,6 +76,24 @@ final class RestoreRun {
   /** The step's Job: this request's existing one, or empty after creating it now. */
   Optional<Job> job(Jobs jobs, String step, Supplier<Job> desired) {
     return jobs.findOrCreate(request, namespace, RestoreJobBuilder.jobName(request, step), desired);
+  }
+
+  /**
+   * A step's Job that has not finished. While its pod may still start: the wait before looking
+   * again, {@code poll} or less when a pod in trouble turns stuck sooner. Once the pod cannot start
+   * ({@link StuckPods}: a missing Secret or key, an image that cannot be pulled, no node fits) the
+   * Job is deleted, since it would wait forever, and the run fails with the step's condition, reason
+   * JobCannotStart, {@code failure} followed by why; then it returns {@link #next()} (empty).
+   */
+  Optional<Duration> awaitStart(Jobs jobs, Job job, Duration poll, String conditionType, String failure) {
+    StuckPods.Start start = StuckPods.of(jobs, job);
+    Optional<Problem> stuck = start.stuck(job, now);
+    if (stuck.isEmpty()) {
+      return Optional.of(start.recheck(now, poll));
+    }
+    LOG.info("restore {}/{}: deleting Job {}: {}", namespace, name(), job.getMetadata().getName(), stuck.get().message());
+    jobs.delete(namespace, job.getMetadata().getName());
+    return fail(conditionType, stuck.get().reason(), failure + stuck.get().message());
   }
 
   /** Go straight on with the stage the step moved to. */

@@ -39,10 +39,15 @@ final class RestoringStep implements RestoreStep {
       return Optional.of(PROGRESS_REFRESH);
     }
     if (!JobOutcomeReader.finished(job.get())) {
+      Optional<Duration> wait = run.awaitStart(jobs, job.get(), PROGRESS_REFRESH, ConditionTypes.RESTORED,
+          "restore of backup " + backupId + " failed: ");
+      if (wait.isEmpty()) {
+        return wait; // its pod cannot start: the run failed
+      }
       readProgress(run, job.get());
       run.status.message = "restoring backup " + backupId + " into " + run.targetDescription()
           + (run.status.progress == null ? "" : ": " + run.status.progress.percent + "%") + run.inUseNote();
-      return Optional.of(PROGRESS_REFRESH);
+      return wait;
     }
     JobOutcomeReader.Outcome outcome = outcomes.read(job.get()).orElseThrow();
     if (!outcome.succeeded()) {

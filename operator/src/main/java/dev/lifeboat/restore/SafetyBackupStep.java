@@ -43,7 +43,8 @@ final class SafetyBackupStep implements RestoreStep {
             targets.placement(run.namespace, run.target)));
     if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {
       run.status.message = "backing up the current contents of " + run.target + " before restoring" + run.inUseNote();
-      return Optional.of(JOB_RECHECK);
+      return job.isEmpty() ? Optional.of(JOB_RECHECK) : run.awaitStart(jobs, job.get(), JOB_RECHECK,
+          ConditionTypes.SAFETY_BACKUP_TAKEN, "the safety backup failed, so " + run.target + " was left untouched: ");
     }
     JobOutcomeReader.Outcome outcome = outcomes.read(job.get()).orElseThrow();
     if (!outcome.succeeded()) {

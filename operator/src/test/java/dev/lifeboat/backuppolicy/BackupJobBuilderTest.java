@@ -275,7 +275,7 @@ class BackupJobBuilderTest {
     Job job = build(policy());
 
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
-    assertThat(job.getSpec().getActiveDeadlineSeconds()).isNull();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).as("6 h").isEqualTo(AgentJob.DEFAULT_DEADLINE_SECONDS);
     assertThat(agent(job).getResources().getRequests())
         .containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("256Mi"));
     assertThat(agent(job).getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));

@@ -225,6 +225,43 @@ public final class ReconcileHarness {
     }
   }
 
+  /**
+   * A Job's pod as the kubelet shows one whose container cannot be created: Pending on a node,
+   * {@code status.startTime} at {@code since} (when the kubelet took the pod on), the agent
+   * container waiting with {@code reason} (CreateContainerConfigError, ImagePullBackOff…) and the
+   * kubelet's {@code message}.
+   */
+  public void podWaiting(Job job, String reason, String message, java.time.Instant since) {
+    replacePod(job, new PodBuilder().withNewStatus().withPhase("Pending")
+        .withStartTime(dev.lifeboat.common.Times.rfc3339(since))
+        .addNewCondition().withType("PodScheduled").withStatus("True")
+        .withLastTransitionTime(dev.lifeboat.common.Times.rfc3339(since)).endCondition()
+        .addNewContainerStatus().withName(Lifeboat.AGENT_CONTAINER).withReady(false).withNewState().withNewWaiting()
+        .withReason(reason).withMessage(message).endWaiting().endState().endContainerStatus()
+        .endStatus().build().getStatus());
+  }
+
+  /** A Job's pod the scheduler cannot place since {@code since}: PodScheduled False, reason Unschedulable, its message. */
+  public void podUnschedulable(Job job, String message, java.time.Instant since) {
+    replacePod(job, new PodBuilder().withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage(message).withLastTransitionTime(dev.lifeboat.common.Times.rfc3339(since)).endCondition()
+        .endStatus().build().getStatus());
+  }
+
+  private void replacePod(Job job, io.fabric8.kubernetes.api.model.PodStatus status) {
+    String ns = job.getMetadata().getNamespace();
+    String pod = podName(job);
+    client.pods().inNamespace(ns).withName(pod).delete();
+    client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName(pod).withNamespace(ns)
+        .addToLabels("job-name", job.getMetadata().getName())
+        .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
+        .endMetadata()
+        .withSpec(job.getSpec().getTemplate().getSpec())
+        .withStatus(status).build()).create();
+  }
+
   /** Serves a pod's agent log, whole and as the tail the operator asks for. */
   private void podLog(String namespace, String pod, String log) {
     String path = "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?pretty=false&container=" + Lifeboat.AGENT_CONTAINER;

@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,16 +18,28 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns a pod's container into a local process, as a kubelet would run it: `lifeboat` becomes this
  * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
  * a mount with subPath is that path inside its volume's), Secret references become environment
  * values and files, and every path under a mount point in the command line is rewritten to the
- * directory standing in for it.
+ * directory standing in for it. A container whose Secrets are not there is not started, and says
+ * why as a kubelet does ({@link #waitingFor}).
  */
 final class ContainerLaunch {
   record Launch(List<String> command, Map<String, String> environment, Path terminationLog) {}
+
+  /**
+   * Why a kubelet would not start the container yet: the container's waiting {@code reason} and
+   * {@code message} (null when the kubelet shows none), and the Warning Event it records on the pod
+   * ({@code eventReason}, {@code eventMessage}).
+   */
+  record Waiting(String reason, String message, String eventReason, String eventMessage) {}
+
+  static final String CONFIG_ERROR = "CreateContainerConfigError";
+  static final String CONTAINER_CREATING = "ContainerCreating";
 
   private final KubernetesClient client;
   private final Path state;
@@ -74,6 +87,59 @@ final class ContainerLaunch {
       }
     }
     return new Launch(command, environment, terminationLog);
+  }
+
+  /**
+   * What keeps a kubelet from starting the pod's container now, in its words; empty when it can
+   * start. Volumes come first, as on a node: a Secret volume whose Secret or item key does not
+   * exist cannot be mounted, so the container stays {@code ContainerCreating} (no message) and the
+   * pod gets {@code FailedMount} Events. Then the environment: an {@code envFrom} secretRef or an
+   * env secretKeyRef naming a missing Secret or key is {@code CreateContainerConfigError} with
+   * {@code secret "NAME" not found} or {@code couldn't find key KEY in Secret NS/NAME}. Optional
+   * references are skipped. The caller checks again until the container can start, so a Secret
+   * created later lets it start, as on a real node.
+   */
+  Optional<Waiting> waitingFor(String namespace, PodSpec pod) {
+    for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+      var source = volume.getSecret();
+      if (source == null || Boolean.TRUE.equals(source.getOptional())) {
+        continue;
+      }
+      Optional<Map<String, String>> data = findSecret(namespace, source.getSecretName());
+      String problem = data.isEmpty() ? "secret \"" + source.getSecretName() + "\" not found"
+          : (source.getItems() == null ? List.<io.fabric8.kubernetes.api.model.KeyToPath>of() : source.getItems()).stream()
+              .filter(item -> !data.get().containsKey(item.getKey()))
+              .map(item -> "references non-existent secret key: " + item.getKey()).findFirst().orElse(null);
+      if (problem != null) {
+        return Optional.of(new Waiting(CONTAINER_CREATING, null, "FailedMount",
+            "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + problem));
+      }
+    }
+    Container container = pod.getContainers().get(0);
+    for (EnvFromSource from : container.getEnvFrom() == null ? List.<EnvFromSource>of() : container.getEnvFrom()) {
+      var ref = from.getSecretRef();
+      if (ref != null && !Boolean.TRUE.equals(ref.getOptional()) && findSecret(namespace, ref.getName()).isEmpty()) {
+        return Optional.of(configError("secret \"" + ref.getName() + "\" not found"));
+      }
+    }
+    for (EnvVar env : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+      var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
+      if (ref == null || Boolean.TRUE.equals(ref.getOptional())) {
+        continue;
+      }
+      Optional<Map<String, String>> data = findSecret(namespace, ref.getName());
+      if (data.isEmpty()) {
+        return Optional.of(configError("secret \"" + ref.getName() + "\" not found"));
+      }
+      if (!data.get().containsKey(ref.getKey())) {
+        return Optional.of(configError("couldn't find key " + ref.getKey() + " in Secret " + namespace + "/" + ref.getName()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Waiting configError(String message) {
+    return new Waiting(CONFIG_ERROR, message, "Failed", "Error: " + message);
   }
 
   private Path hostPath(String namespace, Volume volume, Path podDir) throws IOException {
@@ -141,11 +207,16 @@ final class ContainerLaunch {
     return value;
   }
 
-  /** Secret data as the container sees it; stringData too, since the stand-in API server does not merge it. */
   private Map<String, String> secretData(String namespace, String name) {
+    return findSecret(namespace, name)
+        .orElseThrow(() -> new IllegalStateException("Secret " + namespace + "/" + name + " not found"));
+  }
+
+  /** Secret data as the container sees it; stringData too, since the stand-in API server does not merge it. */
+  private Optional<Map<String, String>> findSecret(String namespace, String name) {
     Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
     if (secret == null) {
-      throw new IllegalStateException("Secret " + namespace + "/" + name + " not found");
+      return Optional.empty();
     }
     Map<String, String> data = new LinkedHashMap<>();
     if (secret.getData() != null) {
@@ -154,6 +225,6 @@ final class ContainerLaunch {
     if (secret.getStringData() != null) {
       data.putAll(secret.getStringData());
     }
-    return data;
+    return Optional.of(data);
   }
 }

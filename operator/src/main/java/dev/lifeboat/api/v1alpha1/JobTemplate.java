@@ -30,7 +30,7 @@ public class JobTemplate {
   public String priorityClassName;
 
   @Min(1)
-  @JsonPropertyDescription("Seconds a backup run may take before Kubernetes stops it.")
+  @JsonPropertyDescription("Seconds each of Lifeboat's Jobs may run before Kubernetes stops it. Default 21600 (6 h), 600 for the Jobs that only list the repository.")
   public Long activeDeadlineSeconds;
 
   @Min(0)
