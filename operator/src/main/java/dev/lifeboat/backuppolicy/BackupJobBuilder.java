@@ -7,6 +7,7 @@ import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.PrivilegedJobs;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,9 +27,16 @@ public final class BackupJobBuilder {
   public static final String COMPONENT = "backup";
 
   private final String agentImage;
+  private final PrivilegedJobs privileged;
 
-  public BackupJobBuilder(String agentImage) {
+  public BackupJobBuilder(String agentImage, PrivilegedJobs privileged) {
     this.agentImage = agentImage;
+    this.privileged = privileged;
+  }
+
+  /** Whether Jobs in this namespace run privileged (operator setting). */
+  public boolean privileged(String namespace) {
+    return privileged.allows(namespace);
   }
 
   public Job build(BackupPolicy policy, RunPlanner.Run run, ClaimResolver.Claims claims, List<String> pins) {
@@ -46,7 +54,8 @@ public final class BackupJobBuilder {
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
         policy.getMetadata().getNamespace(), labels(name), annotations, policy,
         agentCommand(spec, policy.getMetadata().getNamespace(), name, claims.names(), run.backupId(), pins),
-        spec.destination.s3, spec.encryption, volumes, mounts, spec.jobTemplate, claims.placement()));
+        spec.destination.s3, spec.encryption, volumes, mounts, spec.jobTemplate, claims.placement(),
+        claims.runAs(), privileged.allows(policy.getMetadata().getNamespace())));
   }
 
   /** {@code lifeboat agent list}: what the repository already holds, for a policy applied to a new cluster. */
@@ -56,7 +65,7 @@ public final class BackupJobBuilder {
     List<String> command = AgentCommandLine.list(spec.destination.s3, policy.getMetadata().getNamespace(), name);
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.discoveryJob(name), policy.getMetadata().getNamespace(),
         labels(name), Map.of(Lifeboat.OPERATION_ANNOTATION, DISCOVER_OPERATION), policy, command,
-        spec.destination.s3, null, List.of(), List.of(), spec.jobTemplate, null));
+        spec.destination.s3, null, List.of(), List.of(), spec.jobTemplate, null, null, false));
   }
 
   /** Labels of Jobs and their pods: our own only; the policy's labels are never copied (Argo CD would prune the Jobs). */

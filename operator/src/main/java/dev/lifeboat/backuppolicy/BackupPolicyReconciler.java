@@ -7,7 +7,8 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ClaimPlacement;
 import dev.lifeboat.common.Conditions;
-import dev.lifeboat.common.CrossNamespaceRestore;
+import dev.lifeboat.common.ClaimUsers;
+import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
@@ -72,18 +73,17 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final BackupDiscovery discovery;
   private final ActiveRestores restores;
 
-  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, String agentImage,
-      CrossNamespaceRestore crossNamespace) {
+  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this.client = client;
     this.clock = clock;
     Jobs jobs = new Jobs(client);
     JobOutcomeReader outcomes = new JobOutcomeReader(client);
-    BackupJobBuilder jobBuilder = new BackupJobBuilder(agentImage);
+    BackupJobBuilder jobBuilder = new BackupJobBuilder(settings.agentImage(), settings.privilegedJobs());
     this.events = new EventRecorder(client, clock);
-    this.claimResolver = new ClaimResolver(client, new ClaimPlacement(client));
+    this.claimResolver = new ClaimResolver(client, new ClaimPlacement(client), new ClaimUsers(client));
     this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events);
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
-    this.restores = new ActiveRestores(client, crossNamespace);
+    this.restores = new ActiveRestores(client, settings.crossNamespace());
   }
 
   @Override
@@ -127,7 +127,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
           LOG.info("backup of {}/{} waits: RestoreRequest {} restores into its claims", namespace,
               policy.getMetadata().getName(), String.join(", ", restoring));
         } else {
-          claims = claimResolver.withPlacement(namespace, claims.value());
+          claims = claimResolver.forRun(namespace, claims.value());
           if (claims.ok()) {
             runs.start(policy, status, plan.run().get(), claims.value(),
                 restores.backupsBeingRead(namespace, policy.getMetadata().getName()), now);

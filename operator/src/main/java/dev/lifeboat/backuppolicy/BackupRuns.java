@@ -4,7 +4,9 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
@@ -163,6 +165,9 @@ final class BackupRuns {
       List<String> pins, Instant now) {
     Job job = jobBuilder.build(policy, run, claims, pins);
     jobs.createOnce(job);
+    JobIdentity.report(new ConditionWriter(status.conditions, policy.getMetadata().getGeneration(), now),
+        claims.identity(), policy.getSpec().jobTemplate == null ? null : policy.getSpec().jobTemplate.podSecurityContext,
+        jobBuilder.privileged(policy.getMetadata().getNamespace()), "backup Jobs");
     recorder.started(status, run, job.getMetadata().getName(), now);
     events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
         + job.getMetadata().getName());

@@ -5,23 +5,37 @@ import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.AgentJob.Placement;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ClaimPlacement;
+import dev.lifeboat.common.ClaimUsers;
+import dev.lifeboat.common.JobIdentity;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds the PVCs a policy backs up, checks they exist and are bound, and where the Job must run. */
+/** Finds the PVCs a policy backs up, checks they exist and are bound, and where and as whom the Job must run. */
 public class ClaimResolver {
   private final KubernetesClient client;
   private final ClaimPlacement placement;
+  private final ClaimUsers users;
 
-  public ClaimResolver(KubernetesClient client, ClaimPlacement placement) {
+  public ClaimResolver(KubernetesClient client, ClaimPlacement placement, ClaimUsers users) {
     this.client = client;
     this.placement = placement;
+    this.users = users;
   }
 
-  /** The claims of one run, sorted by name when selected, with where the Job must run (null: anywhere). */
-  public record Claims(List<PersistentVolumeClaim> claims, Placement placement) {
+  /**
+   * The claims of one run, sorted by name when selected, with where the Job must run (null:
+   * anywhere) and as whom: the identity of the pods using them, or why there is none (null until
+   * looked up).
+   */
+  public record Claims(List<PersistentVolumeClaim> claims, Placement placement, Checked<JobIdentity.Found> identity) {
+    /** The identity the Job takes; null for the default. */
+    public PodSecurityContext runAs() {
+      return identity == null || !identity.ok() ? null : identity.value().identity();
+    }
+
     public List<String> names() {
       return claims.stream().map(c -> c.getMetadata().getName()).toList();
     }
@@ -58,11 +72,16 @@ public class ClaimResolver {
     if (!unbound.isEmpty()) {
       return Checked.problem(Reasons.CLAIM_NOT_BOUND, "PersistentVolumeClaim " + String.join(", ", unbound) + " is not bound yet");
     }
-    return Checked.of(new Claims(claims, null));
+    return Checked.of(new Claims(claims, null, null));
   }
 
-  /** Adds where the Job must run; lists the namespace's pods, so only when a run is about to start. */
-  public Checked<Claims> withPlacement(String namespace, Claims resolved) {
-    return placement.of(namespace, resolved.claims()).map(where -> new Claims(resolved.claims(), where));
+  /**
+   * Where and as whom the run's Job runs; lists the namespace's pods (and workloads), so only when a
+   * run is about to start. Users that disagree on the identity are no failure: the Job takes the
+   * default, and the identity's problem says who.
+   */
+  public Checked<Claims> forRun(String namespace, Claims resolved) {
+    return placement.of(namespace, resolved.claims()).map(where -> new Claims(resolved.claims(), where,
+        users.identity(namespace, resolved.names())));
   }
 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -53,16 +52,20 @@ public final class AgentJob {
 
   /**
    * Everything that varies between Lifeboat Jobs. {@code template} may be null (defaults);
-   * {@code placement} null means the scheduler chooses freely.
+   * {@code placement} null means the scheduler chooses freely; {@code identity} is that of the
+   * pods using the claims (null: none known); {@code privileged} runs the Job as root with the
+   * ownership capabilities ({@link JobSecurity}).
    */
   public record Spec(String name, String namespace, Map<String, String> labels, Map<String, String> annotations,
       HasMetadata owner, List<String> command, S3Destination s3, Encryption encryption, List<Volume> volumes,
-      List<VolumeMount> mounts, JobTemplate template, Placement placement) {}
+      List<VolumeMount> mounts, JobTemplate template, Placement placement, PodSecurityContext identity,
+      boolean privileged) {}
 
   private AgentJob() {}
 
   public static Job build(String image, Spec spec) {
     JobTemplate template = spec.template() == null ? new JobTemplate() : spec.template();
+    JobSecurity.RunAs runAs = new JobSecurity.RunAs(template.podSecurityContext, spec.identity(), spec.privileged());
     List<Volume> volumes = new ArrayList<>(spec.volumes());
     List<VolumeMount> mounts = new ArrayList<>(spec.mounts());
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
@@ -88,12 +91,7 @@ public final class AgentJob {
             .build())
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(JobSecurity.container(runAs))
         .build();
 
     List<Toleration> tolerations = new ArrayList<>();
@@ -134,7 +132,7 @@ public final class AgentJob {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .withSecurityContext(podSecurity(template.podSecurityContext))
+        .withSecurityContext(JobSecurity.pod(runAs))
         .withNodeSelector(template.nodeSelector)
         .withTolerations(tolerations.isEmpty() ? null : tolerations)
         .withPriorityClassName(template.priorityClassName)
@@ -192,19 +190,6 @@ public final class AgentJob {
     }
     env.add(new EnvVar("HOME", "/tmp", null));
     return env;
-  }
-
-  private static PodSecurityContext podSecurity(PodSecurityContext requested) {
-    PodSecurityContextBuilder security = requested == null ? new PodSecurityContextBuilder()
-        : new PodSecurityContextBuilder(requested);
-    security.withRunAsNonRoot(true);
-    if (requested == null || requested.getRunAsUser() == null) {
-      security.withRunAsUser(DEFAULT_USER);
-    }
-    if (requested == null || requested.getSeccompProfile() == null) {
-      security.withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
-    }
-    return security.build();
   }
 
   public static boolean notBlank(String s) {

@@ -1,5 +1,6 @@
 package dev.lifeboat.common;
 
+import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -77,6 +78,28 @@ public final class JobIdentity {
     }
     var only = firstUser.entrySet().iterator().next();
     return Checked.of(new Found(only.getKey(), only.getValue()));
+  }
+
+  /**
+   * Says in a condition as whom the Jobs run, so a user sees why files were or were not readable
+   * and what restored files will belong to.
+   *
+   * @param requested jobTemplate.podSecurityContext, which wins over the users' identity
+   */
+  public static void report(ConditionWriter conditions, Checked<Found> identity, PodSecurityContext requested,
+      boolean privileged, String jobs) {
+    if (privileged) {
+      conditions.set(ConditionTypes.IDENTITY_RESOLVED, true, Reasons.PRIVILEGED, jobs + " run as root with "
+          + String.join(", ", PrivilegedJobs.CAPABILITIES) + " (the namespace allows privileged Jobs)");
+    } else if (requested != null) {
+      conditions.set(ConditionTypes.IDENTITY_RESOLVED, true, Reasons.FROM_JOB_TEMPLATE, jobs
+          + " run as set in jobTemplate.podSecurityContext");
+    } else if (!identity.ok()) {
+      conditions.set(ConditionTypes.IDENTITY_RESOLVED, identity.problem());
+    } else {
+      conditions.set(ConditionTypes.IDENTITY_RESOLVED, true, identity.value().identity() == null ? Reasons.DEFAULT_IDENTITY
+          : Reasons.FROM_PODS, jobs + " run as " + identity.value().describe());
+    }
   }
 
   /** One identity per container that mounts the claim: its own runAsUser/runAsGroup over the pod's. */

@@ -30,9 +30,9 @@ public final class LifeboatOperator implements AutoCloseable {
             : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new BackupPolicyReconciler(client, clock, settings.agentImage(), settings.crossNamespaceRestore()),
+    operator.register(new BackupPolicyReconciler(client, clock, settings.controllers()),
         config -> watched(settings, config));
-    operator.register(new RestoreRequestReconciler(client, clock, settings.agentImage(), settings.crossNamespaceRestore()),
+    operator.register(new RestoreRequestReconciler(client, clock, settings.controllers()),
         config -> watched(settings, config));
   }
 

@@ -1,6 +1,8 @@
 package dev.lifeboat.operator;
 
+import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.CrossNamespaceRestore;
+import dev.lifeboat.common.PrivilegedJobs;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import java.util.stream.Collectors;
  * @param logFormat text or json
  * @param crossNamespaceRestore whose backups a RestoreRequest may read besides its own namespace's
  * @param healthPort port of /healthz and /readyz; 0 disables the endpoint
+ * @param privilegedJobs namespaces whose Jobs may run as root with the ownership capabilities
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -24,7 +27,8 @@ public record OperatorSettings(
     String leaseNamespace,
     String logFormat,
     CrossNamespaceRestore crossNamespaceRestore,
-    int healthPort) {
+    int healthPort,
+    PrivilegedJobs privilegedJobs) {
 
   public static final String LEASE_NAME = "lifeboat-operator";
   public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
@@ -38,17 +42,31 @@ public record OperatorSettings(
         nonBlank(env.get("LIFEBOAT_LEADER_ELECTION_NAMESPACE"), ""),
         nonBlank(env.get("LIFEBOAT_LOG_FORMAT"), "text"),
         CrossNamespaceRestore.parse(env.get("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE")),
-        Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")));
+        Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")),
+        PrivilegedJobs.parse(env.get("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES")));
   }
 
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
-    return new OperatorSettings(Set.of(), agentImage, false, "", "text", CrossNamespaceRestore.DENIED, 0);
+    return new OperatorSettings(Set.of(), agentImage, false, "", "text", CrossNamespaceRestore.DENIED, 0,
+        PrivilegedJobs.NONE);
   }
 
   /** The same settings with another cross-namespace restore rule (the sandbox's --allow-cross-namespace-restore, tests). */
   public OperatorSettings withCrossNamespaceRestore(CrossNamespaceRestore rule) {
-    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat, rule, healthPort);
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat, rule, healthPort,
+        privilegedJobs);
+  }
+
+  /** The same settings with privileged Jobs allowed in these namespaces (the sandbox's option, tests). */
+  public OperatorSettings withPrivilegedJobs(PrivilegedJobs allowed) {
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+        crossNamespaceRestore, healthPort, allowed);
+  }
+
+  /** What both controllers need of these settings. */
+  public ControllerSettings controllers() {
+    return new ControllerSettings(agentImage, crossNamespaceRestore, privilegedJobs);
   }
 
   private static String nonBlank(String value, String fallback) {

@@ -7,6 +7,10 @@ import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.Checked;
+import dev.lifeboat.common.JobIdentity;
+import dev.lifeboat.common.PrivilegedJobs;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import dev.lifeboat.common.ListedBackup;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -26,9 +30,27 @@ public final class RestoreJobBuilder {
   public static final String COMPONENT = "restore";
 
   private final String agentImage;
+  private final PrivilegedJobs privileged;
 
-  public RestoreJobBuilder(String agentImage) {
+  public RestoreJobBuilder(String agentImage, PrivilegedJobs privileged) {
     this.agentImage = agentImage;
+    this.privileged = privileged;
+  }
+
+  /**
+   * The claim a Job mounts, where the Job must run (null: anywhere) and as whom: the identity of
+   * the pods that use the claim, or why there is none.
+   */
+  public record Target(String claim, AgentJob.Placement placement, Checked<JobIdentity.Found> identity) {
+    /** The identity the Job takes; null for the default. */
+    public PodSecurityContext runAs() {
+      return identity == null || !identity.ok() ? null : identity.value().identity();
+    }
+  }
+
+  /** Whether this request's Jobs run privileged (operator setting). */
+  public boolean privileged(RestoreRequest request) {
+    return privileged.allows(request.getMetadata().getNamespace());
   }
 
   /** {@code lifeboat agent list}: the backups there are, read back by the operator from the pod log. */
@@ -43,8 +65,8 @@ public final class RestoreJobBuilder {
    * target, at its subPath), into the source's repository under the request's own namespace:
    * outside retention counting, kept 7 days.
    */
-  public Job safety(RestoreRequest request, ResolvedSource source, String claim, String backupId,
-      AgentJob.Placement placement) {
+  public Job safety(RestoreRequest request, ResolvedSource source, Target target, String backupId) {
+    String claim = target.claim();
     // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
     List<String> command = AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
         .volume(claim)
@@ -57,12 +79,12 @@ public final class RestoreJobBuilder {
     annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
     return build(request, SAFETY_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, true)),
-        List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true)), placement, true);
+        List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true)), target, true);
   }
 
   /** {@code lifeboat agent restore} of the resolved backup id into the target. */
-  public Job restore(RestoreRequest request, ResolvedSource source, String backupId, String claim,
-      AgentJob.Placement placement) {
+  public Job restore(RestoreRequest request, ResolvedSource source, String backupId, Target target) {
+    String claim = target.claim();
     RestoreRequestSpec spec = request.getSpec();
     List<String> command = AgentCommandLine.restore(source.s3(), source.namespace(), source.policy(), backupId)
         .claim(spec.source.claim)
@@ -74,7 +96,7 @@ public final class RestoreJobBuilder {
     annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
     return build(request, RESTORE_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, false)),
-        List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), placement, true);
+        List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), target, true);
   }
 
   /** Labels of restore Jobs and their pods; the restore label finds them, the component keeps BackupPolicy's informer off them. */
@@ -96,11 +118,11 @@ public final class RestoreJobBuilder {
   }
 
   private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,
-      ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, AgentJob.Placement placement,
-      boolean needsKey) {
+      ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, Target target, boolean needsKey) {
     String name = request.getMetadata().getName();
     return AgentJob.build(agentImage, new AgentJob.Spec(jobName(request, step), request.getMetadata().getNamespace(),
         labels(name), annotations, request, command, source.s3(), needsKey ? source.encryption() : null, volumes, mounts,
-        template(request, source), placement));
+        template(request, source), target == null ? null : target.placement(), target == null ? null : target.runAs(),
+        target != null && privileged(request)));
   }
 }

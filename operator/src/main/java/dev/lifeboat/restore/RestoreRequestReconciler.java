@@ -3,7 +3,7 @@ package dev.lifeboat.restore;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreStage;
-import dev.lifeboat.common.CrossNamespaceRestore;
+import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.LifeboatClock;
@@ -39,13 +39,12 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final EventRecorder events;
   private final RestoreSteps steps;
 
-  public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, String agentImage,
-      CrossNamespaceRestore crossNamespace) {
+  public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this.client = client;
     this.clock = clock;
-    this.sources = new SourceResolver(client, crossNamespace);
+    this.sources = new SourceResolver(client, settings.crossNamespace());
     this.events = new EventRecorder(client, clock);
-    this.steps = new RestoreSteps(client, agentImage);
+    this.steps = new RestoreSteps(client, settings);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
@@ -11,6 +12,7 @@ import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.StatusCopy;
@@ -94,6 +96,15 @@ final class RestoreRun {
     LOG.info("restore {}/{}: deleting Job {}: {}", namespace, name(), job.getMetadata().getName(), stuck.get().message());
     jobs.delete(namespace, job.getMetadata().getName());
     return fail(conditionType, stuck.get().reason(), failure + stuck.get().message());
+  }
+
+  /** The target as the step's Job mounts it, saying in a condition as whom the Job runs. */
+  RestoreJobBuilder.Target jobTarget(TargetClaim targets, RestoreJobBuilder builder) {
+    RestoreJobBuilder.Target mounted = targets.forJob(namespace, target);
+    JobTemplate template = RestoreJobBuilder.template(request, source.value());
+    JobIdentity.report(conditions, mounted.identity(), template == null ? null : template.podSecurityContext,
+        builder.privileged(request), "restore Jobs");
+    return mounted;
   }
 
   /** Go straight on with the stage the step moved to. */

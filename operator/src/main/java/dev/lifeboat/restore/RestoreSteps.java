@@ -2,6 +2,8 @@ package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.RestoreStage;
 import dev.lifeboat.common.ClaimPlacement;
+import dev.lifeboat.common.ClaimUsers;
+import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.PodLogs;
@@ -14,12 +16,12 @@ import java.util.Map;
 final class RestoreSteps {
   private final Map<RestoreStage, RestoreStep> steps = new EnumMap<>(RestoreStage.class);
 
-  RestoreSteps(KubernetesClient client, String agentImage) {
+  RestoreSteps(KubernetesClient client, ControllerSettings settings) {
     Jobs jobs = new Jobs(client);
     JobOutcomeReader outcomes = new JobOutcomeReader(client);
     PodLogs logs = new PodLogs(client);
-    RestoreJobBuilder builder = new RestoreJobBuilder(agentImage);
-    TargetClaim targets = new TargetClaim(client, new ClaimPlacement(client));
+    RestoreJobBuilder builder = new RestoreJobBuilder(settings.agentImage(), settings.privilegedJobs());
+    TargetClaim targets = new TargetClaim(client, new ClaimPlacement(client), new ClaimUsers(client));
     WorkloadScaler scaler = new WorkloadScaler(client);
     steps.put(RestoreStage.Pending, new PendingStep(targets));
     steps.put(RestoreStage.Resolving, new ResolvingStep(jobs, builder, new RepositoryListing(outcomes, logs)));

@@ -33,8 +33,7 @@ final class RestoringStep implements RestoreStep {
   public Optional<Duration> advance(RestoreRun run) {
     String backupId = run.status.backup.id;
     Optional<Job> job = run.job(jobs, RestoreJobBuilder.RESTORE_STEP,
-        () -> builder.restore(run.request(), run.source.value(), backupId, run.target,
-            targets.placement(run.namespace, run.target)));
+        () -> builder.restore(run.request(), run.source.value(), backupId, run.jobTarget(targets, builder)));
     if (job.isEmpty()) {
       return Optional.of(PROGRESS_REFRESH);
     }

@@ -39,8 +39,8 @@ final class SafetyBackupStep implements RestoreStep {
       return run.moveTo(RestoreStage.Restoring);
     }
     Optional<Job> job = run.job(jobs, RestoreJobBuilder.SAFETY_STEP,
-        () -> builder.safety(run.request(), run.source.value(), run.target, Times.backupId(run.now),
-            targets.placement(run.namespace, run.target)));
+        () -> builder.safety(run.request(), run.source.value(), run.jobTarget(targets, builder),
+            Times.backupId(run.now)));
     if (job.isEmpty() || !JobOutcomeReader.finished(job.get())) {
       run.status.message = "backing up the current contents of " + run.target + " before restoring" + run.inUseNote();
       return job.isEmpty() ? Optional.of(JOB_RECHECK) : run.awaitStart(jobs, job.get(), JOB_RECHECK,

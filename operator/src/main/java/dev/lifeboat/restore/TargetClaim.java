@@ -7,6 +7,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.ClaimPlacement;
+import dev.lifeboat.common.ClaimUsers;
 import dev.lifeboat.common.Problem;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -23,10 +24,12 @@ import java.util.Optional;
 public class TargetClaim {
   private final KubernetesClient client;
   private final ClaimPlacement placement;
+  private final ClaimUsers users;
 
-  public TargetClaim(KubernetesClient client, ClaimPlacement placement) {
+  public TargetClaim(KubernetesClient client, ClaimPlacement placement, ClaimUsers users) {
     this.client = client;
     this.placement = placement;
+    this.users = users;
   }
 
   /** Empty when the subPath is usable; otherwise the problem, naming the field. */
@@ -79,11 +82,15 @@ public class TargetClaim {
     return Optional.empty();
   }
 
-  /** Where the Jobs must run: on the node of a pod still holding the ReadWriteOnce target; null for anywhere. */
-  public AgentJob.Placement placement(String namespace, String claim) {
+  /**
+   * The target as a Job mounts it: on the node of a pod still holding it when it is ReadWriteOnce,
+   * as the identity of the pods (or workloads) that use it.
+   */
+  public RestoreJobBuilder.Target forJob(String namespace, String claim) {
     PersistentVolumeClaim target = get(namespace, claim);
     // A ReadWriteOncePod target in use was refused before any Job; anything else runs where it can.
-    return target == null ? null : placement.of(namespace, List.of(target)).value();
+    AgentJob.Placement where = target == null ? null : placement.of(namespace, List.of(target)).value();
+    return new RestoreJobBuilder.Target(claim, where, users.identity(namespace, List.of(claim)));
   }
 
   /** Running pods that mount the target. */

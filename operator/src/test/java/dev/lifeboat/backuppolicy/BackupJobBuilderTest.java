@@ -1,5 +1,6 @@
 package dev.lifeboat.backuppolicy;
 
+import dev.lifeboat.common.PrivilegedJobs;
 import static dev.lifeboat.testing.JobParts.toleration;
 import static dev.lifeboat.testing.JobParts.pod;
 import static dev.lifeboat.testing.JobParts.agent;
@@ -40,7 +41,7 @@ class BackupJobBuilderTest {
   static final RunPlanner.Run SCHEDULED =
       new RunPlanner.Run(BACKUP_ID, RunPlanner.Trigger.Scheduled, Instant.parse("2025-11-09T02:00:00Z"), null);
 
-  final BackupJobBuilder builder = new BackupJobBuilder(IMAGE);
+  final BackupJobBuilder builder = new BackupJobBuilder(IMAGE, PrivilegedJobs.NONE);
 
   static BackupPolicy policy() {
     BackupPolicy policy = Fixtures.dailyPolicy();
@@ -53,7 +54,7 @@ class BackupJobBuilderTest {
   }
 
   static ClaimResolver.Claims claims(AgentJob.Placement placement, String... names) {
-    return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement);
+    return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement, null);
   }
 
   Job build(BackupPolicy policy) {

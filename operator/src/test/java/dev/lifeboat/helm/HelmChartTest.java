@@ -43,7 +43,7 @@ class HelmChartTest {
       rule("", List.of("pods"), "get", "list"),
       rule("", List.of("pods/log"), "get"),
       rule("", List.of("persistentvolumeclaims"), "get", "list", "create"),
-      rule("apps", List.of("deployments", "statefulsets"), "get", "patch"),
+      rule("apps", List.of("deployments", "statefulsets"), "get", "list", "patch"),
       rule("", List.of("events"), "create", "patch"),
       rule("coordination.k8s.io", List.of("leases"), "get", "create", "update"));
 
@@ -156,7 +156,8 @@ class HelmChartTest {
         .containsEntry("LIFEBOAT_AGENT_IMAGE", "ghcr.io/lifeboat-dev/lifeboat:0.1.0")
         .containsEntry("LIFEBOAT_LEADER_ELECTION", "false")
         .containsEntry("LIFEBOAT_LOG_FORMAT", "text")
-        .containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "false");
+        .containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "false")
+        .containsEntry("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES", "");
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(operatorContainer(deployment).getEnv())
         .filteredOn(e -> e.getName().equals("LIFEBOAT_LEADER_ELECTION_NAMESPACE"))
@@ -196,6 +197,15 @@ class HelmChartTest {
         .set("allowCrossNamespaceRestore[1]", "lily"))), Deployment.class);
 
     assertThat(env(operatorContainer(deployment))).containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "rose,lily");
+  }
+
+  @Test
+  void privilegedJobsAreAllowedOnlyInTheNamespacesListed() {
+    Deployment deployment = single(parse(render(t -> t
+        .set("privilegedJobNamespaces[0]", "pg")
+        .set("privilegedJobNamespaces[1]", "rose"))), Deployment.class);
+
+    assertThat(env(operatorContainer(deployment))).containsEntry("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES", "pg,rose");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.common.PrivilegedJobs;
 import static dev.lifeboat.testing.JobParts.toleration;
 import static dev.lifeboat.testing.JobParts.pod;
 import static dev.lifeboat.testing.JobParts.agent;
@@ -31,7 +32,7 @@ class RestoreJobBuilderTest {
   static final String SAFETY_ID = "20251109T140003Z";
   static final String KEY_FILE = "/etc/lifeboat/encryption/key";
 
-  final RestoreJobBuilder builder = new RestoreJobBuilder(IMAGE);
+  final RestoreJobBuilder builder = new RestoreJobBuilder(IMAGE, PrivilegedJobs.NONE);
 
   static RestoreRequest request() {
     RestoreRequest request = Fixtures.restoreFromPolicy(REQUEST);
@@ -77,11 +78,11 @@ class RestoreJobBuilderTest {
 
 
   Job safety(RestoreRequest request, ResolvedSource source) {
-    return builder.safety(request, source, CLAIM, SAFETY_ID, null);
+    return builder.safety(request, source, new RestoreJobBuilder.Target(CLAIM, null, null), SAFETY_ID);
   }
 
   Job restore(RestoreRequest request, ResolvedSource source) {
-    return builder.restore(request, source, BACKUP_ID, CLAIM, null);
+    return builder.restore(request, source, BACKUP_ID, new RestoreJobBuilder.Target(CLAIM, null, null));
   }
 
   @Test
@@ -293,8 +294,9 @@ class RestoreJobBuilderTest {
   void placementPinsSafetyAndRestoreToTheNodeOfThePodHoldingTheTarget() {
     var placement = new AgentJob.Placement("node-a", List.of(toleration("dedicated", "rose")));
 
-    Job safety = builder.safety(request(), policySource(), CLAIM, SAFETY_ID, placement);
-    Job restore = builder.restore(request(), policySource(), BACKUP_ID, CLAIM, placement);
+    var target = new RestoreJobBuilder.Target(CLAIM, placement, null);
+    Job safety = builder.safety(request(), policySource(), target, SAFETY_ID);
+    Job restore = builder.restore(request(), policySource(), BACKUP_ID, target);
 
     for (Job job : List.of(safety, restore)) {
       var required = pod(job).getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();

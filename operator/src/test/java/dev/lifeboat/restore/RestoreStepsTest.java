@@ -1,5 +1,7 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.common.ClaimUsers;
+import dev.lifeboat.common.PrivilegedJobs;
 import static dev.lifeboat.testing.ConditionAssert.assertCondition;
 import static dev.lifeboat.testing.Fixtures.CLAIM;
 import static dev.lifeboat.testing.Fixtures.NAMESPACE;
@@ -87,8 +89,8 @@ class RestoreStepsTest extends ControllerTest {
   @BeforeEach
   void steps() {
     jobs = new Jobs(client);
-    builder = new RestoreJobBuilder("lifeboat:test");
-    targets = new TargetClaim(client, new ClaimPlacement(client));
+    builder = new RestoreJobBuilder("lifeboat:test", PrivilegedJobs.NONE);
+    targets = new TargetClaim(client, new ClaimPlacement(client), new ClaimUsers(client));
     scaler = new WorkloadScaler(client);
     outcomes = new JobOutcomeReader(client);
     logs = new PodLogs(client);

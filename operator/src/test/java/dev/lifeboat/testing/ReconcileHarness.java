@@ -1,5 +1,7 @@
 package dev.lifeboat.testing;
 
+import dev.lifeboat.common.PrivilegedJobs;
+import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
@@ -46,6 +48,7 @@ public final class ReconcileHarness {
   private final KubernetesMockServer server;
   private final MutableClock clock;
   private CrossNamespaceRestore crossNamespace = CrossNamespaceRestore.DENIED;
+  private PrivilegedJobs privilegedJobs = PrivilegedJobs.NONE;
   private BackupPolicyReconciler reconciler;
   private RestoreRequestReconciler restoreReconciler;
   private String repositoryListing = EMPTY_LISTING;
@@ -75,8 +78,15 @@ public final class ReconcileHarness {
 
   /** A brand-new reconciler instance: what a restarted operator starts with (nothing in memory). */
   public void newOperatorInstance() {
-    reconciler = new BackupPolicyReconciler(client, clock, "lifeboat:test", crossNamespace);
-    restoreReconciler = new RestoreRequestReconciler(client, clock, "lifeboat:test", crossNamespace);
+    ControllerSettings settings = new ControllerSettings("lifeboat:test", crossNamespace, privilegedJobs);
+    reconciler = new BackupPolicyReconciler(client, clock, settings);
+    restoreReconciler = new RestoreRequestReconciler(client, clock, settings);
+  }
+
+  /** Restarts the controllers with the operator setting privilegedJobNamespaces. */
+  public void allowPrivilegedJobs(PrivilegedJobs rule) {
+    privilegedJobs = rule;
+    newOperatorInstance();
   }
 
   /** Restarts the controllers with the operator setting allowCrossNamespaceRestore. */

@@ -8,6 +8,9 @@ public final class ConditionTypes {
   public static final String BACKUP_SUSPICIOUS = "BackupSuspicious";
   public static final String VERIFICATION_OVERDUE = "VerificationOverdue";
 
+  /** BackupPolicy and RestoreRequest: as whom the Jobs run (the identity of the pods using the claim, or why not). */
+  public static final String IDENTITY_RESOLVED = "IdentityResolved";
+
   /** RestoreRequest: the backup to restore was found and holds the claim asked for. */
   public static final String BACKUP_RESOLVED = "BackupResolved";
   /** RestoreRequest: spec.scaleDown workloads are at zero replicas. */

@@ -49,6 +49,10 @@ public final class Reasons {
   public static final String SKIPPED = "Skipped";
   public static final String CLAIMS_ON_DIFFERENT_NODES = "ClaimsOnDifferentNodes";
   public static final String PODS_DISAGREE = "PodsDisagree";
+  public static final String FROM_PODS = "FromPods";
+  public static final String FROM_JOB_TEMPLATE = "FromJobTemplate";
+  public static final String DEFAULT_IDENTITY = "DefaultIdentity";
+  public static final String PRIVILEGED = "Privileged";
   /** A Job's pod that cannot start (a missing Secret or key, an image that cannot be pulled, no node fits). */
   public static final String JOB_CANNOT_START = "JobCannotStart";
 

@@ -1,0 +1,15 @@
+package dev.lifeboat.common;
+
+/**
+ * What an administrator decides for both controllers (operator settings).
+ *
+ * @param agentImage image of the backup and restore Jobs
+ * @param crossNamespace whose backups a RestoreRequest may read besides its own namespace's
+ * @param privilegedJobs namespaces whose Jobs run as root with the ownership capabilities
+ */
+public record ControllerSettings(String agentImage, CrossNamespaceRestore crossNamespace, PrivilegedJobs privilegedJobs) {
+  /** The defaults: no cross-namespace restores, no privileged Jobs. */
+  public static ControllerSettings of(String agentImage) {
+    return new ControllerSettings(agentImage, CrossNamespaceRestore.DENIED, PrivilegedJobs.NONE);
+  }
+}
