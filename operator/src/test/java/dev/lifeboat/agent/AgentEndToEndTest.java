@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.testing.SqliteFiles;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.S3ProxyServer;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class AgentEndToEndTest {
     s3 = S3ProxyServer.start(dir.resolve("s3"));
     agent = new AgentCli(s3, "prod");
     volume = Files.createDirectories(dir.resolve("volume"));
-    Files.writeString(volume.resolve("memory.db"), "SQLite format 3\0" + "x".repeat(70_000));
+    SqliteFiles.create(volume.resolve("memory.db"), 1500);
     Files.createDirectories(volume.resolve("data/nested"));
     Files.writeString(volume.resolve("data/nested/state.json"), "{\"mood\":\"calm\"}");
     Files.createDirectories(volume.resolve("empty-dir"));
@@ -99,8 +100,10 @@ class AgentEndToEndTest {
         } else if (Files.isDirectory(p)) {
           files.put(rel + "/", "dir");
         } else {
-          files.put(rel, Files.size(p) + ":" + Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(p)))
-              + ":" + PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
+          // A database is backed up as a consistent copy: the same rows, not the same header bytes.
+          String content = SqliteFiles.isDatabase(p) ? SqliteFiles.content(p)
+              : Files.size(p) + ":" + Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(p)));
+          files.put(rel, content + ":" + PosixFilePermissions.toString(Files.getPosixFilePermissions(p))
               + ":" + Files.getLastModifiedTime(p).toMillis() / 1000);
         }
       }
@@ -241,6 +244,38 @@ class AgentEndToEndTest {
     assertThat(AgentResult.parse(Files.readString(dir.resolve("log"))).suspicious()).isTrue();
     assertThat(list()).extracting(n -> n.get("id").asText()).contains("20251102T020000Z", "20251103T020000Z");
     assertThat(emptied.stdout()).contains("SUSPICIOUS");
+  }
+
+  @Test
+  void aBackupThatLeftADatabaseOutIsPartialAndNeverTakenForLatestNorCountedByRetention() throws IOException {
+    backup("20251101T020000Z", "--retention", "keepLast=1");
+    // A file with SQLite's header that SQLite cannot read: no consistent copy can be made of it.
+    Files.writeString(volume.resolve("broken.db"), "SQLite format 3\0" + "x".repeat(5000));
+    Path log = dir.resolve("partial-log");
+
+    AgentCli.Run partial = agent.run("backup", "--volume", "memory-data=" + volume, "--backup-id", "20251102T020000Z",
+        "--retention", "keepLast=1", "--termination-log", log.toString());
+
+    assertThat(partial.exitCode()).as("exit code 3: stored, but data left out").isEqualTo(AgentResult.EXIT_PARTIAL);
+    AgentResult result = AgentResult.parse(Files.readString(log));
+    assertThat(result.phase()).isEqualTo(BackupPhase.PartiallyFailed);
+    assertThat(result.omissions()).singleElement().asString()
+        .startsWith("memory-data: broken.db: SQLite database could not be captured consistently");
+    assertThat(result.message()).startsWith("PARTIAL: 1 left out: memory-data: broken.db")
+        .contains("retention not applied");
+    assertThat(list()).as("kept for inspection; the good backup not pruned by keepLast=1")
+        .extracting(n -> n.get("id").asText() + ":" + n.path("partial").asBoolean())
+        .containsExactly("20251102T020000Z:true", "20251101T020000Z:false");
+
+    assertThat(restore("--backup", "latest").resolve("broken.db")).as("latest is the good backup").doesNotExist();
+    assertThat(restore("--backup", "20251102T020000Z").resolve("data/nested/state.json")).as("by id it restores")
+        .exists();
+
+    Files.delete(volume.resolve("broken.db"));
+    backup("20251103T020000Z", "--retention", "keepLast=1");
+    assertThat(list()).extracting(n -> n.get("id").asText())
+        .as("whole backups are counted by keepLast=1; the partial one, more than 7 days old by now, is pruned")
+        .containsExactly("20251103T020000Z");
   }
 
   @Test

@@ -1,24 +1,35 @@
 package dev.lifeboat.agent.archive;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The manifest's per-file SHA-256, checked file by file as an archive is read. An empty map checks nothing. */
+/**
+ * The manifest's per-file SHA-256, checked file by file as an archive is read. An empty map checks
+ * nothing. A file the backup read twice (it changed during the first read) has two entries of its
+ * name, and the manifest lists the second read's digest: a mismatch is therefore held until the end
+ * of the archive, and a later entry of the same name that matches clears it.
+ */
 final class ExpectedDigests {
   private final Map<String, String> expected;
   private final Set<String> seen = new HashSet<>();
+  private final Map<String, ChecksumMismatchException> mismatched = new LinkedHashMap<>();
 
   ExpectedDigests(Map<String, String> expected) {
     this.expected = Map.copyOf(expected);
   }
 
-  /** Refuses a file whose digest differs from the manifest, or that the manifest does not list. */
-  void check(String path, String actualSha256) throws ChecksumMismatchException {
+  /**
+   * True when the file matches the manifest; false when it does not (yet), to be refused by
+   * {@link #checkMatched} unless a later entry of the name matches. A file the manifest does not
+   * list is refused at once.
+   */
+  boolean check(String path, String actualSha256) throws ChecksumMismatchException {
     if (expected.isEmpty()) {
-      return;
+      return true;
     }
     seen.add(path);
     String wanted = expected.get(path);
@@ -26,8 +37,23 @@ final class ExpectedDigests {
       throw new ChecksumMismatchException(path, path + ": in the archive but not in the manifest");
     }
     if (!wanted.toLowerCase(Locale.ROOT).equals(actualSha256)) {
-      throw new ChecksumMismatchException(path, "checksum mismatch for " + path + ": manifest says "
-          + wanted + ", archive holds " + actualSha256);
+      mismatched.put(path, new ChecksumMismatchException(path, "checksum mismatch for " + path + ": manifest says "
+          + wanted + ", archive holds " + actualSha256));
+      return false;
+    }
+    mismatched.remove(path);
+    return true;
+  }
+
+  /** Files whose last entry did not match, in archive order. */
+  Set<String> mismatched() {
+    return mismatched.keySet();
+  }
+
+  /** Refuses an archive whose last entry of some file did not match the manifest (the first is named). */
+  void checkMatched() throws ChecksumMismatchException {
+    if (!mismatched.isEmpty()) {
+      throw mismatched.values().iterator().next();
     }
   }
 

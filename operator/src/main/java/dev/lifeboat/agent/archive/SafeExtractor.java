@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -75,6 +77,7 @@ public final class SafeExtractor {
     }
     tar.transferTo(OutputStream.nullOutputStream());
     run.finishDirectories();
+    run.refuseMismatched();
     if (selection.everything()) {
       run.expected.checkNoneMissing();
     }
@@ -88,6 +91,7 @@ public final class SafeExtractor {
     final StatsBuilder stats = new StatsBuilder();
     final boolean restoreOwnership = Ownership.runningAsRoot();
     final List<PendingDirectory> directories = new ArrayList<>();
+    final Set<String> extractedFiles = new HashSet<>();
     final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
 
     Run(ConfinedTree tree, ExpectedDigests expected) {
@@ -166,7 +170,17 @@ public final class SafeExtractor {
         throw e;
       }
       Metadata.of(entry).applyTo(path, restoreOwnership, false);
-      stats.file(new FileDigest(name, size, actual));
+      if (extractedFiles.add(name)) { // a file read twice by the backup is one file
+        stats.file(new FileDigest(name, size, actual));
+      }
+    }
+
+    /** Deletes files whose last entry did not match the manifest, then refuses the archive naming the first. */
+    void refuseMismatched() throws IOException {
+      for (String name : expected.mismatched()) {
+        tree.delete(name);
+      }
+      expected.checkMatched();
     }
 
     /** Write failures (a full disk) name the file; read failures of the archive pass through unchanged. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,37 +13,47 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
+import java.util.Set;
 
 /**
  * Streams one volume as a POSIX (pax) tar: entry names relative to the root ("memory.db", "data/x.json",
  * directories with a trailing "/"), regular files, directories and symlinks (never followed) with
- * permissions, numeric uid/gid and mtimes. Each file is read once, its SHA-256 computed on the way; memory
- * stays at one copy buffer plus one directory listing per level.
+ * permissions, numeric uid/gid and mtimes ({@link TarWriter}). Each file's SHA-256 is computed on the way;
+ * memory stays at one copy buffer plus one directory listing per level.
  *
- * <p>A live volume changes while it is read. A file that vanishes, or whose size or mtime changes, is a
- * warning ("PATH: vanished while reading", "PATH: changed while reading"), not a failure; the entry keeps
- * the size its header declared (zero-padded or cut), and its digest is that of the bytes archived.
- * Unreadable files ("PATH: permission denied, skipped"), unreadable directory contents ("PATH: permission
- * denied, contents skipped") and sockets, fifos and devices ("PATH: skipped (fifo)") are warnings too.
+ * <p>A live volume changes while it is read. A regular file whose length or mtime changed while it was
+ * read is read once more, into a second entry of the same name right after the first (tar keeps the last
+ * entry of a name); its digest is the second read's. If it changed again, that last read stays, with the
+ * warning "PATH: changed while reading (read twice)". Every entry keeps the size its header declared
+ * (zero-padded or cut). Warnings keep all the data there is: "PATH: vanished while reading" (the app
+ * deleted it), "PATH: skipped (fifo)" (sockets, fifos and devices hold none).
+ *
+ * <p>Data that cannot be read is an omission that names who owns it: "PATH: permission denied (owner uid
+ * 999, mode 0600), skipped", "PATH: permission denied (owner uid 999, mode 0700), contents skipped".
+ *
+ * <p>With a {@link #sqlite scratch directory}, a file that starts with SQLite's header, wherever it is, is
+ * captured consistently ({@link SqliteCapture}) and the copy archived under the database's own name, mode,
+ * owner and mtime; its -wal, -shm and -journal siblings are left out (beside the copy they would corrupt
+ * it). A database that cannot be captured is an omission ("PATH: SQLite database could not be captured
+ * consistently: CAUSE"), never a torn copy.
  */
 public final class VolumeArchiver {
-  private static final int BUFFER = 1 << 18;
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime";
   private static final int TYPE_MASK = 0170000;
   private static final int DIRECTORY = 0040000;
   private static final int REGULAR = 0100000;
   private static final int SYMLINK = 0120000;
+  private static final String CHANGED = "changed while reading";
+  private static final String VANISHED = "vanished while reading";
 
-  /** Runs just before a regular file is opened; tests use it to change the file at that moment. */
+  /** Runs just before a regular file is opened (each read); tests use it to change the file at that moment. */
   @FunctionalInterface
   interface BeforeRead {
     void accept(Path file) throws IOException;
@@ -54,6 +63,7 @@ public final class VolumeArchiver {
   private final Excludes excludes;
   private BeforeRead beforeRead = file -> { };
   private Path sqliteScratch;
+  private Duration sqliteBusyTimeout = SqliteCapture.BUSY_TIMEOUT;
 
   public VolumeArchiver(Path root, List<String> excludeGlobs) {
     this.root = root;
@@ -63,6 +73,12 @@ public final class VolumeArchiver {
   /** Where SQLite databases are captured consistently before they are archived; null archives them as bytes. */
   public VolumeArchiver sqlite(Path scratchDir) {
     this.sqliteScratch = scratchDir;
+    return this;
+  }
+
+  /** How long a capture waits for the app's locks before the database is left out. */
+  VolumeArchiver sqliteBusyTimeout(Duration timeout) {
+    this.sqliteBusyTimeout = timeout;
     return this;
   }
 
@@ -77,23 +93,27 @@ public final class VolumeArchiver {
     if (!Files.isDirectory(root)) {
       throw new IOException("volume root " + root + " is not a directory");
     }
-    Run run = new Run(out);
+    Run run = new Run(out, sqliteScratch == null ? null : new SqliteCapture(sqliteScratch, sqliteBusyTimeout));
     run.walk(root.toRealPath(), "");
     run.tar.finish();
     return run.stats.build();
   }
 
+  /** One read of a regular file into the tar: its digest, and null or how the file changed meanwhile. */
+  private record Read(FileDigest digest, String change) {}
+
   /** State of one {@link #write} call. */
   private final class Run {
-    final TarArchiveOutputStream tar;
+    final TarWriter tar;
     final StatsBuilder stats = new StatsBuilder();
-    final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    final ByteBuffer header = SqliteCapture.headerBuffer();
+    final SqliteCapture sqlite;
+    /** Siblings of captured databases, left out when the walk meets them (they sort after the database). */
+    final Set<Path> leftOut = new HashSet<>();
 
-    Run(OutputStream out) {
-      tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      tar.setAddPaxHeadersForNonAsciiNames(true);
+    Run(OutputStream out, SqliteCapture sqlite) {
+      this.tar = new TarWriter(out);
+      this.sqlite = sqlite;
     }
 
     void walk(Path dir, String prefix) throws IOException {
@@ -102,35 +122,39 @@ public final class VolumeArchiver {
       }
     }
 
-    /** Empty when the directory vanished or cannot be listed; the warning says which. */
+    /** Empty when the directory vanished or cannot be listed; the warning or omission says which. */
     private List<Path> sortedChildren(Path dir, String prefix) throws IOException {
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
         listing.forEach(children::add);
       } catch (NoSuchFileException e) {
-        stats.warn(displayName(prefix), "vanished while reading");
+        stats.warn(displayName(prefix), VANISHED);
       } catch (AccessDeniedException e) {
-        stats.warn(displayName(prefix), "permission denied, contents skipped");
+        stats.omit(displayName(prefix), denied(dir) + ", contents skipped");
       }
       children.sort(Comparator.comparing(p -> p.getFileName().toString()));
       return children;
     }
 
     private void visit(Path path, String name) throws IOException {
-      if (excludes.excludes(name)) {
+      if (excludes.excludes(name) || leftOut.remove(path)) {
         return;
       }
       Map<String, Object> attributes;
       try {
         attributes = Files.readAttributes(path, ATTRIBUTES, NOFOLLOW);
       } catch (NoSuchFileException e) {
-        stats.warn(name, "vanished while reading");
+        stats.warn(name, VANISHED);
+        return;
+      } catch (AccessDeniedException e) {
+        // The parent can be listed but not searched (mode r--): not even the owner can be named.
+        stats.omit(name, "permission denied, skipped");
         return;
       }
       int mode = (Integer) attributes.get("mode");
       switch (mode & TYPE_MASK) {
         case DIRECTORY -> {
-          putEmpty(entry(name + "/", TarConstants.LF_DIR, attributes));
+          tar.directory(name, attributes);
           stats.directory();
           walk(path, name + "/");
         }
@@ -145,16 +169,40 @@ public final class VolumeArchiver {
       try {
         target = Files.readSymbolicLink(path).toString();
       } catch (NoSuchFileException e) {
-        stats.warn(name, "vanished while reading");
+        stats.warn(name, VANISHED);
+        return;
+      } catch (AccessDeniedException e) {
+        stats.omit(name, denied(path) + ", skipped");
         return;
       }
-      TarArchiveEntry entry = entry(name, TarConstants.LF_SYMLINK, attributes);
-      entry.setLinkName(target);
-      putEmpty(entry);
+      tar.symlink(name, attributes, target);
       stats.symlink();
     }
 
+    /** Read once; read once more if it changed meanwhile; the last read is the one that counts. */
     private void regularFile(Path path, String name, Map<String, Object> attributes) throws IOException {
+      Read read = read(path, name, attributes, true);
+      if (read == null) {
+        return;
+      }
+      if (CHANGED.equals(read.change())) {
+        Map<String, Object> now = regularFileAttributes(path);
+        Read again = now == null ? null : read(path, name, now, false);
+        if (again != null) {
+          read = new Read(again.digest(), CHANGED.equals(again.change()) ? CHANGED + " (read twice)" : again.change());
+        }
+      }
+      if (read.change() != null) {
+        stats.warn(name, read.change());
+      }
+      stats.file(read.digest());
+    }
+
+    /**
+     * Archives one read of the file; null when nothing was archived (vanished, unreadable, or a SQLite
+     * database, archived by {@link #database}), the warning or omission already recorded.
+     */
+    private Read read(Path path, String name, Map<String, Object> attributes, boolean first) throws IOException {
       long size = (Long) attributes.get("size");
       FileTime mtime = (FileTime) attributes.get("lastModifiedTime");
       beforeRead.accept(path);
@@ -162,73 +210,86 @@ public final class VolumeArchiver {
       try {
         channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
-        stats.warn(name, "vanished while reading");
-        return;
+        stats.warn(name, VANISHED);
+        return null;
       } catch (AccessDeniedException e) {
-        stats.warn(name, "permission denied, skipped");
+        stats.omit(name, denied(path) + ", skipped");
+        return null;
+      }
+      MessageDigest digest = Hashing.sha256();
+      boolean changed = false;
+      boolean database;
+      try (channel) {
+        // The header comes from this channel, so a volume without SQLite costs one 16-byte read per file.
+        database = first && sqlite != null && SqliteCapture.hasHeader(channel, header);
+        if (!database) {
+          changed = tar.file(name, attributes, size, channel, digest);
+        }
+      }
+      if (database) {
+        // Our descriptor is closed first: closing one while SQLite holds locks would drop them.
+        database(path, name, attributes);
+        return null;
+      }
+      String change = changed ? CHANGED : changeSince(path, size, mtime);
+      return new Read(new FileDigest(name, size, Hashing.hex(digest.digest())), change);
+    }
+
+    private void database(Path path, String name, Map<String, Object> attributes) throws IOException {
+      Path copy;
+      try {
+        copy = sqlite.capture(path);
+      } catch (NoSuchFileException e) {
+        stats.warn(name, VANISHED);
+        return;
+      } catch (SqliteCapture.NotCaptured e) {
+        stats.omit(name, "SQLite database could not be captured consistently: " + e.getMessage());
         return;
       }
       MessageDigest digest = Hashing.sha256();
-      boolean changed;
-      try (channel) {
-        TarArchiveEntry entry = entry(name, TarConstants.LF_NORMAL, attributes);
-        entry.setSize(size);
-        tar.putArchiveEntry(entry);
-        changed = copy(channel, size, digest);
-        tar.closeArchiveEntry();
-      }
-      String change = changed ? "changed while reading" : changeSince(path, size, mtime);
-      if (change != null) {
-        stats.warn(name, change);
+      long size;
+      try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ)) {
+        size = channel.size();
+        tar.file(name, attributes, size, channel, digest);
+      } finally {
+        Files.deleteIfExists(copy);
       }
       stats.file(new FileDigest(name, size, Hashing.hex(digest.digest())));
-    }
-
-    /** Copies exactly {@code size} bytes (zero-padding a file that shrank); true if the file's length differed. */
-    private boolean copy(FileChannel channel, long size, MessageDigest digest) throws IOException {
-      long remaining = size;
-      boolean shorter = false;
-      while (remaining > 0) {
-        buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
-        int n = shorter ? -1 : channel.read(buffer);
-        if (n < 0) {
-          shorter = true;
-          Arrays.fill(buffer.array(), 0, buffer.limit(), (byte) 0);
-          n = buffer.limit();
-        }
-        digest.update(buffer.array(), 0, n);
-        tar.write(buffer.array(), 0, n);
-        remaining -= n;
+      for (String suffix : SqliteCapture.SIBLING_SUFFIXES) {
+        leftOut.add(path.resolveSibling(path.getFileName() + suffix));
       }
-      return shorter || channel.read(buffer.clear().limit(1)) > 0;
     }
 
     private String changeSince(Path path, long size, FileTime mtime) throws IOException {
       try {
         Map<String, Object> now = Files.readAttributes(path, "size,lastModifiedTime", NOFOLLOW);
         boolean same = (Long) now.get("size") == size && mtime.equals(now.get("lastModifiedTime"));
-        return same ? null : "changed while reading";
+        return same ? null : CHANGED;
       } catch (NoSuchFileException e) {
-        return "vanished while reading";
+        return VANISHED;
       }
     }
 
-    private void putEmpty(TarArchiveEntry entry) throws IOException {
-      tar.putArchiveEntry(entry);
-      tar.closeArchiveEntry();
+    /** The file's attributes for a second read; null if it is gone or no longer a regular file. */
+    private Map<String, Object> regularFileAttributes(Path path) throws IOException {
+      try {
+        Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, NOFOLLOW);
+        return ((Integer) attributes.get("mode") & TYPE_MASK) == REGULAR ? attributes : null;
+      } catch (NoSuchFileException e) {
+        return null;
+      }
     }
   }
 
-  private static TarArchiveEntry entry(String name, byte type, Map<String, Object> attributes) {
-    TarArchiveEntry entry = new TarArchiveEntry(name, type);
-    entry.setMode((Integer) attributes.get("mode"));
-    entry.setUserId(((Integer) attributes.get("uid")).longValue());
-    entry.setGroupId(((Integer) attributes.get("gid")).longValue());
-    // Numeric ownership only: GNU tar would otherwise map the names through the restoring host's passwd.
-    entry.setUserName("");
-    entry.setGroupName("");
-    entry.setLastModifiedTime((FileTime) attributes.get("lastModifiedTime"));
-    return entry;
+  /** "permission denied (owner uid 999, mode 0700)": whose file it is and why the agent may not read it. */
+  private static String denied(Path path) {
+    try {
+      Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", NOFOLLOW);
+      return String.format("permission denied (owner uid %d, mode %04o)", (Integer) attributes.get("uid"),
+          (Integer) attributes.get("mode") & 07777);
+    } catch (IOException e) {
+      return "permission denied";
+    }
   }
 
   private static String displayName(String prefix) {

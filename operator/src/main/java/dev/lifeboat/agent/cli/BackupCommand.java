@@ -7,6 +7,7 @@ import dev.lifeboat.agent.ops.VolumeSource;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.retention.RetentionRules;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,15 +60,30 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--termination-log", paramLabel = "FILE", description = "Write the result JSON here.")
   Path terminationLog;
 
+  /** How SQLite databases found in a volume are archived. */
+  enum SqliteMode { online, off }
+
+  @Option(names = "--sqlite", defaultValue = "online", paramLabel = "online|off",
+      description = "online: copy each SQLite database consistently with SQLite's backup API (default); off: as plain bytes.")
+  SqliteMode sqlite;
+
+  @Option(names = "--scratch-dir", defaultValue = "${sys:java.io.tmpdir}", paramLabel = "DIR",
+      description = "Where a SQLite database is copied before it is archived, one at a time (default: the JVM temp dir).")
+  Path scratchDir;
+
   @Override
   public Integer call() {
     return AgentRun.execute("backup", backupId, terminationLog, () -> {
       List<VolumeSource> sources = volumes.stream().map(VolumeSource::parse).toList();
       RetentionRules rules = retention == null ? null : RetentionRules.parse(retention, pins);
+      if (sqlite == SqliteMode.online && !Files.isDirectory(scratchDir)) {
+        throw new IllegalArgumentException("--scratch-dir: " + scratchDir + " is not a directory");
+      }
       ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
-            sources, excludes, compression, encryption, rules, minSize, backupId, kind, null));
+            sources, excludes, compression, encryption, rules, minSize, backupId, kind,
+            sqlite == SqliteMode.online ? scratchDir : null));
       }
     });
   }
