@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -117,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
         say("restored data differs: expected " + original.keySet() + ", found " + restored.keySet());
         return 1;
       }
-      say("identical: " + restored.size() + " files, every SHA-256 matches");
+      say("identical: " + restored.size() + " files, every SHA-256 matches (the SQLite database row for row, integrity_check ok)");
       say("");
       say("Done. Next: examples/ for more stories (daily SQLite, off-site encrypted, GFS retention), and `lifeboat-sandbox run --help`.");
       return 0;
@@ -177,13 +176,10 @@ final class DemoCommand implements Callable<Integer> {
     return seen[0];
   }
 
-  /** A small SQLite-looking database and a few JSON session files, as the Rose app keeps. */
+  /** A small SQLite database and a few JSON session files, as the Rose app keeps. */
   private static Map<String, String> writeSampleData(Path volume) throws IOException {
     Random random = new Random(2025);
-    byte[] db = new byte[256 * 1024];
-    random.nextBytes(db);
-    System.arraycopy("SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), 0, db, 0, 16);
-    Files.write(volume.resolve("memory.db"), db);
+    SampleDatabase.write(volume.resolve("memory.db"), 1000, 2025);
     Files.createDirectories(volume.resolve("sessions"));
     for (String day : List.of("2025-11-07", "2025-11-08", "2025-11-09")) {
       Files.writeString(volume.resolve("sessions/" + day + ".json"),
@@ -192,12 +188,16 @@ final class DemoCommand implements Callable<Integer> {
     return checksums(volume);
   }
 
-  /** Relative path → SHA-256 of every regular file under root. */
+  /**
+   * Relative path → SHA-256 of every regular file under root; a SQLite database by its content
+   * (schema and rows, after an integrity check), since a consistent copy rewrites its header.
+   */
   static Map<String, String> checksums(Path root) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
-        sums.put(root.relativize(file).toString(), sha256(Files.readAllBytes(file)));
+        sums.put(root.relativize(file).toString(), SampleDatabase.isDatabase(file) ? SampleDatabase.contentDigest(file)
+            : sha256(Files.readAllBytes(file)));
       }
     }
     return sums;

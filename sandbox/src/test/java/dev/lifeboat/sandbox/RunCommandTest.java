@@ -59,7 +59,7 @@ class RunCommandTest {
           alerts: {minSize: 1Ki}
         """.formatted(trigger, port));
     Path volume = Files.createDirectories(dir.resolve("state/volumes/rose/memory-data"));
-    Files.writeString(volume.resolve("memory.db"), "SQLite format 3\0" + "x".repeat(5000));
+    SampleDatabase.write(volume.resolve("memory.db"), 100, 7);
     return yaml;
   }
 
