@@ -74,7 +74,9 @@ public final class AgentJob {
       volumes.add(new VolumeBuilder().withName("encryption-key").withNewSecret()
           .withSecretName(spec.encryption().keySecretRef.name)
           .addNewItem().withKey(spec.encryption().keySecretRef.key).withPath("key").endItem()
-          .withDefaultMode(0400).endSecret().build());
+          // 0444: the Job's user is the app's or 65532, not the Secret file's owner (root), and a Job often has
+          // no fsGroup to share; the key is visible only inside this single-container pod.
+          .withDefaultMode(0444).endSecret().build());
       mounts.add(new VolumeMountBuilder().withName("encryption-key").withMountPath(ENCRYPTION_KEY_DIR).withReadOnly(true).build());
     }
 

@@ -36,6 +36,11 @@ public final class JobSecurity {
       if (base == null || base.getRunAsUser() == null) {
         security.withRunAsUser(AgentJob.DEFAULT_USER);
       }
+      if (base == null) {
+        // No app identity known: the image's group owns what the Job writes, so a restore can write into a
+        // new claim, whose root belongs to root (the kubelet applies fsGroup to writable volumes only).
+        security.withFsGroup(AgentJob.DEFAULT_USER);
+      }
     }
     PodSecurityContext requested = runAs.requested();
     if (requested == null || requested.getSeccompProfile() == null) {

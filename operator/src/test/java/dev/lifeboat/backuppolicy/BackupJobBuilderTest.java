@@ -371,7 +371,7 @@ class BackupJobBuilderTest {
             assertThat(item.getKey()).isEqualTo("keyset.json");
             assertThat(item.getPath()).isEqualTo("key");
           });
-          assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
+          assertThat(v.getSecret().getDefaultMode()).isEqualTo(0444);
         });
     assertThat(agent(job).getVolumeMounts()).filteredOn(m -> m.getName().equals("encryption-key"))
         .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)

@@ -17,6 +17,7 @@ class JobSecurityTest {
     var container = JobSecurity.container(JobSecurity.RunAs.DEFAULT);
 
     assertThat(pod.getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getFsGroup()).as("so a restore can write into a new claim owned by root").isEqualTo(65532L);
     assertThat(pod.getRunAsNonRoot()).isTrue();
     assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");

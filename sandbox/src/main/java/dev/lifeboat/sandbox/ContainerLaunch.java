@@ -15,21 +15,57 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a pod's container into a local process, as a kubelet would run it: `lifeboat` becomes this
  * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
  * a mount with subPath is that path inside its volume's), Secret references become environment
  * values and files, and every path under a mount point in the command line is rewritten to the
- * directory standing in for it. A container whose Secrets are not there is not started, and says
- * why as a kubelet does ({@link #waitingFor}).
+ * directory standing in for it ({@code /tmp} also becomes the JVM's java.io.tmpdir). A container
+ * whose Secrets are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ *
+ * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
+ * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
+ * capabilities, through setpriv, from a copy of the classpath any uid can read
+ * ({@link AgentClasspath}); as a kubelet, the sandbox first gives the pod's writable volumes to
+ * fsGroup ({@link VolumeOwnership}), its emptyDirs mode 0777, its Secret files their
+ * defaultMode/mode (root-owned; with fsGroup, that group and g+r), and its termination log mode
+ * 0666. With a mount namespace (root with CAP_SYS_ADMIN), read-only mounts (readOnly: true, a
+ * read-only PVC volume source, Secret volumes) are bound read-only and readOnlyRootFilesystem
+ * makes the rest of the host's root mount read-only, except the pod's writable mounts.
+ *
+ * <p>Not modelled: the container's own root filesystem (the process sees the host's files, with
+ * the permissions its uid has there; other mounts than the root one, such as a tmpfs /tmp or
+ * /dev/shm, stay writable under readOnlyRootFilesystem); without a mount namespace, read-only
+ * mounts are not enforced, so a process running as a file's owner (or root with DAC_OVERRIDE)
+ * could write into a readOnly mount; the image's /etc/passwd and /etc/group (a runAsUser without
+ * runAsGroup gets gid 0, the image's groups are not added); seccomp, AppArmor/SELinux, resource
+ * limits, the kubelet's runAsNonRoot check; when the sandbox is not root, no identity at all.
  */
 final class ContainerLaunch {
-  record Launch(List<String> command, Map<String, String> environment, Path terminationLog) {}
+  /**
+   * A container ready to start: its command (paths rewritten) and environment; {@code prefix} runs
+   * it as its pod says, in its mounts ({@link HostSupport#prefix}; empty when identities are not
+   * honoured), from {@code directory} (null: the sandbox's own); {@code identity} null when not
+   * honoured.
+   */
+  record Launch(List<String> command, Map<String, String> environment, Path terminationLog, List<String> prefix,
+      Path directory, PodIdentity identity) {
+    /** What the runner starts: the prefix, then the container's command. */
+    List<String> processCommand() {
+      List<String> all = new ArrayList<>(prefix);
+      all.addAll(command);
+      return all;
+    }
+  }
 
   /**
    * Why a kubelet would not start the container yet: the container's waiting {@code reason} and
@@ -38,36 +74,78 @@ final class ContainerLaunch {
    */
   record Waiting(String reason, String message, String eventReason, String eventMessage) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerLaunch.class);
   static final String CONFIG_ERROR = "CreateContainerConfigError";
   static final String CONTAINER_CREATING = "ContainerCreating";
 
   private final KubernetesClient client;
   private final Path state;
+  private final HostSupport host;
+  private final AgentClasspath classpath;
+  private final AtomicBoolean reachabilityChecked = new AtomicBoolean();
 
   ContainerLaunch(KubernetesClient client, Path state) {
+    this(client, state, HostSupport.host());
+  }
+
+  ContainerLaunch(KubernetesClient client, Path state, HostSupport host) {
     this.client = client;
     this.state = state;
+    this.host = host;
+    this.classpath = new AgentClasspath(state.resolve("agent-classpath"), System.getProperty("java.class.path"));
   }
 
   Launch prepare(String namespace, PodSpec pod, Path podDir) throws IOException {
     Container container = pod.getContainers().get(0);
+    boolean asPod = host.switchesUsers();
+    PodIdentity identity = PodIdentity.of(pod, container);
+    if (asPod) {
+      reachable(namespace, podDir);
+    }
     Map<String, Path> mounts = new LinkedHashMap<>();
+    List<Path> writable = new ArrayList<>();
+    List<Path> readOnly = new ArrayList<>();
+    Map<String, Path> setUp = new HashMap<>(); // each volume once per pod, as the kubelet sets it up
     for (VolumeMount mount : container.getVolumeMounts()) {
       Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
           .orElseThrow(() -> new IllegalStateException("volume " + mount.getName() + " is not defined"));
-      mounts.put(mount.getMountPath(), subPath(hostPath(namespace, volume, podDir), mount.getSubPath()));
+      Path volumePath = setUp.get(volume.getName());
+      if (volumePath == null) {
+        volumePath = hostPath(namespace, volume, podDir);
+        setUp.put(volume.getName(), volumePath);
+        if (asPod) {
+          ownVolume(volume, volumePath, container, identity);
+        }
+      }
+      Path path = subPath(volumePath, mount.getSubPath());
+      mounts.put(mount.getMountPath(), path);
+      (readOnly(volume, mount) ? readOnly : writable).add(path);
     }
     Path terminationLog = podDir.resolve("termination-log");
     String terminationPath = container.getTerminationMessagePath() == null ? "/dev/termination-log"
         : container.getTerminationMessagePath();
     mounts.put(terminationPath, terminationLog);
+    if (asPod) {
+      // As the kubelet: the file exists before the container starts, writable by any uid.
+      if (!Files.exists(terminationLog)) {
+        Files.createFile(terminationLog);
+      }
+      VolumeOwnership.chmod(terminationLog, 0666);
+      writable.add(terminationLog);
+    }
 
     List<String> command = new ArrayList<>();
     List<String> given = new ArrayList<>(container.getCommand() == null ? List.of() : container.getCommand());
     given.addAll(container.getArgs() == null ? List.of() : container.getArgs());
     if (!given.isEmpty() && given.get(0).equals("lifeboat")) {
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-XX:+UseSerialGC", "-Xmx96m", "-cp", System.getProperty("java.class.path"), "dev.lifeboat.Main"));
+          "-XX:+UseSerialGC", "-Xmx96m"));
+      if (mounts.containsKey("/tmp")) {
+        // In the image /tmp is the pod's emptyDir: the JVM's temporary files (the agent's scratch dir) go there.
+        command.add("-Djava.io.tmpdir=" + mounts.get("/tmp"));
+      }
+      command.addAll(List.of("-cp", asPod ? classpath.get() : System.getProperty("java.class.path"),
+          "dev.lifeboat.Main"));
       given.remove(0);
     }
     for (String arg : given) {
@@ -86,7 +164,83 @@ final class ContainerLaunch {
         environment.put(env.getName(), secretValue(namespace, ref.getName(), ref.getKey()));
       }
     }
-    return new Launch(command, environment, terminationLog);
+    if (!asPod) {
+      return new Launch(command, environment, terminationLog, List.of(), null, null);
+    }
+    boolean readOnlyRoot = container.getSecurityContext() != null
+        && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
+    return new Launch(command, environment, terminationLog, host.prefix(identity, writable, readOnly, readOnlyRoot),
+        Path.of("/"), identity);
+  }
+
+  /**
+   * Read-only as the kubelet mounts it: the mount says readOnly, or the PVC volume source does;
+   * Secret volumes are always mounted read-only.
+   */
+  static boolean readOnly(Volume volume, VolumeMount mount) {
+    return Boolean.TRUE.equals(mount.getReadOnly()) || volume.getSecret() != null
+        || (volume.getPersistentVolumeClaim() != null && Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly()));
+  }
+
+  /**
+   * What the kubelet does to a volume before the container starts, for the pod's fsGroup: a PVC
+   * mounted writable (by no read-only volume source, and by at least one writable mount of this
+   * container) and an emptyDir (created 0777) get fsGroup recursively ({@link VolumeOwnership});
+   * a PVC mounted only read-only is never touched. A Secret volume, read-only, gets fsGroup with
+   * read bits only, as the kubelet does, so a 0400 key is 0440 and readable through fsGroup.
+   */
+  private void ownVolume(Volume volume, Path path, Container container, PodIdentity identity) throws IOException {
+    Long fsGroup = identity.fsGroup();
+    if (volume.getEmptyDir() != null) {
+      VolumeOwnership.chmod(path, 0777);
+      if (fsGroup != null) {
+        VolumeOwnership.apply(path, fsGroup, false, identity.fsGroupChangePolicy());
+      }
+    } else if (volume.getSecret() != null) {
+      if (fsGroup != null) {
+        VolumeOwnership.apply(path, fsGroup, true, null);
+      }
+    } else if (volume.getPersistentVolumeClaim() != null && fsGroup != null) {
+      boolean writable = !Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly())
+          && container.getVolumeMounts().stream()
+              .anyMatch(m -> m.getName().equals(volume.getName()) && !Boolean.TRUE.equals(m.getReadOnly()));
+      if (writable) {
+        VolumeOwnership.apply(path, fsGroup, false, identity.fsGroupChangePolicy());
+      }
+    }
+  }
+
+  /**
+   * Lets any uid reach the pod's directory and the volumes: the state directory, {@code pods},
+   * {@code pods/<ns>}, the pod's directory, {@code volumes} and {@code volumes/<ns>} get o+rx (a
+   * JUnit temporary directory is 0700); a volume's own directory keeps its mode, as a PV's root
+   * does. Directories above the state directory are not changed: once per sandbox, a warning
+   * names the first that other users cannot pass, and whether the JVM itself is readable.
+   */
+  private void reachable(String namespace, Path podDir) throws IOException {
+    Path root = state.toAbsolutePath();
+    List<Path> dirs = new ArrayList<>(List.of(root, root.resolve("volumes"), root.resolve("volumes").resolve(namespace)));
+    for (Path dir = podDir.toAbsolutePath(); dir.startsWith(root) && !dir.equals(root); dir = dir.getParent()) {
+      dirs.add(dir);
+    }
+    for (Path dir : dirs) {
+      Files.createDirectories(dir);
+      int mode = VolumeOwnership.mode(dir);
+      if ((mode & 0755) != 0755) {
+        VolumeOwnership.chmod(dir, mode | 0755);
+      }
+    }
+    if (reachabilityChecked.compareAndSet(false, true)) {
+      for (Path path : List.of(root, Path.of(System.getProperty("java.home")))) {
+        for (Path dir = path.getParent(); dir != null; dir = dir.getParent()) {
+          if ((VolumeOwnership.mode(dir) & 0001) == 0) {
+            LOG.warn("{} is mode {}: containers running as another uid cannot reach {}", dir,
+                Integer.toOctalString(VolumeOwnership.mode(dir)), path);
+            break;
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -149,19 +303,31 @@ final class ContainerLaunch {
     if (volume.getSecret() != null) {
       Path dir = Files.createDirectories(podDir.resolve("secret-" + volume.getName()));
       var source = volume.getSecret();
+      // As the kubelet writes them when containers run as their pods say: root's files, mode from the volume.
+      int defaultMode = source.getDefaultMode() != null ? source.getDefaultMode() : 0644;
       if (source.getItems() != null && !source.getItems().isEmpty()) {
         for (var item : source.getItems()) {
-          Files.writeString(dir.resolve(item.getPath()), secretValue(namespace, source.getSecretName(), item.getKey()),
+          Path file = dir.resolve(item.getPath());
+          Files.writeString(file, secretValue(namespace, source.getSecretName(), item.getKey()),
               StandardCharsets.ISO_8859_1);
+          secretMode(file, item.getMode() != null ? item.getMode() : defaultMode);
         }
       } else {
         for (var entry : secretData(namespace, source.getSecretName()).entrySet()) {
-          Files.writeString(dir.resolve(entry.getKey()), entry.getValue(), StandardCharsets.ISO_8859_1);
+          Path file = dir.resolve(entry.getKey());
+          Files.writeString(file, entry.getValue(), StandardCharsets.ISO_8859_1);
+          secretMode(file, defaultMode);
         }
       }
       return dir;
     }
     return Files.createDirectories(podDir.resolve("emptydir-" + volume.getName()));
+  }
+
+  private void secretMode(Path file, int mode) throws IOException {
+    if (host.switchesUsers()) {
+      VolumeOwnership.chmod(file, mode & 0777);
+    }
   }
 
   /**

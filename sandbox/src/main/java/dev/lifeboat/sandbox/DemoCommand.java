@@ -185,6 +185,7 @@ final class DemoCommand implements Callable<Integer> {
       Files.writeString(volume.resolve("sessions/" + day + ".json"),
           "{\"date\":\"" + day + "\",\"mood\":\"calm\",\"messages\":" + (10 + random.nextInt(90)) + "}\n");
     }
+    AppFiles.ownedByTheApp(volume);
     return checksums(volume);
   }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * into the pod's container status, retries up to backoffLimit, and sets the Job's status and
  * conditions as the Job controller would. A container whose Secrets are missing is not started:
  * its pod stays Pending, saying why as a kubelet does, until they appear, the Job is deleted or
- * its deadline passes. Times come from the sandbox cluster's clock.
+ * its deadline passes. Times come from the sandbox cluster's clock. When the sandbox runs as root,
+ * the container runs as its pod's security context says ({@link ContainerLaunch}).
  */
 final class LocalJobRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
@@ -164,7 +165,16 @@ final class LocalJobRunner implements AutoCloseable {
     setPodStatus(namespace, podName, podStart, "Running", null, null, null);
 
     Path log = podDir.resolve("container.log");
-    ProcessBuilder builder = new ProcessBuilder(launch.command()).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (launch.identity() != null) {
+      LOG.info("pod {}/{} runs as {}", namespace, podName, launch.identity());
+    }
+    // The log is opened here, by the sandbox, and handed to the process as its stdout and stderr, as a
+    // runtime does: whichever uid the container runs as, it can write it.
+    ProcessBuilder builder = new ProcessBuilder(launch.processCommand()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    if (launch.directory() != null) {
+      builder.directory(launch.directory().toFile());
+    }
     builder.environment().clear();
     builder.environment().putAll(launch.environment());
     Process process = builder.start();

@@ -33,6 +33,28 @@ final class SandboxFixture {
     Files.write(volume.resolve("memory.db"), db);
     Files.createDirectories(volume.resolve("sessions"));
     Files.writeString(volume.resolve("sessions/today.json"), "{\"mood\":\"calm\"}");
+    AppFiles.ownedByTheApp(volume);
+  }
+
+  /**
+   * The app's volume ({@link #volumeWithData}) as an app running as {@code uid} leaves it: every
+   * file and directory owned by {@code uid:uid}, memory.db and sessions/today.json mode 0600,
+   * sessions/ 0700, a README any user may read (0644), the volume's root 0755. Needs root.
+   */
+  void volumeOwnedBy(int uid) throws Exception {
+    volumeWithData();
+    Path volume = sandbox.volume(NS, DemoCommand.CLAIM);
+    Files.writeString(volume.resolve("README"), "rose's notes; ask the app team before restoring\n");
+    for (Path path : java.util.List.of(volume, volume.resolve("README"), volume.resolve("memory.db"),
+        volume.resolve("sessions"), volume.resolve("sessions/today.json"))) {
+      Files.setAttribute(path, "unix:uid", uid);
+      Files.setAttribute(path, "unix:gid", uid);
+    }
+    Files.setAttribute(volume, "unix:mode", 0755);
+    Files.setAttribute(volume.resolve("README"), "unix:mode", 0644);
+    Files.setAttribute(volume.resolve("memory.db"), "unix:mode", 0600);
+    Files.setAttribute(volume.resolve("sessions/today.json"), "unix:mode", 0600);
+    Files.setAttribute(volume.resolve("sessions"), "unix:mode", 0700);
   }
 
   void credentials(String secretKey) {
