@@ -58,8 +58,11 @@ class RunCommandTest {
           retention: {keepDaily: 7}
           alerts: {minSize: 1Ki}
         """.formatted(trigger, port));
+    // Jobs may run as another uid (as root, the sandbox honours their pods' identity): let them reach the state.
+    Files.setAttribute(dir, "unix:mode", 0755);
     Path volume = Files.createDirectories(dir.resolve("state/volumes/rose/memory-data"));
     SampleDatabase.write(volume.resolve("memory.db"), 100, 7);
+    AppFiles.ownedByTheApp(volume);
     return yaml;
   }
 

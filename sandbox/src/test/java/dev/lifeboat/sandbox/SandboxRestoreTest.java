@@ -107,6 +107,7 @@ class SandboxRestoreTest {
     Map<String, String> original = DemoCommand.checksums(volume());
     Files.delete(volume().resolve("memory.db"));
     Files.writeString(volume().resolve("junk.txt"), "written after the backup");
+    AppFiles.ownedByTheApp(volume()); // written by the app, as on a cluster
     Map<String, String> damaged = DemoCommand.checksums(volume());
 
     RestoreRequestStatus status = restore(NS, r -> {});
@@ -163,6 +164,7 @@ class SandboxRestoreTest {
     sandbox.client().apps().deployments().inNamespace(NS).resource(app(2)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> appPods() == 2);
     Files.writeString(volume().resolve("junk.txt"), "written after the backup");
+    AppFiles.ownedByTheApp(volume()); // written by the app, as on a cluster
 
     RestoreRequest request = DemoCommand.restoreRequest();
     ScaleTarget target = new ScaleTarget();
