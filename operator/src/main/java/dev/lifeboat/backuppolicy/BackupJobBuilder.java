@@ -8,6 +8,7 @@ import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.PrivilegedJobs;
+import dev.lifeboat.common.SqliteScratch;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -47,6 +48,10 @@ public final class BackupJobBuilder {
     for (String claim : claims.names()) {
       volumes.add(AgentJob.claimVolume(claim, true));
       mounts.add(AgentJob.claimMount(claim, null, true));
+    }
+    if (spec.source.sqlite != SqliteCapture.Off) {
+      volumes.add(SqliteScratch.volume(SqliteScratch.largest(claims.claims()).orElse(null)));
+      mounts.add(SqliteScratch.mount());
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, run.backupId());

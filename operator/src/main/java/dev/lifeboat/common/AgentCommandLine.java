@@ -2,6 +2,7 @@ package dev.lifeboat.common;
 
 import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.S3Destination;
+import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -53,6 +54,19 @@ public final class AgentCommandLine {
   }
 
   /** Flags of a backup command; unset ones are left out (the agent's defaults apply). */
+  /**
+   * The key file mounted by {@link AgentJob}, and the Secret it comes from: the agent names that
+   * Secret when the file is missing (the volume is optional, so a missing Secret fails the run at once).
+   */
+  static List<String> keyArguments(Encryption encryption) {
+    if (encryption == null) {
+      return List.of();
+    }
+    SecretKeyRef ref = encryption.keySecretRef;
+    return List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE,
+        "--encryption-key-secret", ref.name + "/" + ref.key);
+  }
+
   public static final class Backup {
     private final S3Destination s3;
     private final String namespace;
@@ -141,6 +155,8 @@ public final class AgentCommandLine {
       args.addAll(List.of("--compression", compression));
       if (!sqliteOnline) {
         args.addAll(List.of("--sqlite", "off"));
+      } else {
+        args.addAll(List.of("--scratch-dir", SqliteScratch.DIR));
       }
       if (AgentJob.notBlank(s3.serverSideEncryption)) {
         args.addAll(List.of("--sse", s3.serverSideEncryption));
@@ -148,9 +164,7 @@ public final class AgentCommandLine {
           args.addAll(List.of("--kms-key-id", s3.kmsKeyId));
         }
       }
-      if (encryption != null) {
-        args.addAll(List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE));
-      }
+      args.addAll(keyArguments(encryption));
       if (retention != null) {
         args.addAll(List.of("--retention", retention));
       }
@@ -174,7 +188,7 @@ public final class AgentCommandLine {
     private String target;
     private String mode;
     private final List<String> paths = new ArrayList<>();
-    private boolean encrypted;
+    private Encryption encryption;
 
     private Restore(S3Destination s3, String namespace, String policy, String backupId) {
       args.addAll(repositoryArgs(s3, namespace, policy));
@@ -202,7 +216,7 @@ public final class AgentCommandLine {
 
     /** Reads with the key mounted by {@link AgentJob} when the source is encrypted. */
     public Restore encryption(Encryption encryption) {
-      this.encrypted = encryption != null;
+      this.encryption = encryption;
       return this;
     }
 
@@ -213,9 +227,7 @@ public final class AgentCommandLine {
       }
       command.addAll(List.of("--target", target, "--mode", mode));
       paths.forEach(path -> command.addAll(List.of("--path", path)));
-      if (encrypted) {
-        command.addAll(List.of("--encryption-key-file", AgentJob.ENCRYPTION_KEY_FILE));
-      }
+      command.addAll(keyArguments(encryption));
       command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
       return command;
     }

@@ -76,7 +76,9 @@ public final class AgentJob {
           .addNewItem().withKey(spec.encryption().keySecretRef.key).withPath("key").endItem()
           // 0444: the Job's user is the app's or 65532, not the Secret file's owner (root), and a Job often has
           // no fsGroup to share; the key is visible only inside this single-container pod.
-          .withDefaultMode(0444).endSecret().build());
+          // Optional: a missing Secret or key would keep the pod in ContainerCreating (FailedMount, seen
+          // only in Events); mounted empty instead, the agent fails at once naming the Secret and key.
+          .withDefaultMode(0444).withOptional(true).endSecret().build());
       mounts.add(new VolumeMountBuilder().withName("encryption-key").withMountPath(ENCRYPTION_KEY_DIR).withReadOnly(true).build());
     }
 

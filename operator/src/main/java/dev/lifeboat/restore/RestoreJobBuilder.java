@@ -10,8 +10,9 @@ import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.PrivilegedJobs;
-import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.common.SqliteScratch;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -78,8 +79,11 @@ public final class RestoreJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    return build(request, SAFETY_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, true)),
-        List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true)), target, true);
+    // The scratch has no size limit here: the target's capacity is not at hand, and the copy of a database
+    // cannot outgrow the volume it is on anyway.
+    return build(request, SAFETY_STEP, annotations, command, source,
+        List.of(AgentJob.claimVolume(claim, true), SqliteScratch.volume(null)),
+        List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true), SqliteScratch.mount()), target, true);
   }
 
   /** {@code lifeboat agent restore} of the resolved backup id into the target. */

@@ -152,6 +152,11 @@ class AgentEndToEndTest {
 
     assertThat(tree(restore("--backup", "latest", "--encryption-key-file", key.toString()))).isEqualTo(tree(volume));
 
+    AgentCli.Run noKey = agent.run("restore", "--backup", "latest", "--target", dir.toString(),
+        "--encryption-key-file", dir.resolve("missing").toString(), "--encryption-key-secret", "backup-key/key");
+    assertThat(noKey.exitCode()).isNotZero();
+    assertThat(noKey.stderr()).contains("encryption key missing: Secret \"backup-key\" does not exist or has no key \"key\"");
+
     AgentCli.Run wrongKey = agent.run("restore", "--backup", "latest", "--target", dir.toString(),
         "--encryption-key-file", otherKey.toString());
     assertThat(wrongKey.exitCode()).isNotZero();

@@ -1,14 +1,9 @@
 package dev.lifeboat.backuppolicy;
 
-import dev.lifeboat.common.PrivilegedJobs;
-import static dev.lifeboat.testing.JobParts.toleration;
-import static dev.lifeboat.testing.JobParts.pod;
-import static dev.lifeboat.testing.JobParts.agent;
-import dev.lifeboat.common.AgentResult;
-import dev.lifeboat.api.v1alpha1.SqliteCapture;
-import dev.lifeboat.common.AgentJob;
-
 import static dev.lifeboat.testing.Fixtures.CLAIM;
+import static dev.lifeboat.testing.JobParts.agent;
+import static dev.lifeboat.testing.JobParts.pod;
+import static dev.lifeboat.testing.JobParts.toleration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -18,9 +13,14 @@ import dev.lifeboat.api.v1alpha1.Compression;
 import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.SecretKeyRef;
+import dev.lifeboat.api.v1alpha1.SqliteCapture;
+import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -61,9 +61,6 @@ class BackupJobBuilderTest {
     return builder.build(policy, SCHEDULED, claims(CLAIM), List.of());
   }
 
-
-
-
   @Test
   void agentCommandLineIsTheDocumentedOne() {
     Job job = build(policy());
@@ -76,6 +73,7 @@ class BackupJobBuilderTest {
         "--policy", "rose-memory",
         "--volume", "memory-data=/data/memory-data",
         "--compression", "zstd",
+        "--scratch-dir", "/scratch/sqlite",
         "--retention", "keepDaily=7",
         "--min-size", "51200",
         "--backup-id", BACKUP_ID,
@@ -118,9 +116,10 @@ class BackupJobBuilderTest {
         "--exclude", "logs/**",
         "--exclude", "**/*.tmp",
         "--compression", "gzip",
+        "--scratch-dir", "/scratch/sqlite",
         "--sse", "aws:kms",
         "--kms-key-id", "alias/lifeboat",
-        "--encryption-key-file", "/etc/lifeboat/encryption/key",
+        "--encryption-key-file", "/etc/lifeboat/encryption/key", "--encryption-key-secret", "backup-key/key",
         "--retention", "keepLast=3,keepDaily=7,keepMonthly=12",
         // The spec's pins first, then the extra ones, each once.
         "--pin", "20251101T020000Z",
@@ -137,6 +136,27 @@ class BackupJobBuilderTest {
     BackupPolicy off = policy();
     off.getSpec().source.sqlite = SqliteCapture.Off;
     assertThat(agent(build(off)).getCommand()).containsSequence("--compression", "zstd", "--sqlite", "off");
+  }
+
+  @Test
+  void sqliteCopiesGoToAnEmptyDirLimitedToTheLargestClaimAndOffNeedsNone() {
+    PersistentVolumeClaim small = Fixtures.boundClaim(CLAIM);
+    PersistentVolumeClaim large = Fixtures.boundClaim("uploads");
+    large.getStatus().setCapacity(Map.of("storage", new Quantity("20Gi"))); // bound larger than requested
+    Job job = builder.build(policy(), SCHEDULED, new ClaimResolver.Claims(List.of(small, large), null, null), List.of());
+
+    assertThat(pod(job).getVolumes()).filteredOn(v -> v.getName().equals("sqlite-scratch")).singleElement()
+        .satisfies(v -> {
+          assertThat(v.getEmptyDir().getMedium()).as("the node's disk, not memory").isNull();
+          assertThat(v.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("20Gi"));
+        });
+    assertThat(agent(job).getCommand()).containsSequence("--scratch-dir", "/scratch/sqlite");
+
+    BackupPolicy off = policy();
+    off.getSpec().source.sqlite = SqliteCapture.Off;
+    Job withoutCapture = build(off);
+    assertThat(pod(withoutCapture).getVolumes()).extracting(Volume::getName).doesNotContain("sqlite-scratch");
+    assertThat(agent(withoutCapture).getCommand()).doesNotContain("--scratch-dir");
   }
 
   @Test
@@ -160,7 +180,7 @@ class BackupJobBuilderTest {
     List<String> command = agent(build(policy)).getCommand();
 
     assertThat(command).containsSequence("--repository", "s3://backups", "--namespace")
-        .containsSequence("--compression", "zstd", "--sse", "AES256", "--retention")
+        .containsSequence("--compression", "zstd", "--scratch-dir", "/scratch/sqlite", "--sse", "AES256", "--retention")
         .doesNotContain("--region", "--kms-key-id", "--endpoint", "--path-style", "--encryption-key-file", "--pin");
     assertThat(agent(build(policy)).getEnv()).extracting(EnvVar::getName).doesNotContain("AWS_REGION");
   }
@@ -182,10 +202,10 @@ class BackupJobBuilderTest {
         .containsExactly(
             tuple("data-memory-data", CLAIM, true),
             tuple("data-uploads", "uploads", true));
-    // The only writable place is an emptyDir for temporary files; the root filesystem stays read-only.
+    // The only writable places are emptyDirs, for temporary files and SQLite copies; the root filesystem stays read-only.
     assertThat(agent(job).getVolumeMounts())
         .filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
-        .extracting(VolumeMount::getMountPath).containsExactly("/tmp");
+        .extracting(VolumeMount::getMountPath).containsExactly("/scratch/sqlite", "/tmp");
     assertThat(pod(job).getVolumes()).filteredOn(v -> v.getName().equals("tmp"))
         .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
   }
@@ -372,18 +392,20 @@ class BackupJobBuilderTest {
             assertThat(item.getPath()).isEqualTo("key");
           });
           assertThat(v.getSecret().getDefaultMode()).isEqualTo(0444);
+          assertThat(v.getSecret().getOptional()).as("a missing key fails the agent at once, not the mount").isTrue();
         });
     assertThat(agent(job).getVolumeMounts()).filteredOn(m -> m.getName().equals("encryption-key"))
         .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
         .containsExactly(tuple("/etc/lifeboat/encryption", true));
-    assertThat(agent(job).getCommand()).containsSequence("--encryption-key-file", "/etc/lifeboat/encryption/key");
+    assertThat(agent(job).getCommand()).containsSequence("--encryption-key-file", "/etc/lifeboat/encryption/key",
+        "--encryption-key-secret", "backup-key/keyset.json");
   }
 
   @Test
   void withoutEncryptionNoKeyIsMountedOrPassed() {
     Job job = build(policy());
 
-    assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "tmp");
+    assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "sqlite-scratch", "tmp");
     assertThat(agent(job).getCommand()).doesNotContain("--encryption-key-file");
   }
 }

@@ -43,9 +43,10 @@ class AgentCommandLineTest {
       "--exclude", "logs/**",
       "--exclude", "**/*.tmp",
       "--compression", "gzip",
+      "--scratch-dir", "/scratch/sqlite",
       "--sse", "aws:kms",
       "--kms-key-id", "alias/lifeboat",
-      "--encryption-key-file", "/etc/lifeboat/encryption/key",
+      "--encryption-key-file", "/etc/lifeboat/encryption/key", "--encryption-key-secret", "backup-key/key",
       "--retention", "keepDaily=7",
       "--pin", "20251101T020000Z",
       "--min-size", "51200",
@@ -117,7 +118,7 @@ class AgentCommandLineTest {
     List<String> command = AgentCommandLine.backup(minio(), "rose", "rose-memory").volume("memory-data")
         .backupId(ID).build();
 
-    assertThat(command).containsSequence("--compression", "zstd", "--sse", "aws:kms", "--kms-key-id", "alias/lifeboat",
+    assertThat(command).containsSequence("--compression", "zstd", "--scratch-dir", "/scratch/sqlite", "--sse", "aws:kms", "--kms-key-id", "alias/lifeboat",
         "--min-size");
   }
 
@@ -153,6 +154,7 @@ class AgentCommandLineTest {
         "--policy", "rose-memory",
         "--volume", "memory-data=/data/memory-data",
         "--compression", "zstd",
+        "--scratch-dir", "/scratch/sqlite",
         "--min-size", "0",
         "--backup-id", ID,
         "--termination-log", "/dev/termination-log");
@@ -216,7 +218,7 @@ class AgentCommandLineTest {
         "--mode", "Merge",
         "--path", "memory.db",
         "--path", "attachments",
-        "--encryption-key-file", "/etc/lifeboat/encryption/key",
+        "--encryption-key-file", "/etc/lifeboat/encryption/key", "--encryption-key-secret", "backup-key/key",
         "--termination-log", "/dev/termination-log");
 
     List<String> inOrder = AgentCommandLine.restore(s3(), "rose", "rose-memory", ID)

@@ -111,6 +111,7 @@ class RestoreJobBuilderTest {
         List.of("lifeboat", "agent", "backup"), repositoryArgs("rose", "rose-memory"),
         "--volume", "memory-data=/data/memory-data",
         "--compression", "zstd",
+        "--scratch-dir", "/scratch/sqlite",
         "--min-size", "0",
         "--kind", "pre-restore",
         "--backup-id", SAFETY_ID,
@@ -159,7 +160,8 @@ class RestoreJobBuilderTest {
         List.of("lifeboat", "agent", "backup"), repositoryArgs("rose", "rose-memory"),
         "--volume", "memory-data=/data/memory-data",
         "--compression", "zstd",
-        "--encryption-key-file", KEY_FILE,
+        "--scratch-dir", "/scratch/sqlite",
+        "--encryption-key-file", KEY_FILE, "--encryption-key-secret", "backup-key/keyset.json",
         "--min-size", "0",
         "--kind", "pre-restore",
         "--backup-id", SAFETY_ID,
@@ -197,7 +199,7 @@ class RestoreJobBuilderTest {
         "--mode", "Merge",
         "--path", "memory.db",
         "--path", "attachments",
-        "--encryption-key-file", KEY_FILE,
+        "--encryption-key-file", KEY_FILE, "--encryption-key-secret", "backup-key/keyset.json",
         "--termination-log", "/dev/termination-log"));
     assertKeyMountedReadOnly(job);
   }
@@ -231,7 +233,7 @@ class RestoreJobBuilderTest {
   @Test
   void withoutEncryptionNoKeyIsMounted() {
     for (Job job : List.of(safety(request(), policySource()), restore(request(), policySource()))) {
-      assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "tmp");
+      assertThat(pod(job).getVolumes()).extracting(Volume::getName).contains("data-memory-data").doesNotContain("encryption-key");
       assertThat(agent(job).getCommand()).doesNotContain("--encryption-key-file");
     }
   }

@@ -305,15 +305,20 @@ final class ContainerLaunch {
       var source = volume.getSecret();
       // As the kubelet writes them when containers run as their pods say: root's files, mode from the volume.
       int defaultMode = source.getDefaultMode() != null ? source.getDefaultMode() : 0644;
+      // An optional volume mounts what there is: nothing for a missing Secret, no file for a missing key.
+      Map<String, String> data = findSecret(namespace, source.getSecretName()).orElse(Map.of());
       if (source.getItems() != null && !source.getItems().isEmpty()) {
         for (var item : source.getItems()) {
+          if (!data.containsKey(item.getKey()) && Boolean.TRUE.equals(source.getOptional())) {
+            continue;
+          }
           Path file = dir.resolve(item.getPath());
           Files.writeString(file, secretValue(namespace, source.getSecretName(), item.getKey()),
               StandardCharsets.ISO_8859_1);
           secretMode(file, item.getMode() != null ? item.getMode() : defaultMode);
         }
       } else {
-        for (var entry : secretData(namespace, source.getSecretName()).entrySet()) {
+        for (var entry : data.entrySet()) {
           Path file = dir.resolve(entry.getKey());
           Files.writeString(file, entry.getValue(), StandardCharsets.ISO_8859_1);
           secretMode(file, defaultMode);

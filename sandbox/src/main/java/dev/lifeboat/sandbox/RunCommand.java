@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox;
 
 import dev.lifeboat.common.Durations;
+import dev.lifeboat.common.PrivilegedJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--s3-port", defaultValue = "9000", paramLabel = "PORT", description = "S3 server port; 0 picks a free one.")
   int s3Port;
 
+  @Option(names = "--allow-privileged-jobs", paramLabel = "NAMESPACES",
+      description = {"Namespaces (comma-separated, or * for all) whose Jobs may run as root with only the",
+          "capabilities to read any file and restore ownership, as the Helm value privilegedJobNamespaces allows.",
+          "Default: none."})
+  String privilegedJobs = "";
+
   @Option(names = "--keep-running", description = "Keep the sandbox up after the conditions held (Ctrl-C to stop).")
   boolean keepRunning;
 
@@ -41,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<UntilCondition> conditions = until.stream().map(UntilCondition::parse).toList();
     Duration limit = Durations.parse(timeout);
-    try (Sandbox sandbox = Sandbox.start(state, s3Port, timeWarp)) {
+    try (Sandbox sandbox = Sandbox.start(state, s3Port, timeWarp,
+        settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)))) {
       System.out.println("sandbox: API server up, S3 at " + sandbox.s3Endpoint() + " (access key "
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
       for (Path path : apply) {

@@ -1,8 +1,8 @@
 package dev.lifeboat.sandbox;
 
+import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.operator.LifeboatOperator;
 import dev.lifeboat.operator.OperatorSettings;
-import dev.lifeboat.common.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
@@ -90,9 +91,13 @@ public final class Sandbox implements AutoCloseable {
 
   /** As above, with the operator setting allowCrossNamespaceRestore. */
   public static Sandbox start(Path state, int s3Port, double timeWarp, CrossNamespaceRestore crossNamespaceRestore) {
+    return start(state, s3Port, timeWarp, settings -> settings.withCrossNamespaceRestore(crossNamespaceRestore));
+  }
+
+  /** As above, with the operator's settings as {@code settings} makes them from the sandbox's defaults. */
+  public static Sandbox start(Path state, int s3Port, double timeWarp, UnaryOperator<OperatorSettings> settings) {
     try {
-      return new Sandbox(state, s3Port, timeWarp,
-          OperatorSettings.embedded("lifeboat:sandbox").withCrossNamespaceRestore(crossNamespaceRestore));
+      return new Sandbox(state, s3Port, timeWarp, settings.apply(OperatorSettings.embedded("lifeboat:sandbox")));
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the sandbox: " + e.getMessage(), e);
     }

@@ -99,4 +99,15 @@ class ContainerLaunchSecretsTest {
     assertThat(launcher().waitingFor(NS, pod).orElseThrow().eventMessage())
         .isEqualTo("MountVolume.SetUp failed for volume \"encryption-key\" : references non-existent secret key: key");
   }
+
+  @Test
+  void anOptionalSecretVolumeNeverHoldsTheContainerBack() {
+    secret("s3-credentials", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    PodSpec pod = agent().addNewVolume().withName("encryption-key").withNewSecret().withSecretName("backup-key")
+        .withOptional(true).addNewItem().withKey("key").withPath("key").endItem().endSecret().endVolume().build();
+
+    assertThat(launcher().waitingFor(NS, pod)).isEmpty();
+    secret("backup-key", "other");
+    assertThat(launcher().waitingFor(NS, pod)).isEmpty();
+  }
 }

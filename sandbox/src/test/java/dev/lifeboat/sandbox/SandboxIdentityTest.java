@@ -15,6 +15,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
+import dev.lifeboat.common.PrivilegedJobs;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -60,7 +61,11 @@ class SandboxIdentityTest {
   }
 
   void start() throws Exception {
-    sandbox = Sandbox.start(state, 0, 1);
+    start(PrivilegedJobs.NONE);
+  }
+
+  void start(PrivilegedJobs privileged) throws Exception {
+    sandbox = Sandbox.start(state, 0, 1, settings -> settings.withPrivilegedJobs(privileged));
     fixture = new SandboxFixture(sandbox);
     fixture.volumeOwnedBy(APP_UID);
     fixture.credentials(Sandbox.S3_SECRET_KEY);
@@ -124,6 +129,33 @@ class SandboxIdentityTest {
     }
     assertThat(mode(volume().resolve("memory.db"))).isEqualTo(0600);
     assertThat(mode(volume().resolve("sessions"))).isEqualTo(0700);
+  }
+
+  @Test
+  void aPrivilegedJobBacksUpAndRestoresEveryFileWithItsOwnerWhenNoPodSaysWhoTheAppIs() throws Exception {
+    start(PrivilegedJobs.parse(NS)); // as --allow-privileged-jobs rose, or the Helm value privilegedJobNamespaces
+    Map<String, String> original = DemoCommand.checksums(volume());
+    sandbox.client().resource(triggered(fixture.policy(), "now")).create();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> lastBackupPhase() != null && lastBackupPhase() != BackupPhase.Running);
+    var status = fixture.read().getStatus();
+    assertThat(status.lastBackup.phase).as(status.lastBackup.message).isEqualTo(BackupPhase.Succeeded);
+    assertThat(status.lastBackup.files).isEqualTo(3);
+    var pod = backupPod(status.lastBackup.id);
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(0L);
+
+    Files.delete(volume().resolve("memory.db"));
+    sandbox.client().resource(DemoCommand.restoreRequest()).create();
+    await().atMost(Duration.ofSeconds(90)).until(() -> restore() != null && restore().phase != null
+        && restore().phase.finished());
+
+    assertThat(restore().phase).as(restore().message).isEqualTo(RestorePhase.Succeeded);
+    assertThat(DemoCommand.checksums(volume())).isEqualTo(original);
+    for (String file : List.of("README", "memory.db", "sessions", "sessions/today.json")) {
+      assertThat(Files.getAttribute(volume().resolve(file), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+          .as("%s: owner restored as archived", file).isEqualTo(APP_UID);
+    }
+    assertThat(mode(volume().resolve("memory.db"))).isEqualTo(0600);
   }
 
   BackupPolicy triggered(BackupPolicy policy, String trigger) {

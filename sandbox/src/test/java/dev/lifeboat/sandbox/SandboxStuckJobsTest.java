@@ -8,7 +8,9 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.DiscoveryPhase;
+import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobNames;
+import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.JobOutcomeReader;
@@ -107,6 +109,26 @@ class SandboxStuckJobsTest {
     assertThat(fixture.read().getStatus().lastBackup.message)
         .contains("couldn't find key AWS_SECRET_ACCESS_KEY in Secret " + NS + "/s3-credentials")
         .contains("CreateContainerConfigError");
+  }
+
+  @Test
+  void aMissingEncryptionKeySecretFailsTheRunAtOnceNamingSecretAndKey() throws Exception {
+    start(1); // no waiting: the key's volume is optional, so the agent starts and says what is missing
+    fixture.volumeWithData();
+    fixture.credentials(Sandbox.S3_SECRET_KEY);
+    BackupPolicy policy = triggered();
+    policy.getSpec().encryption = new Encryption();
+    policy.getSpec().encryption.keySecretRef = new SecretKeyRef();
+    policy.getSpec().encryption.keySecretRef.name = "backup-key";
+    sandbox.client().resource(policy).create();
+
+    await().atMost(Duration.ofSeconds(60)).until(this::runFailed);
+    var status = fixture.read().getStatus();
+    assertThat(status.lastBackup.message).contains("encryption key missing: Secret \"backup-key\" does not exist or has no key \"key\"",
+        "spec.encryption.keySecretRef");
+    assertThat(Conditions.find(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED).orElseThrow().getMessage())
+        .contains("Secret \"backup-key\"");
+    assertThat(events("FailedMount")).as("the pod was not held back mounting the key").isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.agent.archive.ArchiveEncryption;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -11,8 +12,27 @@ public final class EncryptionKeyOption {
       description = "Key for client-side encryption (at least 32 bytes of secret).")
   Path file;
 
+  @Option(names = "--encryption-key-secret", paramLabel = "NAME/KEY",
+      description = "The Kubernetes Secret and key the key file is mounted from; named in the error when the file is missing.")
+  String secret;
+
   /** The key, or null when no key file was given. */
   ArchiveEncryption load() throws IOException {
-    return file == null ? null : ArchiveEncryption.fromKeyFile(file);
+    if (file == null) {
+      return null;
+    }
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(missing());
+    }
+    return ArchiveEncryption.fromKeyFile(file);
+  }
+
+  private String missing() {
+    int slash = secret == null ? -1 : secret.lastIndexOf('/');
+    if (slash < 0) {
+      return "encryption key file " + file + " does not exist";
+    }
+    return "encryption key missing: Secret \"" + secret.substring(0, slash) + "\" does not exist or has no key \""
+        + secret.substring(slash + 1) + "\" (spec.encryption.keySecretRef)";
   }
 }
