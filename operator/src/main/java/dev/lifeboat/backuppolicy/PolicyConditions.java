@@ -45,20 +45,28 @@ public final class PolicyConditions {
     String maxAgeText = policy.getSpec() != null && policy.getSpec().alerts != null && policy.getSpec().alerts.maxAge != null
         ? policy.getSpec().alerts.maxAge : Durations.format(maxAge);
     String age = Durations.format(Duration.between(since, now));
+    String newest = newestGood(status).map(id -> "newest successful backup " + id).orElse("newest successful backup");
+    String freshness;
     if (lastSuccess == null) {
-      conditions.set(BACKUP_OVERDUE, overdue, overdue ? Reasons.NEVER_BACKED_UP : Reasons.NO_BACKUP_YET,
-          overdue ? "no successful backup since the policy was created " + age + " ago (alerts.maxAge " + maxAgeText + ")"
-              : "no successful backup yet; overdue after " + Times.rfc3339(flipsAt));
+      freshness = overdue ? "no successful backup since the policy was created " + age + " ago (alerts.maxAge " + maxAgeText + ")"
+          : "no successful backup yet; overdue after " + Times.rfc3339(flipsAt);
+      conditions.set(BACKUP_OVERDUE, overdue, overdue ? Reasons.NEVER_BACKED_UP : Reasons.NO_BACKUP_YET, freshness);
     } else {
-      conditions.set(BACKUP_OVERDUE, overdue, overdue ? Reasons.OVERDUE : Reasons.WITHIN_MAX_AGE,
-          overdue ? "newest successful backup is " + age + " old (" + status.lastSuccessfulBackup
-              + "), older than alerts.maxAge " + maxAgeText
-              : "newest successful backup is " + age + " old, within alerts.maxAge " + maxAgeText);
+      freshness = overdue ? newest + " is " + age + " old (" + status.lastSuccessfulBackup
+          + "), older than alerts.maxAge " + maxAgeText
+          : newest + " is " + age + " old, within alerts.maxAge " + maxAgeText;
+      conditions.set(BACKUP_OVERDUE, overdue, overdue ? Reasons.OVERDUE : Reasons.WITHIN_MAX_AGE, freshness);
     }
     lastBackupSucceeded(status, conditions);
     suspicious(policy, status, conditions);
-    ready(policy, status, inputs, overdue, conditions);
+    ready(policy, status, inputs, overdue, freshness, conditions);
     return overdue ? Optional.empty() : Optional.of(flipsAt.plusMillis(1));
+  }
+
+  /** The id of the newest whole backup in status, if one is listed. */
+  private static Optional<String> newestGood(BackupPolicyStatus status) {
+    return status.backups == null ? Optional.empty() : status.backups.stream()
+        .filter(b -> !Boolean.TRUE.equals(b.partial)).map(b -> b.id).findFirst();
   }
 
   static Duration maxAge(BackupPolicy policy) {
@@ -120,21 +128,23 @@ public final class PolicyConditions {
     }
   }
 
+  /** {@code freshness}: how old the newest good backup is, as BackupOverdue says it. */
   private static void ready(BackupPolicy policy, BackupPolicyStatus status, Inputs inputs, boolean overdue,
-      ConditionWriter conditions) {
+      String freshness, ConditionWriter conditions) {
     if (!inputs.validation().valid()) {
       conditions.set(READY, false, Reasons.INVALID_SPEC, inputs.validation().message());
     } else if (inputs.claimProblem() != null) {
       conditions.set(READY, inputs.claimProblem());
     } else if (overdue) {
-      conditions.set(READY, false, Reasons.OVERDUE, "the newest successful backup is older than alerts.maxAge");
+      conditions.set(READY, false, Reasons.OVERDUE, freshness);
     } else if (Boolean.TRUE.equals(policy.getSpec().suspend)) {
       conditions.set(READY, true, Reasons.SUSPENDED, "suspended: no new backups start");
     } else if (status.lastSuccessfulBackup == null) {
       conditions.set(READY, true, Reasons.WAITING_FOR_FIRST_BACKUP,
           "valid; waiting for the first backup" + (status.nextBackup == null ? "" : " at " + status.nextBackup));
     } else {
-      conditions.set(READY, true, Reasons.UP_TO_DATE, "valid, and the newest backup is fresh");
+      conditions.set(READY, true, Reasons.UP_TO_DATE, "valid; " + freshness
+          + (status.nextBackup == null ? "" : "; next backup at " + status.nextBackup));
     }
   }
 }

@@ -153,7 +153,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.TRUE, Reasons.BACKUP_SUCCEEDED,
         "backup " + id(at(0, "02:00:00")) + " succeeded", 1L);
     assertCondition(status.conditions, ConditionTypes.READY, Conditions.TRUE, Reasons.UP_TO_DATE,
-        "newest backup is fresh", 1L);
+        "valid; newest successful backup " + id(at(0, "02:00:00")) + " is ", 1L);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.BACKUP_STARTED, Reasons.BACKUP_SUCCEEDED);
   }
 
@@ -326,7 +326,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertThat(jobs()).isEmpty();
     assertThat(policy().getStatus().nextBackup).isNull();
     assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE,
-        "older than alerts.maxAge", 1L);
+        "no successful backup since the policy was created 3d", 1L);
   }
 
   @Test

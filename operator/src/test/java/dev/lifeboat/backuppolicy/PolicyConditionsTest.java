@@ -75,6 +75,12 @@ class PolicyConditionsTest {
     return entry;
   }
 
+  static BackupEntry partial(String id) {
+    BackupEntry entry = entry(id, 10);
+    entry.partial = true;
+    return entry;
+  }
+
   void succeededAt(String completion) {
     status.lastBackup = run(FIRST_ID, BackupPhase.Succeeded, "stored 1048576 bytes");
     status.lastBackup.completionTime = completion;
@@ -100,7 +106,7 @@ class PolicyConditionsTest {
     Optional<Instant> wakeUp = evaluateAt(maxAgeLater);
 
     assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE,
-        "newest successful backup is 26h old, within alerts.maxAge 26h", GENERATION);
+        "newest successful backup " + FIRST_ID + " is 26h old, within alerts.maxAge 26h", GENERATION);
     assertThat(wakeUp).contains(maxAgeLater.plusMillis(1));
 
     // At the instant returned, and not a moment before, it is overdue.
@@ -361,7 +367,19 @@ class PolicyConditionsTest {
     evaluateAt("2025-11-10T12:00:00Z");
 
     assertCondition(status.conditions, READY, "False", Reasons.OVERDUE,
-        "the newest successful backup is older than alerts.maxAge", GENERATION);
+        "newest successful backup " + FIRST_ID + " is 33h59m old (" + LAST_SUCCESS + "), older than alerts.maxAge 26h", GENERATION);
+  }
+
+  @Test
+  void readyOverdueWithoutAnySuccessSaysSoAndNamesNoBackup() {
+    policy.getMetadata().setCreationTimestamp("2025-11-08T00:00:00Z");
+    status.backups = List.of(partial("20251109T020000Z")); // only a partial one
+
+    evaluateAt("2025-11-09T12:00:00Z");
+
+    Condition ready = assertCondition(status.conditions, READY, "False", Reasons.OVERDUE,
+        "no successful backup since the policy was created 36h ago (alerts.maxAge 26h)", GENERATION);
+    assertThat(ready.getMessage()).doesNotContain("20251109T020000Z");
   }
 
   @Test
@@ -401,7 +419,13 @@ class PolicyConditionsTest {
 
     evaluateAt("2025-11-09T03:00:00Z");
 
-    assertCondition(status.conditions, READY, "True", Reasons.UP_TO_DATE, "newest backup is fresh", GENERATION);
+    status.backups = List.of(partial("20251109T040000Z"), entry(FIRST_ID, 1_048_576));
+    status.nextBackup = "2025-11-10T02:00:00Z";
+
+    evaluateAt("2025-11-09T05:00:41Z");
+
+    assertCondition(status.conditions, READY, "True", Reasons.UP_TO_DATE, "valid; newest successful backup"
+        + " 20251109T020000Z is 3h old, within alerts.maxAge 26h; next backup at 2025-11-10T02:00:00Z", GENERATION);
   }
 
   // lastTransitionTime
