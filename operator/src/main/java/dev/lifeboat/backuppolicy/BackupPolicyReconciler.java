@@ -16,6 +16,7 @@ import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.common.PodLogs;
 import dev.lifeboat.common.ReconcileRetries;
 import dev.lifeboat.common.RepositoryListing;
+import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
@@ -74,6 +75,11 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final ActiveRestores restores;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
+    this(client, clock, settings, RunMetrics.NONE);
+  }
+
+  public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings,
+      RunMetrics metrics) {
     this.client = client;
     this.clock = clock;
     Jobs jobs = new Jobs(client);
@@ -81,7 +87,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     BackupJobBuilder jobBuilder = new BackupJobBuilder(settings.agentImage(), settings.privilegedJobs());
     this.events = new EventRecorder(client, clock);
     this.claimResolver = new ClaimResolver(client, new ClaimPlacement(client), new ClaimUsers(client));
-    this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events);
+    this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events, metrics);
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
     this.restores = new ActiveRestores(client, settings.crossNamespace());
   }

@@ -10,6 +10,7 @@ import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
+import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.retention.RetentionRules;
@@ -36,9 +37,11 @@ final class BackupRuns {
   private final BackupJobBuilder jobBuilder;
   private final BackupRecorder recorder;
   private final EventRecorder events;
+  private final RunMetrics metrics;
 
   BackupRuns(Jobs jobs, JobOutcomeReader outcomes, BackupJobBuilder jobBuilder, BackupRecorder recorder,
-      EventRecorder events) {
+      EventRecorder events, RunMetrics metrics) {
+    this.metrics = metrics;
     this.jobs = jobs;
     this.outcomes = outcomes;
     this.jobBuilder = jobBuilder;
@@ -113,6 +116,7 @@ final class BackupRuns {
       recorder.finished(status, new JobOutcomeReader.Outcome(id, job.getMetadata().getName(), BackupPhase.Failed, null,
           message, job.getStatus() == null ? null : job.getStatus().getStartTime(), Times.rfc3339(now)), null, now);
       events.warning(policy, Reasons.BACKUP_FAILED, "backup " + id + " failed: " + message);
+      metrics.backupFinished(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), BackupPhase.Failed);
       LOG.info("backup {} of {}/{} failed: {}", id, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
           message);
     }
@@ -141,6 +145,7 @@ final class BackupRuns {
 
   /** One Event per finished run; anything but a clean success is a Warning a user sees in kubectl describe. */
   private void announce(BackupPolicy policy, JobOutcomeReader.Outcome outcome) {
+    metrics.backupFinished(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), outcome.phase());
     String backup = "backup " + outcome.backupId();
     boolean warned = outcome.result() != null && outcome.result().warnings() != null
         && !outcome.result().warnings().isEmpty();

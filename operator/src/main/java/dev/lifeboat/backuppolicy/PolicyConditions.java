@@ -5,7 +5,6 @@ import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_SUSPICIOUS;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_BACKUP_SUCCEEDED;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.READY;
 
-import dev.lifeboat.api.v1alpha1.Alerts;
 import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
@@ -14,6 +13,7 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Durations;
+import dev.lifeboat.common.PolicyAlerts;
 import dev.lifeboat.common.Times;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ import java.util.Optional;
  * reconciler to wake up exactly then.
  */
 public final class PolicyConditions {
-  static final Duration DEFAULT_MAX_AGE = Duration.ofHours(26);
+  static final Duration DEFAULT_MAX_AGE = PolicyAlerts.DEFAULT_MAX_AGE;
 
   /** The state of the things the conditions depend on besides the status itself. */
   /** {@code claimProblem} is null when the claims are fine or were not looked at (invalid spec). */
@@ -70,12 +70,7 @@ public final class PolicyConditions {
   }
 
   static Duration maxAge(BackupPolicy policy) {
-    Alerts alerts = policy.getSpec() == null ? null : policy.getSpec().alerts;
-    try {
-      return alerts == null || alerts.maxAge == null ? DEFAULT_MAX_AGE : Durations.parse(alerts.maxAge);
-    } catch (IllegalArgumentException invalid) {
-      return DEFAULT_MAX_AGE; // the spec error is reported on Ready; alerting must go on regardless
-    }
+    return PolicyAlerts.maxAge(policy);
   }
 
   private static void lastBackupSucceeded(BackupPolicyStatus status, ConditionWriter conditions) {

@@ -1,13 +1,19 @@
 package dev.lifeboat.operator;
 
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.metrics.OperatorMetrics;
 import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Builds and runs the operator. Production, the tests and the sandbox all come through here, so
@@ -16,10 +22,19 @@ import java.time.Duration;
  */
 public final class LifeboatOperator implements AutoCloseable {
   private final Operator operator;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  /** The policies the metrics read their gauges from; the controllers' own cache is not reachable from outside. */
+  private final List<SharedIndexInformer<BackupPolicy>> policies = new ArrayList<>();
+  private final OperatorMetrics metrics;
 
   public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock) {
+    this.client = client;
+    this.settings = settings;
+    this.metrics = new OperatorMetrics(this::policies);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.sdk())
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withCloseClientOnStop(false)
@@ -30,9 +45,9 @@ public final class LifeboatOperator implements AutoCloseable {
             : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new BackupPolicyReconciler(client, clock, settings.controllers()),
+    operator.register(new BackupPolicyReconciler(client, clock, settings.controllers(), metrics.runs()),
         config -> watched(settings, config));
-    operator.register(new RestoreRequestReconciler(client, clock, settings.controllers()),
+    operator.register(new RestoreRequestReconciler(client, clock, settings.controllers(), metrics.runs()),
         config -> watched(settings, config));
   }
 
@@ -43,8 +58,22 @@ public final class LifeboatOperator implements AutoCloseable {
   }
 
   public LifeboatOperator start() {
+    var resources = client.resources(BackupPolicy.class);
+    if (settings.watchNamespaces().isEmpty()) {
+      policies.add(resources.inAnyNamespace().inform());
+    } else {
+      settings.watchNamespaces().forEach(namespace -> policies.add(resources.inNamespace(namespace).inform()));
+    }
     operator.start();
     return this;
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  private Collection<BackupPolicy> policies() {
+    return policies.stream().flatMap(informer -> informer.getStore().list().stream()).toList();
   }
 
   public boolean started() {
@@ -58,5 +87,6 @@ public final class LifeboatOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    policies.forEach(SharedIndexInformer::close);
   }
 }

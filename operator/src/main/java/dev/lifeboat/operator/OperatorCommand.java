@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "operator", mixinStandardHelpOptions = true,
     description = {"Run the Lifeboat operator (BackupPolicy and RestoreRequest controllers).",
         "Configured by environment: LIFEBOAT_WATCH_NAMESPACES, LIFEBOAT_AGENT_IMAGE, LIFEBOAT_LEADER_ELECTION,",
-        "LIFEBOAT_LEADER_ELECTION_NAMESPACE, LIFEBOAT_LOG_FORMAT (text|json), LIFEBOAT_HEALTH_PORT."})
+        "LIFEBOAT_LEADER_ELECTION_NAMESPACE, LIFEBOAT_LOG_FORMAT (text|json), LIFEBOAT_HEALTH_PORT (/healthz, /readyz, /metrics)."})
 public final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
@@ -22,7 +22,7 @@ public final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().build();
     LifeboatOperator operator = new LifeboatOperator(client, settings, LifeboatClock.system());
     HealthServer health = settings.healthPort() > 0
-        ? new HealthServer(settings.healthPort(), operator::healthy, operator::started) : null;
+        ? new HealthServer(settings.healthPort(), operator) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing running reconciliations");

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param leaseNamespace namespace of the Lease; empty means the client's namespace
  * @param logFormat text or json
  * @param crossNamespaceRestore whose backups a RestoreRequest may read besides its own namespace's
- * @param healthPort port of /healthz and /readyz; 0 disables the endpoint
+ * @param healthPort port of /healthz, /readyz and /metrics; 0 disables them
  * @param privilegedJobs namespaces whose Jobs may run as root with the ownership capabilities
  */
 public record OperatorSettings(

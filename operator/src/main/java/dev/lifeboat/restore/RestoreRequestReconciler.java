@@ -7,6 +7,7 @@ import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.ReconcileRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,8 +39,15 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final SourceResolver sources;
   private final EventRecorder events;
   private final RestoreSteps steps;
+  private final RunMetrics metrics;
 
   public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
+    this(client, clock, settings, RunMetrics.NONE);
+  }
+
+  public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings,
+      RunMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.clock = clock;
     this.sources = new SourceResolver(client, settings.crossNamespace());
@@ -59,7 +67,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     if (request == null || request.getStatus() != null && request.getStatus().stage == RestoreStage.Done) {
       return UpdateControl.noUpdate();
     }
-    RestoreRun run = new RestoreRun(client, events, request, sources.resolve(request), clock.instant());
+    RestoreRun run = new RestoreRun(client, events, metrics, request, sources.resolve(request), clock.instant());
     Optional<Duration> wait = advance(run);
     run.persist();
     UpdateControl<RestoreRequest> control = UpdateControl.noUpdate();

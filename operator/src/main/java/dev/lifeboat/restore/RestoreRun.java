@@ -15,6 +15,7 @@ import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.Problem;
+import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
@@ -45,11 +46,13 @@ final class RestoreRun {
   final ConditionWriter conditions;
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final RunMetrics metrics;
   private RestoreRequest request;
   private RestoreRequestStatus written;
 
-  RestoreRun(KubernetesClient client, EventRecorder events, RestoreRequest request, Checked<ResolvedSource> source,
-      Instant now) {
+  RestoreRun(KubernetesClient client, EventRecorder events, RunMetrics metrics, RestoreRequest request,
+      Checked<ResolvedSource> source, Instant now) {
+    this.metrics = metrics;
     this.client = client;
     this.events = events;
     this.request = request;
@@ -155,6 +158,8 @@ final class RestoreRun {
       events.warning(request, Reasons.RESTORE_FAILED, status.message);
     }
     LOG.info("restore {}/{} {}: {}", namespace, name(), status.phase, status.message);
+    Instant started = Times.parse(status.startTime);
+    metrics.restoreFinished(namespace, status.phase, started == null ? null : Duration.between(started, now));
     return next();
   }
 

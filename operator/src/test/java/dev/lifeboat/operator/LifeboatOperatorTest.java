@@ -18,6 +18,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -84,6 +90,46 @@ class LifeboatOperatorTest {
         assertThat(status.backups).extracting(b -> b.id).containsExactly(id);
         assertThat(status.nextBackup).isNotNull();
       });
+    }
+  }
+
+  /** GET /metrics from the operator's health server. */
+  static String scrape(HealthServer server) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+    return response.body();
+  }
+
+  @Test
+  void metricsShowTheRunSurviveARestartAndForgetADeletedPolicy() throws Exception {
+    String series = "{namespace=\"" + NAMESPACE + "\",policy=\"" + POLICY + "\"";
+    try (LifeboatOperator operator = startOperator();
+        HealthServer health = new HealthServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), operator)) {
+      finishSuccessfully(applyAndAwaitManualRun("first"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> scrape(health)
+          .contains("lifeboat_backups_total" + series.replace("}", "") + ",result=\"succeeded\"} 1"));
+      String metrics = scrape(health);
+      assertThat(metrics)
+          .contains("lifeboat_backup_last_size_bytes" + series + "} 900000")
+          .contains("lifeboat_backup_last_files" + series + "} 3")
+          .contains("lifeboat_backup_last_failed" + series + "} 0")
+          .contains("lifeboat_backup_overdue" + series + "} 0")
+          .contains("lifeboat_backup_max_age_seconds" + series + "} 93600")
+          .contains("lifeboat_backup_last_success_timestamp_seconds" + series + "}")
+          .contains("jvm_memory_used_bytes")
+          .contains("operator_sdk_"); // the SDK's reconcile metrics
+    }
+
+    // A new operator process: counters start again, the gauges come back from status.
+    try (LifeboatOperator operator = startOperator();
+        HealthServer health = new HealthServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), operator)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> scrape(health).contains("lifeboat_backup_last_size_bytes" + series + "} 900000"));
+      assertThat(scrape(health)).doesNotContain("lifeboat_backups_total" + series.replace("}", ""));
+
+      client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !scrape(health).contains(series));
     }
   }
 

@@ -30,6 +30,7 @@ import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.PodLogs;
 import dev.lifeboat.common.RepositoryListing;
+import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
@@ -758,7 +759,7 @@ class RestoreStepsTest extends ControllerTest {
   }
 
   RestoreRun resume(Checked<ResolvedSource> source) {
-    return new RestoreRun(client, new EventRecorder(client, clock), stored(RESTORE), source, clock.instant());
+    return new RestoreRun(client, new EventRecorder(client, clock), RunMetrics.NONE, stored(RESTORE), source, clock.instant());
   }
 
   /** One advance, then the status written as the reconciler does after its steps. */
