@@ -64,6 +64,12 @@ public record OperatorSettings(
         crossNamespaceRestore, healthPort, allowed);
   }
 
+  /** The same settings with another port for /healthz, /readyz and /metrics (the sandbox's --operator-port). */
+  public OperatorSettings withHealthPort(int port) {
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+        crossNamespaceRestore, port, privilegedJobs);
+  }
+
   /** What both controllers need of these settings. */
   public ControllerSettings controllers() {
     return new ControllerSettings(agentImage, crossNamespaceRestore, privilegedJobs);

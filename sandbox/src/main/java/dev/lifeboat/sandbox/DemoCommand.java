@@ -49,12 +49,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--s3-port", defaultValue = "9000", paramLabel = "PORT", description = "S3 server port; 0 picks a free one.")
   int s3Port;
 
+  @Option(names = "--operator-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the operator's /healthz, /readyz and /metrics on 127.0.0.1; 0 picks a free one.")
+  int operatorPort;
+
   @Override
   public Integer call() throws Exception {
     Path dir = state != null ? state : Files.createTempDirectory("lifeboat-demo-");
     step("1", "Starting a local cluster: API server, S3 server, the Lifeboat operator, a job runner");
-    try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1)) {
-      say("S3 at " + sandbox.s3Endpoint() + ", state in " + dir);
+    try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1, settings -> settings.withHealthPort(operatorPort))) {
+      say("S3 at " + sandbox.s3Endpoint() + ", state in " + dir + "; operator metrics at " + sandbox.operatorEndpoint()
+          + "/metrics");
       var client = sandbox.client();
 
       step("2", "An app's volume: namespace rose, PVC memory-data holding a SQLite database and JSON files");

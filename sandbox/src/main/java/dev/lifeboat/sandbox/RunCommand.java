@@ -35,6 +35,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--s3-port", defaultValue = "9000", paramLabel = "PORT", description = "S3 server port; 0 picks a free one.")
   int s3Port;
 
+  @Option(names = "--operator-port", defaultValue = "8080", paramLabel = "PORT",
+      description = "Port of the operator's /healthz, /readyz and /metrics on 127.0.0.1; 0 picks a free one.")
+  int operatorPort;
+
   @Option(names = "--allow-privileged-jobs", paramLabel = "NAMESPACES",
       description = {"Namespaces (comma-separated, or * for all) whose Jobs may run as root with only the",
           "capabilities to read any file and restore ownership, as the Helm value privilegedJobNamespaces allows.",
@@ -49,9 +53,10 @@ final class RunCommand implements Callable<Integer> {
     List<UntilCondition> conditions = until.stream().map(UntilCondition::parse).toList();
     Duration limit = Durations.parse(timeout);
     try (Sandbox sandbox = Sandbox.start(state, s3Port, timeWarp,
-        settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)))) {
+        settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)).withHealthPort(operatorPort))) {
       System.out.println("sandbox: API server up, S3 at " + sandbox.s3Endpoint() + " (access key "
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
+      System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
       for (Path path : apply) {
         sandbox.apply(path).forEach(o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
             + " applied"));

@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox;
 
 import dev.lifeboat.common.CrossNamespaceRestore;
+import dev.lifeboat.operator.HealthServer;
 import dev.lifeboat.operator.LifeboatOperator;
 import dev.lifeboat.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,6 +15,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,9 @@ public final class Sandbox implements AutoCloseable {
   private final WorkloadController workloads;
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
   private LifeboatOperator operator;
+  /** The operator's /healthz, /readyz and /metrics on 127.0.0.1, as in its pod. */
+  private HealthServer operatorEndpoint;
+  private int operatorPort;
 
   private final OperatorSettings settings;
 
@@ -147,12 +152,35 @@ public final class Sandbox implements AutoCloseable {
 
   /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */
   public void restartOperator() {
-    operator.close();
+    stopOperator();
     startOperator();
   }
 
+  /**
+   * The operator, and its HTTP endpoint on 127.0.0.1 at the settings' health port (0: a free one,
+   * kept across restarts of the operator).
+   */
   private void startOperator() {
     operator = new LifeboatOperator(client, settings, clock).start();
+    int port = operatorPort != 0 ? operatorPort : settings.healthPort();
+    try {
+      operatorEndpoint = new HealthServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), operator);
+    } catch (IOException e) {
+      operator.close();
+      throw new IllegalStateException("cannot serve the operator's metrics on 127.0.0.1:" + port
+          + " (in use? pass --operator-port 0 for a free one): " + e.getMessage(), e);
+    }
+    operatorPort = operatorEndpoint.port();
+  }
+
+  private void stopOperator() {
+    operatorEndpoint.close();
+    operator.close();
+  }
+
+  /** Where the operator's /healthz, /readyz and /metrics answer. */
+  public String operatorEndpoint() {
+    return "http://127.0.0.1:" + operatorPort;
   }
 
   private void installCrds() throws IOException {
@@ -182,7 +210,7 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.close();
+    stopOperator();
     runner.close();
     workloads.close();
     claimBinder.close();

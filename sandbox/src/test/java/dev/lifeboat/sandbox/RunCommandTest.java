@@ -76,10 +76,10 @@ class RunCommandTest {
   void runExitsZeroOnceTheBackupSucceededAndPrintsTheStatus() throws Exception {
     int port = freePort();
     Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
-        "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port));
+        "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("BackupPolicy").contains("lastSuccessfulBackup")
-        .contains("all held");
+        .contains("all held").containsPattern("operator metrics at http://127\\.0\\.0\\.1:[0-9]+/metrics");
     assertThat(dir.resolve("state/s3/lifeboat/rose/rose-memory")).isDirectory();
   }
 
@@ -87,7 +87,7 @@ class RunCommandTest {
   void runExitsOneOnTimeoutAndSaysWhatDidNotHold() throws Exception {
     int port = freePort();
     Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
-        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port));
+        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
   }

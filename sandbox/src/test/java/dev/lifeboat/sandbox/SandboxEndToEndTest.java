@@ -63,6 +63,14 @@ class SandboxEndToEndTest {
     assertThat(status.backups).singleElement().satisfies(b -> assertThat(b.keptBy).contains("daily"));
     assertThat(status.lastSuccessfulBackup).isNotNull();
     assertThat(fixture.backupsInS3()).isEqualTo(1);
+    // What Prometheus scrapes from the operator says the same (once its informer has the new status).
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(fixture.policyMetric("lifeboat_backup_last_size_bytes")).isEqualTo(status.lastBackup.bytes.doubleValue());
+      assertThat(fixture.policyMetric("lifeboat_backup_last_files")).isEqualTo(2.0);
+      assertThat(fixture.policyMetric("lifeboat_backup_last_failed")).isZero();
+      assertThat(fixture.metrics()).contains("lifeboat_backups_total{namespace=\"rose\",policy=\"rose-memory\","
+          + "result=\"succeeded\"} 1");
+    });
   }
 
   @Test
@@ -121,10 +129,16 @@ class SandboxEndToEndTest {
         && Conditions.isTrue(fixture.read().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE));
     var overdue = Conditions.find(fixture.read().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE).orElseThrow();
     assertThat(overdue.getMessage()).contains("no successful backup");
+    assertThat(fixture.policyMetric("lifeboat_backup_overdue")).isEqualTo(1.0);
+    assertThat(fixture.policyMetric("lifeboat_backup_last_success_timestamp_seconds")).as("no success, no timestamp").isNull();
 
     fixture.credentials(Sandbox.S3_SECRET_KEY);
     await().atMost(Duration.ofSeconds(60)).until(() -> fixture.read().getStatus().lastSuccessfulBackup != null
         && !Conditions.isTrue(fixture.read().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(fixture.policyMetric("lifeboat_backup_overdue")).isZero();
+      assertThat(fixture.policyMetric("lifeboat_backup_last_success_timestamp_seconds")).isPositive();
+    });
   }
 
   @Test

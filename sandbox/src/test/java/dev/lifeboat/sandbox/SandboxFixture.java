@@ -83,4 +83,26 @@ final class SandboxFixture {
       return list.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
     }
   }
+
+  /** What Prometheus would scrape from the operator now. */
+  String metrics() {
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(sandbox.operatorEndpoint() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of one of the fixture policy's series, e.g. {@code lifeboat_backup_overdue}; null when absent. */
+  Double policyMetric(String name) {
+    String prefix = name + "{namespace=\"" + NS + "\",policy=\"" + POLICY + "\"} ";
+    return metrics().lines().filter(line -> line.startsWith(prefix))
+        .map(line -> Double.valueOf(line.substring(prefix.length()).trim())).findFirst().orElse(null);
+  }
 }
