@@ -6,6 +6,7 @@ import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.ClaimPlacement;
+import dev.lifeboat.common.ConditionEvents;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.ClaimUsers;
 import dev.lifeboat.common.ControllerSettings;
@@ -71,6 +72,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final ClaimResolver claimResolver;
   private final BackupRuns runs;
   private final EventRecorder events;
+  private final ConditionEvents transitions;
   private final BackupDiscovery discovery;
   private final ActiveRestores restores;
 
@@ -86,6 +88,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     JobOutcomeReader outcomes = new JobOutcomeReader(client);
     BackupJobBuilder jobBuilder = new BackupJobBuilder(settings.agentImage(), settings.privilegedJobs());
     this.events = new EventRecorder(client, clock);
+    this.transitions = PolicyConditions.events(events);
     this.claimResolver = new ClaimResolver(client, new ClaimPlacement(client), new ClaimUsers(client));
     this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events, metrics);
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
@@ -150,6 +153,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         new PolicyConditions.Inputs(validation, claimProblem ? claims.problem() : null), now);
     status.observedGeneration = policy.getMetadata().getGeneration();
     announceInvalidSpec(policy, before, validation);
+    transitions.announce(policy, before == null ? null : before.conditions, status.conditions);
     StatusCopy.writeIfChanged(client, policy, before, status);
     runs.deleteGivenUp(jobs, status); // only now that status says why
 

@@ -4,13 +4,17 @@ import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_OVERDUE;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_SUSPICIOUS;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_BACKUP_SUCCEEDED;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.READY;
+import static dev.lifeboat.api.v1alpha1.ConditionTypes.VERIFICATION_OVERDUE;
 
 import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.common.ConditionEvents;
 import dev.lifeboat.common.ConditionWriter;
+import dev.lifeboat.common.Conditions;
+import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Durations;
 import dev.lifeboat.common.PolicyAlerts;
@@ -18,7 +22,9 @@ import dev.lifeboat.common.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Computes the policy's conditions from its persisted status and the clock alone, so they are
@@ -61,6 +67,20 @@ public final class PolicyConditions {
     suspicious(policy, status, conditions);
     ready(policy, status, inputs, overdue, freshness, conditions);
     return overdue ? Optional.empty() : Optional.of(flipsAt.plusMillis(1));
+  }
+
+  /**
+   * The transitions a person is told of by an Event: overdue, suspicious and verification overdue
+   * turning True (or back), and the claim problems that make Ready False. An invalid spec has its own
+   * Event; a failed run too.
+   */
+  static ConditionEvents events(EventRecorder recorder) {
+    return new ConditionEvents(Map.of(
+        BACKUP_OVERDUE, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
+        BACKUP_SUSPICIOUS, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
+        VERIFICATION_OVERDUE, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
+        READY, new ConditionEvents.Watched(Conditions.FALSE, Set.of(Reasons.CLAIM_NOT_FOUND, Reasons.CLAIM_NOT_BOUND,
+            Reasons.NO_CLAIMS_SELECTED, Reasons.CLAIM_IN_USE, Reasons.CLAIMS_ON_DIFFERENT_NODES))), recorder);
   }
 
   /** The id of the newest whole backup in status, if one is listed. */

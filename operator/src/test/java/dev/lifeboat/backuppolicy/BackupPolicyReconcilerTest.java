@@ -220,6 +220,12 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertThat(overdue.getLastTransitionTime()).isEqualTo(Times.rfc3339(at(1, "04:00:01")));
     assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.OVERDUE,
         "older than alerts.maxAge", 1L);
+    reconcileAt(at(1, "04:00:30"));
+    assertThat(events()).filteredOn(e -> Reasons.OVERDUE.equals(e.getReason())).as("one Event for the flip")
+        .singleElement().satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).startsWith("BackupOverdue True: newest successful backup");
+        });
 
     // the run of 11-10 02:00 was missed (no reconcile then): the catch-up run clears the condition
     Job catchUp = jobs().stream().filter(j -> !JobOutcomeReader.finished(j)).findFirst().orElseThrow();
@@ -227,6 +233,8 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     reconcileAt(at(1, "04:05:00"));
     assertCondition(policy().getStatus().conditions, ConditionTypes.BACKUP_OVERDUE, Conditions.FALSE, Reasons.WITHIN_MAX_AGE,
         "within alerts.maxAge 26h", 1L);
+    assertThat(events()).filteredOn(e -> Reasons.WITHIN_MAX_AGE.equals(e.getReason())).as("and one when it clears")
+        .singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
   }
 
   @Test
