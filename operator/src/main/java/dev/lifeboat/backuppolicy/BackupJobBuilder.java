@@ -3,6 +3,7 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.JobNames;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
@@ -24,6 +25,10 @@ import java.util.Map;
 public final class BackupJobBuilder {
   /** Value of the operation annotation on the Job that lists a policy's repository before its first run. */
   public static final String DISCOVER_OPERATION = "list";
+  /** Value of the operation annotation on a restore drill's Job. */
+  public static final String VERIFY_OPERATION = "verify";
+  /** Where a drill restores the backup inside its Job. */
+  public static final String RESTORE_DIR = "/restore";
   /** The component label of a policy's Jobs; it keeps them apart from restore Jobs. */
   public static final String COMPONENT = "backup";
 
@@ -61,6 +66,28 @@ public final class BackupJobBuilder {
         agentCommand(spec, policy.getMetadata().getNamespace(), name, claims.names(), run.backupId(), pins),
         spec.destination.s3, spec.encryption, volumes, mounts, spec.jobTemplate, claims.placement(),
         claims.runAs(), privileged.allows(policy.getMetadata().getNamespace())));
+  }
+
+  /**
+   * A restore drill of backup {@code backupId}: the agent verifies it and restores it into the
+   * {@code restore} emptyDir at {@link #RESTORE_DIR}; with {@code verify.check} the agent runs first, as
+   * an init container, and the user's check runs after it with the restored data at /restore/&lt;claim&gt;.
+   * Not retried: a drill that fails says something about the backup. It mounts no claim, so it never
+   * waits for or holds back the app or a backup.
+   */
+  public Job drill(BackupPolicy policy, String drillId, String backupId) {
+    BackupPolicySpec spec = policy.getSpec();
+    String name = policy.getMetadata().getName();
+    String namespace = policy.getMetadata().getNamespace();
+    List<String> command = AgentCommandLine.verify(spec.destination.s3, namespace, name, backupId, spec.encryption, RESTORE_DIR);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Lifeboat.OPERATION_ANNOTATION, VERIFY_OPERATION);
+    annotations.put(Lifeboat.VERIFIED_BACKUP_ANNOTATION, backupId);
+    JobTemplate template = DrillJob.template(spec.jobTemplate);
+    Job job = AgentJob.build(agentImage, new AgentJob.Spec(JobNames.verifyJob(name, drillId), namespace, labels(name),
+        annotations, policy, command, spec.destination.s3, spec.encryption, List.of(DrillJob.restoreVolume()),
+        List.of(DrillJob.restoreMount()), template, null, null, false)); // it reads no claim: never privileged
+    return spec.verify.check == null ? job : DrillJob.withCheck(job, spec.verify.check);
   }
 
   /** {@code lifeboat agent list}: what the repository already holds, for a policy applied to a new cluster. */

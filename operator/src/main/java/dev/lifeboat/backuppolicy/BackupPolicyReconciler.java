@@ -75,6 +75,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final ConditionEvents transitions;
   private final BackupDiscovery discovery;
   private final ActiveRestores restores;
+  private final RestoreDrills drills;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this(client, clock, settings, RunMetrics.NONE);
@@ -93,6 +94,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events, metrics);
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
     this.restores = new ActiveRestores(client, settings.crossNamespace());
+    this.drills = new RestoreDrills(jobs, outcomes, jobBuilder, events);
   }
 
   @Override
@@ -113,7 +115,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     Instant now = clock.instant();
     BackupPolicyStatus before = policy.getStatus();
     BackupPolicyStatus status = StatusCopy.of(before, BackupPolicyStatus::new);
-    List<Job> jobs = runs.current(policy, status, List.copyOf(context.getSecondaryResources(Job.class)), now);
+    List<Job> informed = List.copyOf(context.getSecondaryResources(Job.class));
+    List<Job> jobs = runs.current(policy, status, informed, now);
     PolicyValidator.Result validation = validator.validate(policy.getSpec());
     runs.recordFinished(policy, status, jobs, validation.valid() ? PolicyRetention.rules(policy.getSpec().retention) : null,
         now);
@@ -146,6 +149,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       }
     }
     status.nextBackup = nextRun.map(Times::rfc3339).orElse(null);
+    if (validation.valid()) {
+      drills.advance(policy, status, informed, now, starting);
+    }
     runs.deleteOld(jobs, status);
     recorder.refreshRecent(status, now);
     boolean claimProblem = claims != null && !claims.ok();
@@ -157,7 +163,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     StatusCopy.writeIfChanged(client, policy, before, status);
     runs.deleteGivenUp(jobs, status); // only now that status says why
 
-    Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip,
+    Optional<Instant> nextDrill = Optional.ofNullable(Times.parse(status.nextVerification));
+    Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip, nextDrill,
                 claimProblem ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
                 held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty()),
             starting.stream().map(start -> start.stuckAt(now)))

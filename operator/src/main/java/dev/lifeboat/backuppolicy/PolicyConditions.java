@@ -3,6 +3,7 @@ package dev.lifeboat.backuppolicy;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_OVERDUE;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_SUSPICIOUS;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_BACKUP_SUCCEEDED;
+import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_VERIFICATION_SUCCEEDED;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.READY;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.VERIFICATION_OVERDUE;
 
@@ -21,10 +22,12 @@ import dev.lifeboat.common.PolicyAlerts;
 import dev.lifeboat.common.Times;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Computes the policy's conditions from its persisted status and the clock alone, so they are
@@ -33,6 +36,7 @@ import java.util.Set;
  */
 public final class PolicyConditions {
   static final Duration DEFAULT_MAX_AGE = PolicyAlerts.DEFAULT_MAX_AGE;
+  static final Duration DEFAULT_VERIFY_MAX_AGE = Duration.ofDays(45);
 
   /** The state of the things the conditions depend on besides the status itself. */
   /** {@code claimProblem} is null when the claims are fine or were not looked at (invalid spec). */
@@ -66,6 +70,56 @@ public final class PolicyConditions {
     lastBackupSucceeded(status, conditions);
     suspicious(policy, status, conditions);
     ready(policy, status, inputs, overdue, freshness, conditions);
+    Optional<Instant> verificationFlip = verification(policy, status, conditions, now);
+    return Stream.of(overdue ? Optional.<Instant>empty() : Optional.of(flipsAt.plusMillis(1)), verificationFlip)
+        .flatMap(Optional::stream).min(Comparator.naturalOrder());
+  }
+
+  /**
+   * VerificationOverdue (the last successful drill older than verify.maxAge, counted from the
+   * policy's creation before any) and LastVerificationSucceeded, with a drill schedule; neither
+   * without one. Returns when VerificationOverdue next flips.
+   */
+  private static Optional<Instant> verification(BackupPolicy policy, BackupPolicyStatus status, ConditionWriter conditions,
+      Instant now) {
+    if (!RestoreDrills.scheduled(policy)) {
+      conditions.remove(VERIFICATION_OVERDUE);
+      conditions.remove(LAST_VERIFICATION_SUCCEEDED);
+      return Optional.empty();
+    }
+    String maxAgeText = policy.getSpec().verify.maxAge == null ? "45d" : policy.getSpec().verify.maxAge;
+    Duration maxAge;
+    try {
+      maxAge = Durations.parse(maxAgeText);
+    } catch (IllegalArgumentException invalid) {
+      maxAge = DEFAULT_VERIFY_MAX_AGE; // reported on Ready as an invalid spec
+    }
+    Instant lastGood = Times.parse(status.lastSuccessfulVerification);
+    Instant since = Optional.ofNullable(lastGood).or(() -> Optional.ofNullable(Times.parse(policy.getMetadata()
+        .getCreationTimestamp()))).orElse(now);
+    Instant flipsAt = since.plus(maxAge);
+    boolean overdue = now.isAfter(flipsAt);
+    String age = Durations.format(Duration.between(since, now));
+    if (lastGood == null) {
+      conditions.set(VERIFICATION_OVERDUE, overdue, overdue ? Reasons.NEVER_VERIFIED : Reasons.NO_VERIFICATION_YET,
+          overdue ? "no successful restore drill since the policy was created " + age + " ago (verify.maxAge " + maxAgeText + ")"
+              : "no successful restore drill yet; overdue after " + Times.rfc3339(flipsAt));
+    } else {
+      conditions.set(VERIFICATION_OVERDUE, overdue, overdue ? Reasons.OVERDUE : Reasons.VERIFIED_RECENTLY,
+          "last successful restore drill finished " + age + " ago (" + status.lastSuccessfulVerification + "), "
+              + (overdue ? "older than" : "within") + " verify.maxAge " + maxAgeText);
+    }
+    var last = status.lastVerification;
+    if (last == null || RestoreDrills.RUNNING.equals(last.result)) {
+      if (conditions.find(LAST_VERIFICATION_SUCCEEDED).isEmpty()) {
+        conditions.unknown(LAST_VERIFICATION_SUCCEEDED, Reasons.NO_VERIFICATION_YET,
+            last == null ? "no restore drill has run yet" : "the first restore drill is running");
+      }
+    } else {
+      boolean good = RestoreDrills.SUCCEEDED.equals(last.result);
+      conditions.set(LAST_VERIFICATION_SUCCEEDED, good, good ? Reasons.VERIFICATION_SUCCEEDED : Reasons.VERIFICATION_FAILED,
+          "restore drill of backup " + last.id + (good ? " succeeded: " : " failed: ") + last.message);
+    }
     return overdue ? Optional.empty() : Optional.of(flipsAt.plusMillis(1));
   }
 
@@ -84,7 +138,7 @@ public final class PolicyConditions {
   }
 
   /** The id of the newest whole backup in status, if one is listed. */
-  private static Optional<String> newestGood(BackupPolicyStatus status) {
+  static Optional<String> newestGood(BackupPolicyStatus status) {
     return status.backups == null ? Optional.empty() : status.backups.stream()
         .filter(b -> !Boolean.TRUE.equals(b.partial)).map(b -> b.id).findFirst();
   }

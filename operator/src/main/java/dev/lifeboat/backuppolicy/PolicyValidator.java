@@ -57,6 +57,14 @@ public final class PolicyValidator {
         }
       }
       duration("spec.verify.maxAge", spec.verify.maxAge, problems);
+      if (spec.verify.check != null) {
+        if (spec.verify.check.image == null || spec.verify.check.image.isBlank()) {
+          problems.add("spec.verify.check.image: required (the image that runs the check)");
+        }
+        if (spec.verify.check.command == null || spec.verify.check.command.isEmpty()) {
+          problems.add("spec.verify.check.command: required (the image's entrypoint is not used)");
+        }
+      }
     }
     if (spec.copyMethod == CopyMethod.Snapshot) {
       problems.add("spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");

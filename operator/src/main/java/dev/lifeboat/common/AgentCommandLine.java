@@ -32,6 +32,20 @@ public final class AgentCommandLine {
     return new Restore(s3, namespace, policy, backupId);
   }
 
+  /**
+   * {@code lifeboat agent verify} of one backup of namespace/policy: every checksum, a restore into
+   * {@code restoreTo} (a scratch directory of the Job) and SQLite's integrity_check on what it restored.
+   */
+  public static List<String> verify(S3Destination s3, String namespace, String policy, String backupId,
+      Encryption encryption, String restoreTo) {
+    List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "verify"));
+    command.addAll(repositoryArgs(s3, namespace, policy));
+    command.addAll(List.of("--backup", backupId, "--restore-to", restoreTo));
+    command.addAll(keyArguments(encryption));
+    command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
+    return command;
+  }
+
   /** {@code s3://bucket[/prefix]}, for command lines and messages. */
   public static String repository(S3Destination s3) {
     return "s3://" + s3.bucket + (AgentJob.notBlank(s3.prefix) ? "/" + s3.prefix : "");

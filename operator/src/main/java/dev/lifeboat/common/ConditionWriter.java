@@ -35,6 +35,11 @@ public final class ConditionWriter {
     set(type, Conditions.UNKNOWN, reason, message);
   }
 
+  /** Drops a condition that no longer applies (e.g. a feature turned off). */
+  public void remove(String type) {
+    conditions.removeIf(c -> type.equals(c.getType()));
+  }
+
   public Optional<Condition> find(String type) {
     return Conditions.find(conditions, type);
   }

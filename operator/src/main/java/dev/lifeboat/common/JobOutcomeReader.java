@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Turns a finished Job into the outcome of its run: the agent's result from the termination
@@ -96,12 +97,20 @@ public class JobOutcomeReader {
         .findFirst();
   }
 
-  private static Optional<ContainerStateTerminated> agentTermination(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+  /** The agent's termination: a container, or the init container of a Job whose check runs after it (a drill). */
+  static Optional<ContainerStateTerminated> agentTermination(Pod pod) {
+    return termination(pod, Lifeboat.AGENT_CONTAINER);
+  }
+
+  /** How container {@code name} of {@code pod} ended, whether it is an init container or not; empty while it has not. */
+  public static Optional<ContainerStateTerminated> termination(Pod pod, String name) {
+    if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    return pod.getStatus().getContainerStatuses().stream()
-        .filter(s -> Lifeboat.AGENT_CONTAINER.equals(s.getName()))
+    return Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+        .filter(Objects::nonNull)
+        .flatMap(List::stream)
+        .filter(s -> name.equals(s.getName()))
         .map(ContainerStatus::getState)
         .filter(state -> state != null && state.getTerminated() != null)
         .map(state -> state.getTerminated())

@@ -78,9 +78,7 @@ final class PolicyGauges {
       put(values, "lifeboat_backups_kept_bytes", status.retention.bytes == null ? null : status.retention.bytes.doubleValue());
     }
     flag(values, "lifeboat_verification_overdue", status, VERIFICATION_OVERDUE, "True");
-    if (status.lastVerification != null && "Succeeded".equals(status.lastVerification.result)) {
-      put(values, "lifeboat_verification_last_success_timestamp_seconds", seconds(Times.parse(status.lastVerification.time)));
-    }
+    put(values, "lifeboat_verification_last_success_timestamp_seconds", seconds(Times.parse(status.lastSuccessfulVerification)));
     return values;
   }
 

@@ -8,6 +8,7 @@ import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.Hooks;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.VerifyCheck;
 import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -240,6 +241,16 @@ class PolicyValidatorTest {
     })).hasSize(2)
         .anySatisfy(p -> assertThat(p).startsWith("spec.verify.schedule: '0 4 * * 0 *' is not a valid schedule"))
         .contains("spec.verify.maxAge: '45 days' is not a duration such as 26h, 45d or 1d12h");
+  }
+
+  @Test
+  void aVerifyCheckNeedsAnImageAndACommand() {
+    assertThat(problems(spec -> {
+      spec.verify = new VerifySpec();
+      spec.verify.schedule = "0 4 * * 0";
+      spec.verify.check = new VerifyCheck();
+    })).containsExactly("spec.verify.check.image: required (the image that runs the check)",
+        "spec.verify.check.command: required (the image's entrypoint is not used)");
   }
 
   @Test

@@ -11,7 +11,6 @@ import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
-import dev.lifeboat.api.v1alpha1.VerificationResult;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.Map;
@@ -49,9 +48,7 @@ class PolicyGaugesTest {
     status.retention = new RetentionSummary();
     status.retention.kept = 7;
     status.retention.bytes = 6_300_000L;
-    status.lastVerification = new VerificationResult();
-    status.lastVerification.result = "Succeeded";
-    status.lastVerification.time = "2025-11-01T03:00:00Z";
+    status.lastSuccessfulVerification = "2025-11-01T03:00:00Z";
     condition(status, ConditionTypes.LAST_BACKUP_SUCCEEDED, "False");
     condition(status, ConditionTypes.BACKUP_OVERDUE, "False");
     condition(status, ConditionTypes.BACKUP_SUSPICIOUS, "True");

@@ -12,6 +12,8 @@ import dev.lifeboat.restore.RestoreJobBuilder;
 import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -190,11 +192,40 @@ public final class ReconcileHarness {
   /** As above, with what the agent printed, served as the pod's log. */
   public void finishJob(Job job, boolean succeeded, AgentResult result, String rawMessage, String log) {
     String message = result != null ? result.toJson() : rawMessage;
+    if (log != null) {
+      podLog(job.getMetadata().getNamespace(), podName(job), log);
+    }
+    endJob(job, succeeded, new PodStatusBuilder().withPhase(succeeded ? "Succeeded" : "Failed")
+        .addNewContainerStatus().withName(Lifeboat.AGENT_CONTAINER).withNewState().withNewTerminated()
+        .withExitCode(succeeded ? 0 : 1).withMessage(message).withReason(succeeded ? "Completed" : "Error")
+        .endTerminated().endState().endContainerStatus().build());
+  }
+
+  /**
+   * A restore drill with a check that ends: the agent (its init container) with {@code result}, then,
+   * if the agent succeeded, the check container with {@code checkExit} and {@code checkMessage} (its
+   * log tail, as FallbackToLogsOnError gives).
+   */
+  public void finishDrill(Job job, AgentResult result, int checkExit, String checkMessage) {
+    boolean agentGood = result.succeeded();
+    boolean succeeded = agentGood && checkExit == 0;
+    var status = new PodStatusBuilder().withPhase(succeeded ? "Succeeded" : "Failed")
+        .addNewInitContainerStatus().withName(Lifeboat.AGENT_CONTAINER).withNewState().withNewTerminated()
+        .withExitCode(agentGood ? 0 : 1).withMessage(result.toJson()).withReason(agentGood ? "Completed" : "Error")
+        .endTerminated().endState().endInitContainerStatus();
+    status = agentGood
+        ? status.addNewContainerStatus().withName(Lifeboat.CHECK_CONTAINER).withNewState().withNewTerminated()
+            .withExitCode(checkExit).withMessage(checkMessage).withReason(checkExit == 0 ? "Completed" : "Error")
+            .endTerminated().endState().endContainerStatus()
+        : status.addNewContainerStatus().withName(Lifeboat.CHECK_CONTAINER).withNewState().withNewWaiting()
+            .withReason("PodInitializing").endWaiting().endState().endContainerStatus();
+    endJob(job, succeeded, status.build());
+  }
+
+  /** The Job's pod replaced by its end state {@code podStatus}, and the Job marked as the Job controller would. */
+  private void endJob(Job job, boolean succeeded, PodStatus podStatus) {
     String ns = job.getMetadata().getNamespace();
     String pod = podName(job);
-    if (log != null) {
-      podLog(ns, pod, log);
-    }
     client.pods().inNamespace(ns).withName(pod).delete(); // the running pod startJob made, now replaced by its end state
     client.pods().inNamespace(ns).resource(new PodBuilder()
         .withNewMetadata().withName(pod).withNamespace(ns)
@@ -202,11 +233,7 @@ public final class ReconcileHarness {
         .addToLabels("batch.kubernetes.io/job-name", job.getMetadata().getName())
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
-        .withNewStatus().withPhase(succeeded ? "Succeeded" : "Failed")
-        .addNewContainerStatus().withName(Lifeboat.AGENT_CONTAINER).withNewState().withNewTerminated()
-        .withExitCode(succeeded ? 0 : 1).withMessage(message).withReason(succeeded ? "Completed" : "Error")
-        .endTerminated().endState().endContainerStatus()
-        .endStatus().build()).create();
+        .withStatus(podStatus).build()).create();
     Job latest = client.batch().v1().jobs().inNamespace(ns).withName(job.getMetadata().getName()).get();
     String now = dev.lifeboat.common.Times.rfc3339(clock.instant());
     latest.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()

@@ -14,7 +14,7 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed for.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, VerificationOverdue.")
+  @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, VerificationOverdue, LastVerificationSucceeded, IdentityResolved.")
   @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions = new ArrayList<>();
 
@@ -33,8 +33,17 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("The value of spec.trigger.manual that was last acted on.")
   public String lastManualTrigger;
 
-  @JsonPropertyDescription("Outcome of the last restore drill.")
+  @JsonPropertyDescription("Outcome of the last restore drill (spec.verify), or the one running.")
   public VerificationResult lastVerification;
+
+  @JsonPropertyDescription("When the newest successful restore drill finished (RFC 3339); VerificationOverdue counts from it.")
+  public String lastSuccessfulVerification;
+
+  @JsonPropertyDescription("When the next restore drill starts (RFC 3339); absent without spec.verify.schedule.")
+  public String nextVerification;
+
+  @JsonPropertyDescription("The scheduled time of the last drill started or skipped (no good backup yet) by spec.verify.schedule.")
+  public String lastVerificationScheduleTime;
 
   @JsonPropertyDescription("The one-time listing of backups already in the repository, done before the first run (e.g. a policy re-applied into a new cluster).")
   public RepositoryDiscovery discovery;

@@ -7,6 +7,8 @@ public final class ConditionTypes {
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
   public static final String BACKUP_SUSPICIOUS = "BackupSuspicious";
   public static final String VERIFICATION_OVERDUE = "VerificationOverdue";
+  /** BackupPolicy with spec.verify: whether the last restore drill found the backup good. */
+  public static final String LAST_VERIFICATION_SUCCEEDED = "LastVerificationSucceeded";
 
   /** BackupPolicy and RestoreRequest: as whom the Jobs run (the identity of the pods using the claim, or why not). */
   public static final String IDENTITY_RESOLVED = "IdentityResolved";

@@ -23,6 +23,11 @@ public final class JobNames {
     return join(restoreRequest, step);
   }
 
+  /** {@code <policy>-verify-<drillid>}: one restore drill (spec.verify), its id the UTC time it started. */
+  public static String verifyJob(String policy, String drillId) {
+    return join(policy, "verify-" + drillId.toLowerCase(Locale.ROOT));
+  }
+
   /** {@code <policy>-discover}: the one listing of the repository a policy does before its first run. */
   public static String discoveryJob(String policy) {
     return join(policy, "discover");

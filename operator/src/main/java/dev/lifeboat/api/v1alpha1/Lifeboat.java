@@ -18,6 +18,10 @@ public final class Lifeboat {
 
   /** What a Job that is not a backup run does: list (read the repository) or restore. */
   public static final String OPERATION_ANNOTATION = GROUP + "/operation";
+  /** On a restore drill's Job: the backup it verifies. */
+  public static final String VERIFIED_BACKUP_ANNOTATION = GROUP + "/verified-backup";
+  /** The container of a restore drill that runs spec.verify.check. */
+  public static final String CHECK_CONTAINER = "check";
 
   /** Name of the container that runs the agent inside every Lifeboat Job. */
   public static final String AGENT_CONTAINER = "agent";

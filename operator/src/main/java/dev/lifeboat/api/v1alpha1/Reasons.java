@@ -55,6 +55,14 @@ public final class Reasons {
   public static final String PRIVILEGED = "Privileged";
   /** A Job's pod that cannot start (a missing Secret or key, an image that cannot be pulled, no node fits). */
   public static final String JOB_CANNOT_START = "JobCannotStart";
+  /** Restore drills (spec.verify): VerificationOverdue, LastVerificationSucceeded and their Events. */
+  public static final String VERIFICATION_STARTED = "VerificationStarted";
+  public static final String VERIFICATION_SUCCEEDED = "VerificationSucceeded";
+  public static final String VERIFICATION_FAILED = "VerificationFailed";
+  public static final String VERIFICATION_SKIPPED = "VerificationSkipped";
+  public static final String NEVER_VERIFIED = "NeverVerified";
+  public static final String VERIFIED_RECENTLY = "VerifiedRecently";
+  public static final String NO_VERIFICATION_YET = "NoVerificationYet";
 
   private Reasons() {}
 }

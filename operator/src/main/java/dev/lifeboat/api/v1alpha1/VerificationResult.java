@@ -8,11 +8,14 @@ public class VerificationResult {
   @JsonPropertyDescription("The backup that was verified.")
   public String id;
 
-  @JsonPropertyDescription("When the drill finished (RFC 3339).")
+  @JsonPropertyDescription("When the drill finished (RFC 3339); while it runs, when it started.")
   public String time;
 
-  @JsonPropertyDescription("Succeeded or Failed.")
+  @JsonPropertyDescription("Running, Succeeded or Failed.")
   public String result;
+
+  @JsonPropertyDescription("The drill's Job.")
+  public String job;
 
   @JsonPropertyDescription("What the drill found.")
   public String message;
