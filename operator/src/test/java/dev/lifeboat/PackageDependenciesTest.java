@@ -26,11 +26,12 @@ class PackageDependenciesTest {
   /** Each package and the Lifeboat packages it must never import. */
   static Stream<Map.Entry<String, List<String>>> rules() {
     return Map.of(
-        "api", List.of("common", "backuppolicy", "restore", "operator", "agent", "retention", "metrics"),
-        "common", List.of("backuppolicy", "restore", "operator", "metrics"),
-        "backuppolicy", List.of("restore", "operator", "metrics"),
-        "restore", List.of("backuppolicy", "operator", "metrics"),
-        "metrics", List.of("backuppolicy", "restore", "operator", "agent"),
+        "api", List.of("common", "backuppolicy", "restore", "operator", "agent", "retention", "metrics", "notify"),
+        "common", List.of("backuppolicy", "restore", "operator", "metrics", "notify"),
+        "backuppolicy", List.of("restore", "operator", "metrics", "notify"),
+        "restore", List.of("backuppolicy", "operator", "metrics", "notify"),
+        "metrics", List.of("backuppolicy", "restore", "operator", "agent", "notify"),
+        "notify", List.of("backuppolicy", "restore", "operator", "agent", "metrics"),
         "retention", List.of("common", "backuppolicy", "restore", "operator", "agent"),
         "agent", List.of("backuppolicy", "restore", "operator", "metrics")).entrySet().stream();
   }

@@ -17,7 +17,7 @@ import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.common.PodLogs;
 import dev.lifeboat.common.ReconcileRetries;
 import dev.lifeboat.common.RepositoryListing;
-import dev.lifeboat.common.RunMetrics;
+import dev.lifeboat.common.Reporting;
 import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
@@ -78,20 +78,20 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final RestoreDrills drills;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
-    this(client, clock, settings, RunMetrics.NONE);
+    this(client, clock, settings, Reporting.NONE);
   }
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings,
-      RunMetrics metrics) {
+      Reporting reporting) {
     this.client = client;
     this.clock = clock;
     Jobs jobs = new Jobs(client);
     JobOutcomeReader outcomes = new JobOutcomeReader(client);
     BackupJobBuilder jobBuilder = new BackupJobBuilder(settings.agentImage(), settings.privilegedJobs());
     this.events = new EventRecorder(client, clock);
-    this.transitions = PolicyConditions.events(events);
+    this.transitions = PolicyConditions.events(events, reporting.notifier(), clock);
     this.claimResolver = new ClaimResolver(client, new ClaimPlacement(client), new ClaimUsers(client));
-    this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events, metrics);
+    this.runs = new BackupRuns(jobs, outcomes, jobBuilder, recorder, events, reporting.metrics());
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
     this.restores = new ActiveRestores(client, settings.crossNamespace());
     this.drills = new RestoreDrills(jobs, outcomes, jobBuilder, events);

@@ -16,10 +16,12 @@ import dev.lifeboat.common.ConditionEvents;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.Notifier;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Durations;
 import dev.lifeboat.common.PolicyAlerts;
 import dev.lifeboat.common.Times;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -126,15 +128,17 @@ public final class PolicyConditions {
   /**
    * The transitions a person is told of by an Event: overdue, suspicious and verification overdue
    * turning True (or back), and the claim problems that make Ready False. An invalid spec has its own
-   * Event; a failed run too.
+   * Event; a failed run or drill too, so those transitions are only notified.
    */
-  static ConditionEvents events(EventRecorder recorder) {
+  static ConditionEvents events(EventRecorder recorder, Notifier notifier, Clock clock) {
     return new ConditionEvents(Map.of(
         BACKUP_OVERDUE, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
         BACKUP_SUSPICIOUS, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
         VERIFICATION_OVERDUE, new ConditionEvents.Watched(Conditions.TRUE, Set.of()),
         READY, new ConditionEvents.Watched(Conditions.FALSE, Set.of(Reasons.CLAIM_NOT_FOUND, Reasons.CLAIM_NOT_BOUND,
-            Reasons.NO_CLAIMS_SELECTED, Reasons.CLAIM_IN_USE, Reasons.CLAIMS_ON_DIFFERENT_NODES))), recorder);
+            Reasons.NO_CLAIMS_SELECTED, Reasons.CLAIM_IN_USE, Reasons.CLAIMS_ON_DIFFERENT_NODES)),
+        LAST_BACKUP_SUCCEEDED, ConditionEvents.Watched.notifyOnly(Conditions.FALSE),
+        LAST_VERIFICATION_SUCCEEDED, ConditionEvents.Watched.notifyOnly(Conditions.FALSE)), recorder, notifier, clock);
   }
 
   /** The id of the newest whole backup in status, if one is listed. */

@@ -3,7 +3,11 @@ package dev.lifeboat.operator;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.common.Notifier;
+import dev.lifeboat.common.Reporting;
 import dev.lifeboat.metrics.OperatorMetrics;
+import dev.lifeboat.notify.SecretWebhookUrl;
+import dev.lifeboat.notify.WebhookNotifier;
 import dev.lifeboat.restore.RestoreRequestReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -27,6 +31,8 @@ public final class LifeboatOperator implements AutoCloseable {
   /** The policies the metrics read their gauges from; the controllers' own cache is not reachable from outside. */
   private final List<SharedIndexInformer<BackupPolicy>> policies = new ArrayList<>();
   private final OperatorMetrics metrics;
+  /** Null without a webhook. */
+  private final WebhookNotifier notifier;
 
   public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock) {
     this.client = client;
@@ -45,9 +51,12 @@ public final class LifeboatOperator implements AutoCloseable {
             : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
       }
     });
-    operator.register(new BackupPolicyReconciler(client, clock, settings.controllers(), metrics.runs()),
+    this.notifier = settings.webhook() == null ? null : new WebhookNotifier(new SecretWebhookUrl(client,
+        settings.webhook().namespace(), settings.webhook().secret(), settings.webhook().key(), clock));
+    Reporting reporting = new Reporting(metrics.runs(), notifier == null ? Notifier.NONE : notifier);
+    operator.register(new BackupPolicyReconciler(client, clock, settings.controllers(), reporting),
         config -> watched(settings, config));
-    operator.register(new RestoreRequestReconciler(client, clock, settings.controllers(), metrics.runs()),
+    operator.register(new RestoreRequestReconciler(client, clock, settings.controllers(), reporting),
         config -> watched(settings, config));
   }
 
@@ -88,5 +97,8 @@ public final class LifeboatOperator implements AutoCloseable {
   public void close() {
     operator.stop();
     policies.forEach(SharedIndexInformer::close);
+    if (notifier != null) {
+      notifier.close();
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param crossNamespaceRestore whose backups a RestoreRequest may read besides its own namespace's
  * @param healthPort port of /healthz, /readyz and /metrics; 0 disables them
  * @param privilegedJobs namespaces whose Jobs may run as root with the ownership capabilities
+ * @param webhook where notifications are posted; null for none
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -28,7 +29,14 @@ public record OperatorSettings(
     String logFormat,
     CrossNamespaceRestore crossNamespaceRestore,
     int healthPort,
-    PrivilegedJobs privilegedJobs) {
+    PrivilegedJobs privilegedJobs,
+    Webhook webhook) {
+
+  /**
+   * Where notifications go: the URL in key {@code key} of Secret {@code secret} in the operator's own
+   * namespace {@code namespace}; null when not configured.
+   */
+  public record Webhook(String namespace, String secret, String key) {}
 
   public static final String LEASE_NAME = "lifeboat-operator";
   public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
@@ -43,31 +51,52 @@ public record OperatorSettings(
         nonBlank(env.get("LIFEBOAT_LOG_FORMAT"), "text"),
         CrossNamespaceRestore.parse(env.get("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE")),
         Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")),
-        PrivilegedJobs.parse(env.get("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES")));
+        PrivilegedJobs.parse(env.get("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES")),
+        webhook(env));
+  }
+
+  /** LIFEBOAT_WEBHOOK_SECRET (and _KEY, default url) in LIFEBOAT_NAMESPACE, the pod's own. */
+  private static Webhook webhook(Map<String, String> env) {
+    String secret = nonBlank(env.get("LIFEBOAT_WEBHOOK_SECRET"), "");
+    if (secret.isEmpty()) {
+      return null;
+    }
+    String namespace = nonBlank(env.get("LIFEBOAT_NAMESPACE"), "");
+    if (namespace.isEmpty()) {
+      throw new IllegalArgumentException("LIFEBOAT_WEBHOOK_SECRET needs LIFEBOAT_NAMESPACE, the operator's own namespace"
+          + " (the chart sets it from the pod's metadata.namespace)");
+    }
+    return new Webhook(namespace, secret, nonBlank(env.get("LIFEBOAT_WEBHOOK_SECRET_KEY"), "url"));
   }
 
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
     return new OperatorSettings(Set.of(), agentImage, false, "", "text", CrossNamespaceRestore.DENIED, 0,
-        PrivilegedJobs.NONE);
+        PrivilegedJobs.NONE, null);
   }
 
   /** The same settings with another cross-namespace restore rule (the sandbox's --allow-cross-namespace-restore, tests). */
   public OperatorSettings withCrossNamespaceRestore(CrossNamespaceRestore rule) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat, rule, healthPort,
-        privilegedJobs);
+        privilegedJobs, webhook);
   }
 
   /** The same settings with privileged Jobs allowed in these namespaces (the sandbox's option, tests). */
   public OperatorSettings withPrivilegedJobs(PrivilegedJobs allowed) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
-        crossNamespaceRestore, healthPort, allowed);
+        crossNamespaceRestore, healthPort, allowed, webhook);
   }
 
   /** The same settings with another port for /healthz, /readyz and /metrics (the sandbox's --operator-port). */
   public OperatorSettings withHealthPort(int port) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
-        crossNamespaceRestore, port, privilegedJobs);
+        crossNamespaceRestore, port, privilegedJobs, webhook);
+  }
+
+  /** The same settings with notifications to this webhook (tests). */
+  public OperatorSettings withWebhook(Webhook target) {
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+        crossNamespaceRestore, healthPort, privilegedJobs, target);
   }
 
   /** What both controllers need of these settings. */

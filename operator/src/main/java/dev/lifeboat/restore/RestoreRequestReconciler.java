@@ -7,6 +7,7 @@ import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.Jobs;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.common.Reporting;
 import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.ReconcileRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,12 +43,12 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final RunMetrics metrics;
 
   public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
-    this(client, clock, settings, RunMetrics.NONE);
+    this(client, clock, settings, Reporting.NONE);
   }
 
   public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings,
-      RunMetrics metrics) {
-    this.metrics = metrics;
+      Reporting reporting) {
+    this.metrics = reporting.metrics();
     this.client = client;
     this.clock = clock;
     this.sources = new SourceResolver(client, settings.crossNamespace());

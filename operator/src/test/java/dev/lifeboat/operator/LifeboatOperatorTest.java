@@ -11,9 +11,11 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.LifeboatClock;
+import dev.lifeboat.notify.WebhookReceiver;
 import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -130,6 +132,26 @@ class LifeboatOperatorTest {
 
       client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).delete();
       await().atMost(Duration.ofSeconds(20)).until(() -> !scrape(health).contains(series));
+    }
+  }
+
+  @Test
+  void aFailedBackupIsNotifiedToTheWebhookNamedInTheOperatorsSecret() throws Exception {
+    try (WebhookReceiver receiver = new WebhookReceiver(() -> 200)) {
+      client.secrets().inNamespace("lifeboat-system").resource(new SecretBuilder().withNewMetadata()
+          .withName("lifeboat-webhook").withNamespace("lifeboat-system").endMetadata()
+          .addToStringData("url", receiver.url().toString()).build()).create();
+      OperatorSettings settings = OperatorSettings.embedded("lifeboat:test")
+          .withWebhook(new OperatorSettings.Webhook("lifeboat-system", "lifeboat-webhook", "url"));
+      try (LifeboatOperator operator = new LifeboatOperator(client, settings, LifeboatClock.system()).start()) {
+        Job job = applyAndAwaitManualRun("first");
+        cluster.finishJob(job, false, null, "S3 access denied");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.bodies().isEmpty());
+        assertThat(receiver.bodies().get(0)).contains("\"condition\":\"LastBackupSucceeded\"")
+            .contains("\"status\":\"False\"").contains("\"policy\":\"" + POLICY + "\"").contains("S3 access denied");
+        assertThat(policy().getStatus().toString()).doesNotContain(WebhookReceiver.TOKEN);
+      }
     }
   }
 
