@@ -35,7 +35,8 @@ public final class SqliteIntegrity {
 
   /**
    * @param databases how many databases were checked
-   * @param failures one line per database that failed: its path relative to the root and SQLite's words
+   * @param failures one line per database that failed: its path relative to the root, then SQLite's words
+   *     ("data/app.db fails PRAGMA integrity_check: Tree 2 page 5 cell 7: ...")
    */
   public record Report(int databases, List<String> failures) {
     public Report {
@@ -65,13 +66,13 @@ public final class SqliteIntegrity {
     for (Path database : databases) {
       String problem = problem(database);
       if (problem != null) {
-        failures.add(root.relativize(database) + ": " + problem);
+        failures.add(root.relativize(database) + " " + problem);
       }
     }
     return new Report(databases.size(), failures);
   }
 
-  /** Null when the database passes; else what SQLite said, on one line. */
+  /** Null when the database passes; else what SQLite said, on one line, to follow the database's name. */
   static String problem(Path database) {
     Properties properties = new Properties();
     properties.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(SqliteCapture.OPEN_FLAGS));
@@ -82,16 +83,18 @@ public final class SqliteIntegrity {
         Statement sql = connection.createStatement();
         ResultSet rows = sql.executeQuery("PRAGMA integrity_check(" + MAX_ERRORS + ")")) {
       while (rows.next()) {
-        answer.add(rows.getString(1));
+        // A row may hold several lines; "*** in database main ***" heads them and says nothing of the damage.
+        String text = rows.getString(1) == null ? "" : rows.getString(1);
+        text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("*** in database"))
+            .forEach(answer::add);
       }
     } catch (SQLException e) {
-      return "SQLite cannot check it: " + oneLine(e.getMessage());
+      return "cannot be checked by SQLite: " + oneLine(e.getMessage());
     }
     if (answer.equals(List.of("ok"))) {
       return null;
     }
-    List<String> quoted = answer.subList(0, Math.min(QUOTED_LINES, answer.size())).stream()
-        .map(SqliteIntegrity::oneLine).toList();
+    List<String> quoted = answer.subList(0, Math.min(QUOTED_LINES, answer.size()));
     int more = answer.size() - quoted.size();
     return "fails PRAGMA integrity_check: " + String.join("; ", quoted)
         + (more > 0 ? " (" + more + " more line" + (more == 1 ? "" : "s") + ")" : "");
