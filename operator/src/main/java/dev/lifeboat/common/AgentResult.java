@@ -41,11 +41,22 @@ public record AgentResult(
   public static final int EXIT_PARTIAL = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Outcome of the retention pass that followed the backup. */
+  /**
+   * Outcome of the retention pass that followed the backup.
+   *
+   * @param pinned backups the rules would have pruned but a pin object in the repository held (a
+   *     restore drill or a restore was reading them); counted in {@code kept}; absent when none
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
-      String error) {}
+      String error, List<String> pinned) {
+    /** Without pins held by pin objects (as before they existed). */
+    public Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
+        String error) {
+      this(kept, pruned, prunedIds, oldest, newest, bytes, error, null);
+    }
+  }
 
   /** A result without warnings or omissions (every command but backup). */
   public AgentResult(Integer version, String command, String id, BackupPhase phase, String startTime,

@@ -40,7 +40,7 @@ final class SqliteCapture {
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final int ALL_PAGES = -1;
   // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW (xerial has no constant for the last).
-  private static final int OPEN_FLAGS = 0x00000001 | 0x00000040 | 0x01000000;
+  static final int OPEN_FLAGS = 0x00000001 | 0x00000040 | 0x01000000;
   // Primary result codes (the low byte of an extended one).
   private static final int BUSY = 5;
   private static final int LOCKED = 6;

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.agent.ops.VerificationFailed;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
@@ -24,11 +25,18 @@ final class AgentRun {
         System.err.println("lifeboat agent " + command + ": " + result.message());
         return AgentResult.EXIT_PARTIAL;
       }
+      if (result.phase() == BackupPhase.Failed) {
+        System.err.println("lifeboat agent " + command + ": " + result.message());
+        return 1;
+      }
       System.out.println(result.message());
       return 0;
     } catch (Exception | OutOfMemoryError e) {
-      String message = Failures.describe(e);
-      TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, backupId,
+      // A verification names the backup it chose (not "latest"), and the volume, before the cause.
+      String id = e instanceof VerificationFailed f ? f.backupId() : backupId;
+      String message = e instanceof VerificationFailed f ? f.context() + Failures.describe(f.getCause())
+          : Failures.describe(e);
+      TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, id,
           BackupPhase.Failed, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
           null));
       System.err.println("lifeboat agent " + command + ": " + message);

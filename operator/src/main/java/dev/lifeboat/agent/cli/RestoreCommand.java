@@ -6,6 +6,7 @@ import dev.lifeboat.agent.ops.RestoreOperation;
 import dev.lifeboat.agent.s3.S3Store;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,11 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--path", paramLabel = "P", description = "Restore only this path (repeatable).")
   List<String> paths = new ArrayList<>();
 
+  @Option(names = "--pin-ttl", paramLabel = "DURATION",
+      description = "Pin the backup against retention while it is restored; the pin expires after this long should the"
+          + " run be killed (e.g. the Job's deadline). Default: no pin.")
+  String pinTtl;
+
   @Mixin
   EncryptionKeyOption key;
 
@@ -55,9 +61,10 @@ public final class RestoreCommand implements Callable<Integer> {
   public Integer call() {
     return AgentRun.execute("restore", which.backup, terminationLog, () -> {
       ArchiveEncryption encryption = key.load();
+      Duration pin = pinTtl == null ? null : PinOption.ttl("--pin-ttl", pinTtl);
       try (S3Store store = repository.store(null, null)) {
         return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
-            which.backup, which.before, claim, target, mode, paths, encryption));
+            which.backup, which.before, claim, target, mode, paths, encryption, pin));
       }
     });
   }

@@ -1,18 +1,18 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.agent.archive.ArchiveEncryption;
-import dev.lifeboat.agent.ops.RestoreOperation;
+import dev.lifeboat.agent.ops.VerifyOperation;
 import dev.lifeboat.agent.s3.S3Store;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Download a backup and check every checksum without writing any file.")
+    description = {"Download a backup and check every checksum; with --restore-to, restore it there and check every",
+        "SQLite database (a restore drill). The backup is pinned against retention while it is read."})
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   RepositoryOptions repository;
@@ -23,6 +23,19 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--claim", paramLabel = "CLAIM", description = "Only this volume; default all.")
   String claim;
 
+  @Option(names = "--restore-to", paramLabel = "DIR",
+      description = "Restore each volume into DIR/<claim> (an existing scratch directory) and run PRAGMA integrity_check"
+          + " on every SQLite database restored; without it nothing is written.")
+  Path restoreTo;
+
+  @Option(names = "--pin-ttl", defaultValue = "6h", paramLabel = "DURATION",
+      description = "The pin that holds the backup against retention while it is read expires after this long, should"
+          + " the run be killed (default 6h; pass the Job's deadline).")
+  String pinTtl;
+
+  @Option(names = "--no-pin", description = "Read without pinning (e.g. with read-only credentials).")
+  boolean noPin;
+
   @Mixin
   EncryptionKeyOption key;
 
@@ -31,11 +44,13 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return AgentRun.execute("verify", backup, terminationLog, () -> {
+    // The id of a failure found after the backup was chosen is the chosen one's (VerificationFailed), never "latest".
+    return AgentRun.execute("verify", "latest".equals(backup) ? null : backup, terminationLog, () -> {
       ArchiveEncryption encryption = key.load();
+      VerifyOperation.Request request = new VerifyOperation.Request(backup, claim, restoreTo, encryption,
+          noPin ? null : PinOption.ttl("--pin-ttl", pinTtl));
       try (S3Store store = repository.store(null, null)) {
-        return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
-            backup, null, claim, null, null, List.of(), encryption));
+        return new VerifyOperation(repository.open(store), Clock.systemUTC(), System.out).run(request);
       }
     });
   }

@@ -12,6 +12,7 @@ import dev.lifeboat.agent.archive.SafeExtractor;
 import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.agent.repo.Pin;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
 import java.io.BufferedInputStream;
@@ -28,9 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Restores one volume of one backup into a directory (or, with target null, only verifies it):
- * download → decrypt → decompress → untar, checking every file's SHA-256 against the manifest
- * and the archive's own SHA-256 once it has been read to the end.
+ * Restores one volume of one backup into a directory: download → decrypt → decompress → untar,
+ * checking every file's SHA-256 against the manifest and the archive's own SHA-256 once it has been
+ * read to the end. {@link VerifyOperation} reads volumes the same way.
  */
 public final class RestoreOperation {
   static final int READ_BUFFER = 1024 * 1024;
@@ -38,9 +39,12 @@ public final class RestoreOperation {
   static final int DOWNLOAD_CHUNK = 8 * 1024 * 1024;
   static final int PARALLEL_DOWNLOADS = 4;
 
-  /** target null means verify only: read and check everything, write nothing. */
+  /**
+   * @param pinTtl with a value, a pin object holds the backup from retention while it is read, and
+   *     expires after this long if the restore is killed; null reads without a pin
+   */
   public record Request(String backup, Instant before, String claim, Path target, RestoreMode mode, List<String> paths,
-      ArchiveEncryption encryption) {}
+      ArchiveEncryption encryption, Duration pinTtl) {}
 
   private final BackupRepository repository;
   private final Clock clock;
@@ -54,55 +58,74 @@ public final class RestoreOperation {
 
   public AgentResult run(Request request) throws IOException {
     Instant start = clock.instant();
-    boolean verifyOnly = request.target() == null;
-    if (!verifyOnly && !Files.isDirectory(request.target())) {
+    if (!Files.isDirectory(request.target())) {
       throw new IllegalArgumentException("--target: " + request.target() + " is not a directory");
     }
-    Manifest manifest = BackupSelector.select(repository, request.backup(), request.before());
-    List<Manifest.Volume> volumes = verifyOnly && (request.claim() == null || request.claim().isBlank())
-        ? manifest.volumes() : List.of(BackupSelector.volume(manifest, request.claim()));
-    if (manifest.encryption() != null && request.encryption() == null) {
+    Manifest chosen = BackupSelector.select(repository, request.backup(), request.before());
+    Manifest.Volume volume = BackupSelector.volume(chosen, request.claim());
+    requireKey(chosen, request.encryption());
+    ArchiveStats stats;
+    try (Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
+      Manifest manifest = stillThere(chosen, pin);
+      stats = readVolume(manifest, volume, request.encryption(),
+          new SafeExtractor(request.target(), request.mode(), request.paths()), "restore " + volume.claim());
+    }
+    Instant end = clock.instant();
+    String message = "restored backup " + chosen.id() + " (" + stats.files() + " files, " + Sizes.human(volume.size())
+        + ") into " + request.target();
+    return new AgentResult(AgentResult.CURRENT_VERSION, "restore", chosen.id(),
+        BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), volume.size(), stats.files(), null,
+        Duration.between(start, end).toMillis() / 1000.0, chosen.suspicious(), message, null);
+  }
+
+  /** A pin on the backup for as long as it is read, or null (no pin wanted); close it when done. */
+  Pins.Hold pin(Manifest manifest, String reason, Duration ttl) {
+    return ttl == null ? null : new Pins(repository, clock).hold(manifest.id(), reason, ttl, System.err);
+  }
+
+  /**
+   * The manifest again once the pin is written: retention may have deleted the backup between the
+   * selection and the pin; from now on it will not.
+   */
+  Manifest stillThere(Manifest chosen, Pins.Hold pin) {
+    if (pin == null) {
+      return chosen;
+    }
+    return repository.manifest(chosen.id()).orElseThrow(() -> new IllegalStateException(
+        "backup " + chosen.id() + " was pruned by retention before it could be pinned; run again"));
+  }
+
+  /** The key must be there, and be the one the backup was encrypted with, before anything is downloaded. */
+  static void requireKey(Manifest manifest, ArchiveEncryption encryption) {
+    if (manifest.encryption() != null && encryption == null) {
       throw new IllegalArgumentException("backup " + manifest.id() + " is encrypted (key id " + manifest.encryption().keyId()
           + "); pass --encryption-key-file");
     }
-    if (manifest.encryption() != null && !manifest.encryption().keyId().equals(request.encryption().keyId())) {
+    if (manifest.encryption() != null && !manifest.encryption().keyId().equals(encryption.keyId())) {
       throw new IllegalArgumentException("--encryption-key-file: wrong key: backup " + manifest.id()
-          + " was encrypted with key id " + manifest.encryption().keyId() + ", this key's id is " + request.encryption().keyId());
+          + " was encrypted with key id " + manifest.encryption().keyId() + ", this key's id is " + encryption.keyId());
     }
-    long files = 0;
-    long bytes = 0;
-    for (Manifest.Volume volume : volumes) {
-      ArchiveStats stats = readVolume(manifest, volume, request, verifyOnly);
-      files += stats.files();
-      bytes += volume.size();
-    }
-    Instant end = clock.instant();
-    String verb = verifyOnly ? "verified" : "restored";
-    String message = verb + " backup " + manifest.id() + " (" + files + " files, " + Sizes.human(bytes) + ")"
-        + (verifyOnly ? ": every checksum matches" : " into " + request.target());
-    return new AgentResult(AgentResult.CURRENT_VERSION, verifyOnly ? "verify" : "restore", manifest.id(),
-        BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), bytes, files, null,
-        Duration.between(start, end).toMillis() / 1000.0, manifest.suspicious(), message, null);
   }
 
-  private ArchiveStats readVolume(Manifest manifest, Manifest.Volume volume, Request request, boolean verifyOnly)
-      throws IOException {
+  /**
+   * Downloads one volume and checks it: into {@code extractor}'s target, or with {@code extractor}
+   * null only read and checked (nothing written).
+   */
+  ArchiveStats readVolume(Manifest manifest, Manifest.Volume volume, ArchiveEncryption encryption,
+      SafeExtractor extractor, String label) throws IOException {
     Map<String, String> expected = repository.fileList(manifest.id(), volume).sha256ByPath();
-    String label = (verifyOnly ? "verify " : "restore ") + volume.claim();
     String key = repository.key(manifest.id(), volume.object());
     try (InputStream raw = volume.size() > DOWNLOAD_CHUNK
         ? repository.store().downloadInParallel(key, DOWNLOAD_CHUNK, PARALLEL_DOWNLOADS)
         : repository.store().download(key)) {
       Progress progress = new Progress(raw, label, volume.size(), out);
       DigestingInputStream digest = new DigestingInputStream(progress);
-      InputStream plain = request.encryption() == null ? digest
-          : request.encryption().decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
+      InputStream plain = encryption == null ? digest
+          : encryption.decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
       ArchiveStats stats;
       try {
         InputStream tar = new BufferedInputStream(Codec.valueOf(manifest.compression()).decompress(plain), READ_BUFFER);
-        stats = verifyOnly
-            ? ArchiveVerifier.verify(tar, expected)
-            : new SafeExtractor(request.target(), request.mode(), request.paths()).extract(tar, expected);
+        stats = extractor == null ? ArchiveVerifier.verify(tar, expected) : extractor.extract(tar, expected);
         tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
       } catch (ChecksumMismatchException | UnsafeArchiveException | FileSystemException e) {
         throw e;

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * Applies retention to one policy's prefix: GFS over complete scheduled backups (the pure
  * RetentionSelector decides), pre-restore safety backups and partial backups (which left data out)
  * kept 7 days outside GFS counting, and
- * leftovers of interrupted runs (no manifest, older than a day) cleaned up.
+ * leftovers of interrupted runs (no manifest, older than a day) cleaned up. A backup an unexpired
+ * pin object names ({@link Pins}) is never deleted: the pins are read again right before each
+ * delete, so a drill that pinned a backup after this pass listed the repository is still honoured.
  */
 public final class RetentionOperation {
   static final Duration INCOMPLETE_GRACE = Duration.ofHours(24);
@@ -29,10 +31,12 @@ public final class RetentionOperation {
 
   private final BackupRepository repository;
   private final Clock clock;
+  private final Pins pins;
 
   public RetentionOperation(BackupRepository repository, Clock clock) {
     this.repository = repository;
     this.clock = clock;
+    this.pins = new Pins(repository, clock);
   }
 
   public AgentResult.Retention apply(RetentionRules rules, boolean dryRun) {
@@ -51,8 +55,20 @@ public final class RetentionOperation {
         .filter(m -> Times.fromBackupId(m.id()).isBefore(now.minus(OUTSIDE_RETENTION_KEPT)))
         .filter(m -> !rules.pinned().contains(m.id()))
         .forEach(m -> prune.add(m.id()));
+    List<String> pinned = new ArrayList<>();
+    for (String id : List.copyOf(prune)) {
+      // Read right before each delete, not once per pass: a drill may have pinned the backup since this pass listed.
+      if (pins.held(!dryRun).contains(id)) {
+        prune.remove(id);
+        pinned.add(id);
+      } else if (!dryRun) {
+        repository.delete(id);
+      }
+    }
+    if (prune.isEmpty() && pinned.isEmpty()) {
+      pins.held(!dryRun); // nothing to delete, but expired pins are still cleaned up
+    }
     if (!dryRun) {
-      prune.forEach(repository::delete);
       repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE)).forEach(repository::delete);
       repository.abortIncompleteUploads(now.minus(INCOMPLETE_GRACE));
     }
@@ -61,6 +77,6 @@ public final class RetentionOperation {
     return new AgentResult.Retention(kept.size(), prune.size(), prune,
         kept.isEmpty() ? null : kept.get(kept.size() - 1).endTime(),
         kept.isEmpty() ? null : kept.get(0).endTime(),
-        kept.stream().mapToLong(Manifest::bytes).sum(), null);
+        kept.stream().mapToLong(Manifest::bytes).sum(), null, pinned.isEmpty() ? null : pinned);
   }
 }

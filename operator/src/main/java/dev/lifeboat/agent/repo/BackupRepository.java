@@ -12,10 +12,14 @@ import java.util.regex.Pattern;
 
 /**
  * One policy's backups in S3: {@code <prefix>/<namespace>/<policy>/<backupId>/...}. Knows the
- * layout, nothing about archives. Only complete backups (manifest.json present) are listed.
+ * layout, nothing about archives. Only complete backups (manifest.json present) are listed. Pin
+ * objects, which hold a backup back from retention while it is read, live beside the backups in
+ * {@code <namespace>/<policy>/pins/}.
  */
 public final class BackupRepository {
   public static final String MANIFEST = "manifest.json";
+  /** The folder beside the backups that holds pin objects ({@link Pin}); never a backup id. */
+  public static final String PINS = "pins";
   private static final Pattern BACKUP_ID = Pattern.compile("[0-9]{8}T[0-9]{6}Z");
 
   private final S3Store store;
@@ -106,6 +110,30 @@ public final class BackupRepository {
 
   public int abortIncompleteUploads(Instant cutoff) {
     return store.abortIncompleteUploads(policyPrefix(), cutoff);
+  }
+
+  /** Key of the pin object named {@code pinId}: {@code <prefix>/<namespace>/<policy>/pins/<pinId>.json}. */
+  public String pinKey(String pinId) {
+    return store.location().key(namespace, policy, PINS, pinId + ".json");
+  }
+
+  public void writePin(String pinId, Pin pin) {
+    store.putSmall(pinKey(pinId), Json.write(pin), "application/json");
+  }
+
+  /** Every pin object's key; read each with {@link #pin}. */
+  public List<String> pinKeys() {
+    return store.list(store.location().key(namespace, policy, PINS) + "/").stream()
+        .map(StoredObject::key).filter(k -> k.endsWith(".json")).toList();
+  }
+
+  /** The pin stored at {@code key}; empty when it is gone (removed by its writer meanwhile). */
+  public Optional<Pin> pin(String key) {
+    return store.getSmall(key).map(bytes -> Json.read(bytes, Pin.class));
+  }
+
+  public void deletePin(String key) {
+    store.delete(key);
   }
 
   public List<StoredObject> objects(String backupId) {

@@ -139,6 +139,17 @@ public final class S3Store implements AutoCloseable {
     return prefixes;
   }
 
+  /** Deletes one object; a key that does not exist is not an error (S3's DeleteObject is idempotent). */
+  public void delete(String key) {
+    try {
+      s3.deleteObject(d -> d.bucket(location.bucket()).key(key));
+    } catch (RuntimeException e) {
+      if (!errors.isMissingKey(e)) {
+        throw errors.translate("delete", e, key);
+      }
+    }
+  }
+
   /** Deletes every object under {@code prefix} in batches. An empty prefix is refused: it would mean the whole bucket. */
   public void deletePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty()) {

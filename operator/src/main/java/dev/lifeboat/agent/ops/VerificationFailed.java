@@ -1,0 +1,31 @@
+package dev.lifeboat.agent.ops;
+
+/**
+ * Verifying a chosen backup failed: the cause says what (a checksum, a damaged database, the
+ * network), this says which backup and volume, so the result names the backup even for
+ * {@code --backup latest}.
+ */
+public final class VerificationFailed extends Exception {
+  private final String backupId;
+  private final String volume;
+
+  public VerificationFailed(String backupId, String volume, Throwable cause) {
+    super("backup " + backupId + (volume == null ? "" : ", volume " + volume) + ": " + cause.getMessage(), cause);
+    this.backupId = backupId;
+    this.volume = volume;
+  }
+
+  public String backupId() {
+    return backupId;
+  }
+
+  /** The volume being read when it failed; null before the first. */
+  public String volume() {
+    return volume;
+  }
+
+  /** What the one-line cause is prefixed with: "backup ID, volume CLAIM: ". */
+  public String context() {
+    return "backup " + backupId + (volume == null ? "" : ", volume " + volume) + ": ";
+  }
+}
