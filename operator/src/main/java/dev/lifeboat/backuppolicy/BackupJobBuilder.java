@@ -79,11 +79,12 @@ public final class BackupJobBuilder {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
     String namespace = policy.getMetadata().getNamespace();
-    List<String> command = AgentCommandLine.verify(spec.destination.s3, namespace, name, backupId, spec.encryption, RESTORE_DIR);
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, VERIFY_OPERATION);
     annotations.put(Lifeboat.VERIFIED_BACKUP_ANNOTATION, backupId);
     JobTemplate template = DrillJob.template(spec.jobTemplate);
+    List<String> command = AgentCommandLine.verify(spec.destination.s3, namespace, name, backupId, spec.encryption,
+        RESTORE_DIR, AgentJob.deadlineSeconds(template, annotations));
     Job job = AgentJob.build(agentImage, new AgentJob.Spec(JobNames.verifyJob(name, drillId), namespace, labels(name),
         annotations, policy, command, spec.destination.s3, spec.encryption, List.of(DrillJob.restoreVolume()),
         List.of(DrillJob.restoreMount()), template, null, null, false)); // it reads no claim: never privileged

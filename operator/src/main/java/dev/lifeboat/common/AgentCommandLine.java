@@ -37,10 +37,11 @@ public final class AgentCommandLine {
    * {@code restoreTo} (a scratch directory of the Job) and SQLite's integrity_check on what it restored.
    */
   public static List<String> verify(S3Destination s3, String namespace, String policy, String backupId,
-      Encryption encryption, String restoreTo) {
+      Encryption encryption, String restoreTo, long pinSeconds) {
     List<String> command = new ArrayList<>(List.of("lifeboat", "agent", "verify"));
     command.addAll(repositoryArgs(s3, namespace, policy));
-    command.addAll(List.of("--backup", backupId, "--restore-to", restoreTo));
+    // The pin that keeps retention off the backup while it is read lasts as long as the Job may run.
+    command.addAll(List.of("--backup", backupId, "--restore-to", restoreTo, "--pin-ttl", pinSeconds + "s"));
     command.addAll(keyArguments(encryption));
     command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
     return command;

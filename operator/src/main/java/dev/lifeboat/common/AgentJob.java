@@ -153,7 +153,7 @@ public final class AgentJob {
   }
 
   /** jobTemplate.activeDeadlineSeconds, else the default of what the Job does (its operation annotation). */
-  static long deadlineSeconds(JobTemplate template, Map<String, String> annotations) {
+  public static long deadlineSeconds(JobTemplate template, Map<String, String> annotations) {
     if (template.activeDeadlineSeconds != null) {
       return template.activeDeadlineSeconds;
     }

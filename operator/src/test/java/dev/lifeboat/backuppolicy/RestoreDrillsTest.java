@@ -100,6 +100,12 @@ class RestoreDrillsTest extends ControllerTest {
     Job drill = drills().stream().findFirst().orElseThrow();
     assertThat(drill.getMetadata().getName()).isEqualTo("rose-memory-verify-" + Times.backupId(at("04:00:00")).toLowerCase());
     assertThat(drill.getMetadata().getAnnotations()).containsEntry(Lifeboat.VERIFIED_BACKUP_ANNOTATION, backupId);
+    var agent = drill.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(agent.getCommand()).containsSequence("lifeboat", "agent", "verify").containsSequence("--backup", backupId,
+        "--restore-to", "/restore", "--pin-ttl", "21600s");
+    assertThat(drill.getSpec().getBackoffLimit()).as("a drill is not retried").isZero();
+    assertThat(drill.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+        .as("none of the app's volumes").containsExactlyInAnyOrder("restore", "tmp");
     assertThat(policy().getStatus().lastVerification.result).isEqualTo("Running");
     reconcileAt("04:00:30");
     assertThat(drills()).as("one drill at a time").hasSize(1);
