@@ -204,6 +204,7 @@ public final class AgentCommandLine {
     private String mode;
     private final List<String> paths = new ArrayList<>();
     private Encryption encryption;
+    private long pinSeconds;
 
     private Restore(S3Destination s3, String namespace, String policy, String backupId) {
       args.addAll(repositoryArgs(s3, namespace, policy));
@@ -229,6 +230,16 @@ public final class AgentCommandLine {
       return this;
     }
 
+    /**
+     * Pins the backup in the repository while it is read, for at most {@code seconds} (the Job's
+     * deadline): no retention pass deletes it meanwhile, also one that started earlier or runs in
+     * another cluster.
+     */
+    public Restore pinFor(long seconds) {
+      this.pinSeconds = seconds;
+      return this;
+    }
+
     /** Reads with the key mounted by {@link AgentJob} when the source is encrypted. */
     public Restore encryption(Encryption encryption) {
       this.encryption = encryption;
@@ -242,6 +253,9 @@ public final class AgentCommandLine {
       }
       command.addAll(List.of("--target", target, "--mode", mode));
       paths.forEach(path -> command.addAll(List.of("--path", path)));
+      if (pinSeconds > 0) {
+        command.addAll(List.of("--pin-ttl", pinSeconds + "s"));
+      }
       command.addAll(keyArguments(encryption));
       command.addAll(List.of("--termination-log", AgentJob.TERMINATION_LOG));
       return command;

@@ -95,6 +95,7 @@ public final class RestoreJobBuilder {
         .into(AgentJob.mountPath(claim), spec.mode.name())
         .paths(spec.source.paths)
         .encryption(source.encryption())
+        .pinFor(AgentJob.deadlineSeconds(templateOrDefault(request, source), Map.of()))
         .build();
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
@@ -119,6 +120,11 @@ public final class RestoreJobBuilder {
   /** The request's own jobTemplate, else the policy's it restores from (null for defaults). */
   static JobTemplate template(RestoreRequest request, ResolvedSource source) {
     return request.getSpec().jobTemplate != null ? request.getSpec().jobTemplate : source.template();
+  }
+
+  private static JobTemplate templateOrDefault(RestoreRequest request, ResolvedSource source) {
+    JobTemplate template = template(request, source);
+    return template == null ? new JobTemplate() : template;
   }
 
   private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,

@@ -178,6 +178,8 @@ class RestoreJobBuilderTest {
         "--backup", BACKUP_ID,
         "--target", "/data/memory-data",
         "--mode", "Replace",
+        // the backup read is pinned in the repository for as long as the Job may run
+        "--pin-ttl", "21600s",
         "--termination-log", "/dev/termination-log"));
     assertThat(agent(job).getCommand()).doesNotContain("--claim", "--path", "--encryption-key-file");
   }
@@ -199,6 +201,7 @@ class RestoreJobBuilderTest {
         "--mode", "Merge",
         "--path", "memory.db",
         "--path", "attachments",
+        "--pin-ttl", "21600s",
         "--encryption-key-file", KEY_FILE, "--encryption-key-secret", "backup-key/keyset.json",
         "--termination-log", "/dev/termination-log"));
     assertKeyMountedReadOnly(job);
