@@ -91,3 +91,19 @@ Two replicas without leader election would both act on every policy, so that com
 {{- ternary "true" "false" (gt $replicas 1) }}
 {{- end }}
 {{- end }}
+
+{{/*
+The operator's HTTP port: /healthz, /readyz and /metrics (LIFEBOAT_HEALTH_PORT). The container
+port and the metrics Service both use it, so they cannot drift apart.
+*/}}
+{{- define "lifeboat.healthPort" -}}
+8080
+{{- end }}
+
+{{/*
+Name of the metrics Service. Prometheus Operator gives the targets of a ServiceMonitor the job
+label of the Service's name, so LifeboatOperatorDown selects up{job="<this name>"}.
+*/}}
+{{- define "lifeboat.metricsServiceName" -}}
+{{- printf "%s-metrics" (include "lifeboat.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
