@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -235,6 +237,29 @@ class HelmChartTest {
   }
 
   @Test
+  void aWebhookSecretGrantsGetOnThatOneSecretInTheReleaseNamespaceOnly() {
+    List<HasMetadata> off = parse(render(t -> t));
+    assertThat(off).extracting(HasMetadata::getKind).doesNotContain("Role", "RoleBinding");
+    assertThat(env(operatorContainer(single(off, Deployment.class)))).doesNotContainKey("LIFEBOAT_WEBHOOK_SECRET");
+
+    List<HasMetadata> on = parse(render(t -> t.set("notifications.webhook.secretName", "lifeboat-webhook")));
+    Role role = single(on, Role.class);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getResources()).containsExactly("secrets");
+      assertThat(rule.getResourceNames()).containsExactly("lifeboat-webhook");
+      assertThat(rule.getVerbs()).containsExactly("get");
+    });
+    assertThat(single(on, RoleBinding.class).getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    var container = operatorContainer(single(on, Deployment.class));
+    assertThat(env(container)).containsEntry("LIFEBOAT_WEBHOOK_SECRET", "lifeboat-webhook")
+        .containsEntry("LIFEBOAT_WEBHOOK_SECRET_KEY", "url");
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("LIFEBOAT_NAMESPACE")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
+    assertThat(single(on, io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules())
+        .as("no Secret in the ClusterRole").noneSatisfy(rule -> assertThat(rule.getResources()).contains("secrets"));
+  }
+
+  @Test
   void leaderElectionTurnsOnWithMoreThanOneReplica() {
     Deployment deployment = single(parse(render(t -> t.set("replicaCount", 2))), Deployment.class);
 
@@ -384,6 +409,19 @@ class HelmChartTest {
     assertThat(metricNamesIn(expr(alerts, "LifeboatBackupOverdue"))).containsExactlyInAnyOrder(
         "lifeboat_backup_last_success_timestamp_seconds", "lifeboat_backup_max_age_seconds",
         "lifeboat_backup_overdue");
+  }
+
+  @Test
+  void everyLifeboatMetricTheDocsListIsServedAndEveryServedOneIsDocumented() throws IOException {
+    String doc = Files.readString(ALERTS_DOC.resolveSibling("metrics.md"));
+    Set<String> documented = new java.util.TreeSet<>();
+    java.util.regex.Matcher names = java.util.regex.Pattern.compile("`(lifeboat_[a-z0-9_]+)`").matcher(doc);
+    while (names.find()) {
+      documented.add(names.group(1));
+    }
+    Set<String> served = ExportedMetrics.EXPORTED_METRICS.stream().filter(n -> n.startsWith("lifeboat_"))
+        .map(n -> n.replaceAll("_(count|sum|max)$", "")).collect(java.util.stream.Collectors.toSet());
+    assertThat(served).as("served by the operator").containsExactlyInAnyOrderElementsOf(documented);
   }
 
   @Test
