@@ -11,7 +11,9 @@ import dev.lifeboat.common.Reporting;
 import dev.lifeboat.common.RunMetrics;
 import dev.lifeboat.common.ReconcileRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * on it, so a restarted operator resumes where it stopped.
  */
 @ControllerConfiguration(name = RestoreRequestReconciler.NAME)
-public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
+public class RestoreRequestReconciler implements Reconciler<RestoreRequest>, Cleaner<RestoreRequest> {
+  /** While a deleted request's Job pods stop, it is looked at again this often. */
+  static final Duration CLEANUP_RECHECK = Duration.ofSeconds(2);
   public static final String NAME = "restorerequest";
   private static final Logger LOG = LoggerFactory.getLogger(RestoreRequestReconciler.class);
 
@@ -40,6 +44,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
   private final SourceResolver sources;
   private final EventRecorder events;
   private final RestoreSteps steps;
+  private final AbandonedRestore abandoned;
   private final RunMetrics metrics;
 
   public RestoreRequestReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
@@ -54,6 +59,17 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest> {
     this.sources = new SourceResolver(client, settings.crossNamespace());
     this.events = new EventRecorder(client, clock);
     this.steps = new RestoreSteps(client, settings);
+    this.abandoned = new AbandonedRestore(client, new WorkloadScaler(client));
+  }
+
+  /** A request deleted mid-restore scales the app back before it goes ({@link AbandonedRestore}). */
+  @Override
+  public DeleteControl cleanup(RestoreRequest request, Context<RestoreRequest> context) {
+    RestoreRequest current = client.resource(request).get();
+    if (abandoned.cleanUp(current != null ? current : request)) {
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RECHECK);
   }
 
   @Override

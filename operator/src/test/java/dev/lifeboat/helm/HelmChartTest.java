@@ -65,6 +65,7 @@ class HelmChartTest {
   /** The ClusterRole, rule for rule, exactly as docs/rbac.md justifies it. */
   private static final List<PolicyRule> DOCUMENTED_RULES = List.of(
       rule("lifeboat.dev", List.of("backuppolicies", "restorerequests"), "get", "list", "watch"),
+      rule("lifeboat.dev", List.of("restorerequests"), "patch", "update"),
       rule("lifeboat.dev", List.of("backuppolicies/status", "restorerequests/status"),
           "get", "patch", "update"),
       rule("batch", List.of("jobs"), "get", "list", "watch", "create", "delete"),

@@ -7,7 +7,11 @@ import static dev.lifeboat.testing.Fixtures.POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.ScaleTarget;
+import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.LifeboatClock;
@@ -16,6 +20,7 @@ import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -153,6 +158,48 @@ class LifeboatOperatorTest {
         assertThat(policy().getStatus().toString()).doesNotContain(WebhookReceiver.TOKEN);
       }
     }
+  }
+
+  @Test
+  void deletingARestoreMidwayStopsItsJobsAndScalesTheAppBack() throws Exception {
+    client.resource(Fixtures.dailyPolicy()).create();
+    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
+        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    RestoreRequest request = Fixtures.restoreFromPolicy("restore-memory");
+    ScaleTarget rose = new ScaleTarget();
+    rose.kind = "Deployment";
+    rose.name = "rose";
+    request.getSpec().scaleDown = List.of(rose);
+    try (LifeboatOperator operator = startOperator()) {
+      client.resource(request).create();
+      await().atMost(Duration.ofSeconds(20)).until(() -> job("restore-memory-list") != null);
+      String listing = new ObjectMapper().writeValueAsString(List.of(new ListedBackup("20251109T020000Z",
+          "2025-11-09T02:00:41Z", "scheduled", 812_345L, 3L, false, List.of(CLAIM), null)));
+      cluster.finishJob(job("restore-memory-list"), true, null, null, listing + "\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> job("restore-memory-safety") != null);
+      assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())
+          .isZero();
+      cluster.startJob(job("restore-memory-safety"), "backing up\n");
+
+      client.resource(request).delete();
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertThat(client.resources(RestoreRequest.class).inNamespace(NAMESPACE).withName("restore-memory").get()).isNull();
+        assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())
+            .as("the app is scaled back").isEqualTo(2);
+      });
+      assertThat(job("restore-memory-safety")).as("its Job stopped").isNull();
+      assertThat(client.pods().inNamespace(NAMESPACE).withLabel("job-name", "restore-memory-safety").list().getItems())
+          .isEmpty();
+    }
+  }
+
+  Job job(String name) {
+    return client.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).get();
   }
 
   @Test
