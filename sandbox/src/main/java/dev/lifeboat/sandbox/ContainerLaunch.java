@@ -25,12 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a pod's container into a local process, as a kubelet would run it: `lifeboat` becomes this
- * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
+ * Turns a pod's container (init or regular) into a local process, as a kubelet would run it:
+ * `lifeboat` becomes this JVM's own classpath, any other command runs with this machine's tools
+ * (images are not pulled; a container without a command cannot run, {@link StartError}), its
+ * environment is built and {@code $(VAR)} expanded as the kubelet does ({@link KubeletEnvironment}),
+ * volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
  * a mount with subPath is that path inside its volume's), Secret references become environment
  * values and files, and every path under a mount point in the command line is rewritten to the
- * directory standing in for it ({@code /tmp} also becomes the JVM's java.io.tmpdir). A container
- * whose Secrets are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ * directory standing in for it, wherever it starts a path ({@link #rewrite}; {@code /tmp} also
+ * becomes the agent JVM's java.io.tmpdir). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
  *
  * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
  * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
