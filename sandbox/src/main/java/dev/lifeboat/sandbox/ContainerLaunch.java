@@ -1,8 +1,6 @@
 package dev.lifeboat.sandbox;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -15,22 +13,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a pod's container into a local process, as a kubelet would run it: `lifeboat` becomes this
- * JVM's own classpath, volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
+ * Turns a pod's container (init or regular) into a local process, as a kubelet would run it:
+ * `lifeboat` becomes this JVM's own classpath, any other command runs with this machine's tools
+ * (images are not pulled; a container without a command cannot run, {@link StartError}), its
+ * environment is built and {@code $(VAR)} expanded as the kubelet does ({@link KubeletEnvironment}),
+ * volumes become directories (a PVC is {@code <state>/volumes/<ns>/<claim>},
  * a mount with subPath is that path inside its volume's), Secret references become environment
  * values and files, and every path under a mount point in the command line is rewritten to the
- * directory standing in for it ({@code /tmp} also becomes the JVM's java.io.tmpdir). A container
- * whose Secrets are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ * directory standing in for it, wherever it starts a path ({@link #rewrite}; {@code /tmp} also
+ * becomes the agent JVM's java.io.tmpdir). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
  *
  * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
  * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
@@ -74,6 +77,17 @@ final class ContainerLaunch {
    */
   record Waiting(String reason, String message, String eventReason, String eventMessage) {}
 
+  /**
+   * What a runtime would fail to start (no command for an image the sandbox cannot pull, an
+   * executable that is not on this machine): the container terminates with exit code 128,
+   * reason {@code StartError}, and this message, as containerd reports it.
+   */
+  static final class StartError extends Exception {
+    StartError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLaunch.class);
   static final String CONFIG_ERROR = "CreateContainerConfigError";
   static final String CONTAINER_CREATING = "ContainerCreating";
@@ -83,6 +97,8 @@ final class ContainerLaunch {
   private final HostSupport host;
   private final AgentClasspath classpath;
   private final AtomicBoolean reachabilityChecked = new AtomicBoolean();
+  /** Images already said, once each, to be stood in for by this machine's tools. */
+  private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
 
   ContainerLaunch(KubernetesClient client, Path state) {
     this(client, state, HostSupport.host());
@@ -95,49 +111,80 @@ final class ContainerLaunch {
     this.classpath = new AgentClasspath(state.resolve("agent-classpath"), System.getProperty("java.class.path"));
   }
 
-  Launch prepare(String namespace, PodSpec pod, Path podDir) throws IOException {
-    Container container = pod.getContainers().get(0);
+  /** The pod's first container, its volumes set up for it alone (tests of one container). */
+  Launch prepare(String namespace, PodSpec pod, Path podDir) throws IOException, StartError {
+    return prepare(namespace, pod, pod.getContainers().get(0), podDir, new HashSet<>());
+  }
+
+  /**
+   * One of the pod's containers (init or regular), ready to start. {@code volumesSetUp} names the
+   * pod's volumes already set up (by an earlier container of the same pod): as the kubelet sets
+   * each volume up once per pod, they are not set up again (no second fsGroup pass over what an
+   * init container wrote). Throws {@link StartError} when a runtime could not start it either.
+   */
+  Launch prepare(String namespace, PodSpec pod, Container container, Path podDir, Set<String> volumesSetUp)
+      throws IOException, StartError {
     boolean asPod = host.switchesUsers();
     PodIdentity identity = PodIdentity.of(pod, container);
+    Path containerDir = containerDir(podDir, container.getName());
+    Files.createDirectories(containerDir);
     if (asPod) {
       reachable(namespace, podDir);
+      VolumeOwnership.chmod(containerDir.getParent(), 0755);
+      VolumeOwnership.chmod(containerDir, 0755);
     }
     Map<String, Path> mounts = new LinkedHashMap<>();
     List<Path> writable = new ArrayList<>();
     List<Path> readOnly = new ArrayList<>();
-    Map<String, Path> setUp = new HashMap<>(); // each volume once per pod, as the kubelet sets it up
-    for (VolumeMount mount : container.getVolumeMounts()) {
-      Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+      Volume volume = (pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()).stream()
+          .filter(v -> v.getName().equals(mount.getName())).findFirst()
           .orElseThrow(() -> new IllegalStateException("volume " + mount.getName() + " is not defined"));
-      Path volumePath = setUp.get(volume.getName());
-      if (volumePath == null) {
-        volumePath = hostPath(namespace, volume, podDir);
-        setUp.put(volume.getName(), volumePath);
-        if (asPod) {
-          ownVolume(volume, volumePath, container, identity);
-        }
+      Path volumePath = hostPath(namespace, volume, podDir, !volumesSetUp.contains(volume.getName()));
+      if (volumesSetUp.add(volume.getName()) && asPod) {
+        ownVolume(volume, volumePath, pod, identity);
       }
       Path path = subPath(volumePath, mount.getSubPath());
       mounts.put(mount.getMountPath(), path);
       (readOnly(volume, mount) ? readOnly : writable).add(path);
     }
-    Path terminationLog = podDir.resolve("termination-log");
+    Path terminationLog = containerDir.resolve("termination-log");
     String terminationPath = container.getTerminationMessagePath() == null ? "/dev/termination-log"
         : container.getTerminationMessagePath();
     mounts.put(terminationPath, terminationLog);
+    // As the kubelet: the file exists, empty, before the container starts (writable by any uid as root).
+    Files.deleteIfExists(terminationLog);
+    Files.createFile(terminationLog);
     if (asPod) {
-      // As the kubelet: the file exists before the container starts, writable by any uid.
-      if (!Files.exists(terminationLog)) {
-        Files.createFile(terminationLog);
-      }
       VolumeOwnership.chmod(terminationLog, 0666);
       writable.add(terminationLog);
     }
 
+    Map<String, KubeletEnvironment.Value> env;
+    try {
+      env = KubeletEnvironment.build(namespace, container, secretsAndConfigMaps(namespace));
+    } catch (KubeletEnvironment.ConfigError e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    List<String> given = KubeletEnvironment.commandLine(container, env);
+    boolean agent = !given.isEmpty() && given.get(0).equals("lifeboat");
+    if (container.getCommand() == null || container.getCommand().isEmpty()) {
+      throw new StartError("the sandbox cannot run image " + container.getImage() + "'s ENTRYPOINT"
+          + (given.isEmpty() ? " and CMD" : "") + ": it does not pull images, so container " + container.getName()
+          + " needs a command (args alone are given to the image's entrypoint, which is unknown here)");
+    }
+
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    environment.put("LANG", "C.UTF-8");
+    environment.put("LC_ALL", "C.UTF-8");
+    environment.put("HOSTNAME", podDir.getFileName().toString());
+    environment.put("HOME", "/");
+    // Paths under a mount point become the directories standing in for them; a Secret's values are data.
+    env.forEach((name, value) -> environment.put(name, value.fromSecret() ? value.value() : rewrite(value.value(), mounts)));
+
     List<String> command = new ArrayList<>();
-    List<String> given = new ArrayList<>(container.getCommand() == null ? List.of() : container.getCommand());
-    given.addAll(container.getArgs() == null ? List.of() : container.getArgs());
-    if (!given.isEmpty() && given.get(0).equals("lifeboat")) {
+    if (agent) {
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:+UseSerialGC", "-Xmx96m"));
       if (mounts.containsKey("/tmp")) {
@@ -147,30 +194,76 @@ final class ContainerLaunch {
       command.addAll(List.of("-cp", asPod ? classpath.get() : System.getProperty("java.class.path"),
           "dev.lifeboat.Main"));
       given.remove(0);
-    }
-    for (String arg : given) {
-      command.add(rewrite(arg, mounts));
+      for (String arg : given) {
+        command.add(rewrite(arg, mounts));
+      }
+    } else {
+      if (imagesSeen.add(String.valueOf(container.getImage()))) {
+        LOG.info("image {} is not pulled: the sandbox runs its containers' commands with this machine's tools"
+            + " (first: container {} of pod {}/{})", container.getImage(), container.getName(), namespace,
+            podDir.getFileName());
+      }
+      for (String arg : given) {
+        command.add(rewrite(arg, mounts));
+      }
+      checkExecutable(command.get(0), environment.get("PATH"), container);
     }
 
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    environment.put("LANG", "C.UTF-8");
-    environment.put("LC_ALL", "C.UTF-8");
-    for (EnvVar env : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-      if (env.getValue() != null) {
-        environment.put(env.getName(), rewrite(env.getValue(), mounts));
-      } else if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
-        var ref = env.getValueFrom().getSecretKeyRef();
-        environment.put(env.getName(), secretValue(namespace, ref.getName(), ref.getKey()));
-      }
+    Path directory = asPod || !agent ? Path.of("/") : null;
+    if (container.getWorkingDir() != null && !container.getWorkingDir().isEmpty()) {
+      directory = workingDir(container.getWorkingDir(), mounts);
     }
     if (!asPod) {
-      return new Launch(command, environment, terminationLog, List.of(), null, null);
+      return new Launch(command, environment, terminationLog, List.of(), directory, null);
     }
     boolean readOnlyRoot = container.getSecurityContext() != null
         && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
     return new Launch(command, environment, terminationLog, host.prefix(identity, writable, readOnly, readOnlyRoot),
-        Path.of("/"), identity);
+        directory, identity);
+  }
+
+  /** Where the runner keeps one container's files: its log and its termination log. */
+  static Path containerDir(Path podDir, String container) {
+    return podDir.resolve("containers").resolve(container);
+  }
+
+  /**
+   * Fails as the runtime would when the program is not there: a name without '/' is looked up on
+   * the container's PATH (as runc does), a path is taken as it is; missing is a StartError.
+   */
+  private static void checkExecutable(String program, String path, Container container) throws StartError {
+    if (program.contains("/")) {
+      if (!Files.isRegularFile(Path.of(program)) || !Files.isExecutable(Path.of(program))) {
+        throw notFound(program, "no such file or directory", container);
+      }
+      return;
+    }
+    for (String dir : (path == null ? "" : path).split(":")) {
+      if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, program)) && Files.isExecutable(Path.of(dir, program))) {
+        return;
+      }
+    }
+    throw notFound(program, "executable file not found in $PATH", container);
+  }
+
+  private static StartError notFound(String program, String why, Container container) {
+    return new StartError("failed to create containerd task: failed to create shim task: OCI runtime create failed:"
+        + " runc create failed: unable to start container process: exec: \"" + program + "\": " + why + ": unknown"
+        + " (the sandbox runs this machine's tools in place of image " + container.getImage() + ")");
+  }
+
+  /** workingDir through the mounts; a runtime creates it if missing, here only inside a mount. */
+  private static Path workingDir(String workingDir, Map<String, Path> mounts) throws IOException, StartError {
+    String rewritten = rewrite(workingDir, mounts);
+    Path dir = Path.of(rewritten);
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    if (!rewritten.equals(workingDir)) {
+      return Files.createDirectories(dir);
+    }
+    throw new StartError("chdir to cwd (\"" + workingDir + "\") set in config.json failed: no such file or directory"
+        + " (the sandbox uses this machine's directories outside the pod's mounts)");
   }
 
   /**
@@ -189,7 +282,7 @@ final class ContainerLaunch {
    * a PVC mounted only read-only is never touched. A Secret volume, read-only, gets fsGroup with
    * read bits only, as the kubelet does, so a 0400 key is 0440 and readable through fsGroup.
    */
-  private void ownVolume(Volume volume, Path path, Container container, PodIdentity identity) throws IOException {
+  private void ownVolume(Volume volume, Path path, PodSpec pod, PodIdentity identity) throws IOException {
     Long fsGroup = identity.fsGroup();
     if (volume.getEmptyDir() != null) {
       VolumeOwnership.chmod(path, 0777);
@@ -202,7 +295,8 @@ final class ContainerLaunch {
       }
     } else if (volume.getPersistentVolumeClaim() != null && fsGroup != null) {
       boolean writable = !Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly())
-          && container.getVolumeMounts().stream()
+          && allContainers(pod).stream().flatMap(c -> c.getVolumeMounts() == null ? java.util.stream.Stream.empty()
+              : c.getVolumeMounts().stream())
               .anyMatch(m -> m.getName().equals(volume.getName()) && !Boolean.TRUE.equals(m.getReadOnly()));
       if (writable) {
         VolumeOwnership.apply(path, fsGroup, false, identity.fsGroupChangePolicy());
@@ -254,6 +348,16 @@ final class ContainerLaunch {
    * created later lets it start, as on a real node.
    */
   Optional<Waiting> waitingFor(String namespace, PodSpec pod) {
+    Optional<Waiting> volumes = volumesWaiting(namespace, pod);
+    if (volumes.isPresent()) {
+      return volumes;
+    }
+    Container container = allContainers(pod).get(0);
+    return waitingFor(namespace, container);
+  }
+
+  /** A Secret volume of the pod that cannot be mounted: ContainerCreating, with FailedMount Events. */
+  Optional<Waiting> volumesWaiting(String namespace, PodSpec pod) {
     for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
       var source = volume.getSecret();
       if (source == null || Boolean.TRUE.equals(source.getOptional())) {
@@ -269,39 +373,47 @@ final class ContainerLaunch {
             "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + problem));
       }
     }
-    Container container = pod.getContainers().get(0);
-    for (EnvFromSource from : container.getEnvFrom() == null ? List.<EnvFromSource>of() : container.getEnvFrom()) {
-      var ref = from.getSecretRef();
-      if (ref != null && !Boolean.TRUE.equals(ref.getOptional()) && findSecret(namespace, ref.getName()).isEmpty()) {
-        return Optional.of(configError("secret \"" + ref.getName() + "\" not found"));
-      }
-    }
-    for (EnvVar env : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-      var ref = env.getValueFrom() == null ? null : env.getValueFrom().getSecretKeyRef();
-      if (ref == null || Boolean.TRUE.equals(ref.getOptional())) {
-        continue;
-      }
-      Optional<Map<String, String>> data = findSecret(namespace, ref.getName());
-      if (data.isEmpty()) {
-        return Optional.of(configError("secret \"" + ref.getName() + "\" not found"));
-      }
-      if (!data.get().containsKey(ref.getKey())) {
-        return Optional.of(configError("couldn't find key " + ref.getKey() + " in Secret " + namespace + "/" + ref.getName()));
-      }
-    }
     return Optional.empty();
+  }
+
+  /**
+   * What keeps {@code container} from starting once the pod's volumes are set up: its environment
+   * cannot be built ({@link KubeletEnvironment}), a {@code CreateContainerConfigError}.
+   */
+  Optional<Waiting> waitingFor(String namespace, PodSpec pod, Container container) {
+    Optional<Waiting> volumes = volumesWaiting(namespace, pod);
+    return volumes.isPresent() ? volumes : waitingFor(namespace, container);
+  }
+
+  private Optional<Waiting> waitingFor(String namespace, Container container) {
+    try {
+      KubeletEnvironment.build(namespace, container, secretsAndConfigMaps(namespace));
+      return Optional.empty();
+    } catch (KubeletEnvironment.ConfigError e) {
+      return Optional.of(configError(e.getMessage()));
+    }
+  }
+
+  /** The pod's init containers, then its containers: the order a kubelet starts them in. */
+  static List<Container> allContainers(PodSpec pod) {
+    List<Container> all = new ArrayList<>(pod.getInitContainers() == null ? List.of() : pod.getInitContainers());
+    all.addAll(pod.getContainers());
+    return all;
   }
 
   private static Waiting configError(String message) {
     return new Waiting(CONFIG_ERROR, message, "Failed", "Error: " + message);
   }
 
-  private Path hostPath(String namespace, Volume volume, Path podDir) throws IOException {
+  private Path hostPath(String namespace, Volume volume, Path podDir, boolean setUp) throws IOException {
     if (volume.getPersistentVolumeClaim() != null) {
       return Files.createDirectories(volumeDir(state, namespace, volume.getPersistentVolumeClaim().getClaimName()));
     }
     if (volume.getSecret() != null) {
       Path dir = Files.createDirectories(podDir.resolve("secret-" + volume.getName()));
+      if (!setUp) {
+        return dir;
+      }
       var source = volume.getSecret();
       // As the kubelet writes them when containers run as their pods say: root's files, mode from the volume.
       int defaultMode = source.getDefaultMode() != null ? source.getDefaultMode() : 0644;
@@ -357,17 +469,56 @@ final class ContainerLaunch {
     return state.resolve("volumes").resolve(namespace).resolve(claim);
   }
 
-  private static String rewrite(String arg, Map<String, Path> mounts) {
-    for (var mount : mounts.entrySet()) {
-      String path = mount.getKey();
-      int at = arg.indexOf(path);
-      boolean startsAtBoundary = at == 0 || (at > 0 && arg.charAt(at - 1) == '=');
-      boolean endsAtBoundary = at >= 0 && (at + path.length() == arg.length() || arg.charAt(at + path.length()) == '/');
-      if (at >= 0 && startsAtBoundary && endsAtBoundary) {
-        return arg.substring(0, at) + mount.getValue() + arg.substring(at + path.length());
+  /**
+   * {@code text} with every mount path in it replaced by the directory standing in for it, as the
+   * container would see that directory there: wherever a mount path starts a path (at the start, or
+   * after a character that cannot be in a path, such as '=', ':', a space or a quote: a shell
+   * script's words are rewritten too) and ends one (at the end, at '/', or before such a
+   * character). The longest mount path wins, so a mount inside another's path is its own.
+   */
+  static String rewrite(String text, Map<String, Path> mounts) {
+    List<String> paths = mounts.keySet().stream().filter(p -> p.startsWith("/") && p.length() > 1)
+        .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    scan:
+    while (i < text.length()) {
+      if (text.charAt(i) == '/' && (i == 0 || !pathChar(text.charAt(i - 1)))) {
+        for (String path : paths) {
+          String bare = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+          int end = i + bare.length();
+          if (text.startsWith(bare, i) && (end == text.length() || text.charAt(end) == '/' || !pathChar(text.charAt(end)))) {
+            out.append(mounts.get(path));
+            i = end;
+            continue scan;
+          }
+        }
       }
+      out.append(text.charAt(i++));
     }
-    return arg;
+    return out.toString();
+  }
+
+  /** A character that can continue a path word: letters, digits, '.', '_', '-', '~', '/'. */
+  private static boolean pathChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-' || c == '~' || c == '/';
+  }
+
+  /** Secrets and ConfigMaps of {@code namespace} through the API, for the kubelet's environment. */
+  private KubeletEnvironment.Source secretsAndConfigMaps(String namespace) {
+    return new KubeletEnvironment.Source() {
+      @Override
+      public Optional<Map<String, String>> secret(String name) {
+        return findSecret(namespace, name);
+      }
+
+      @Override
+      public Optional<Map<String, String>> configMap(String name) {
+        var configMap = client.configMaps().inNamespace(namespace).withName(name).get();
+        return configMap == null ? Optional.empty()
+            : Optional.of(configMap.getData() == null ? Map.of() : new LinkedHashMap<>(configMap.getData()));
+      }
+    };
   }
 
   private String secretValue(String namespace, String name, String key) {

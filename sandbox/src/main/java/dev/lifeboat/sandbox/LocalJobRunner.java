@@ -3,9 +3,11 @@ package dev.lifeboat.sandbox;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Times;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -17,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,16 +34,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plays kubelet and Job controller for Lifeboat's own Jobs (and only those): for each new Job it
- * creates the Pod object, runs the container as a local process, writes the termination message
- * into the pod's container status, retries up to backoffLimit, and sets the Job's status and
- * conditions as the Job controller would. A container whose Secrets are missing is not started:
- * its pod stays Pending, saying why as a kubelet does, until they appear, the Job is deleted or
- * its deadline passes. Times come from the sandbox cluster's clock. When the sandbox runs as root,
- * the container runs as its pod's security context says ({@link ContainerLaunch}).
+ * creates the Pod object, runs the pod's init containers then its containers as local processes
+ * ({@link #runPod}), reports every container's state and termination message in the pod's status
+ * as a kubelet does ({@link PodStatusReport}), retries up to backoffLimit (podFailurePolicy FailJob
+ * rules on exit codes end it at once), and sets the Job's status and conditions as the Job
+ * controller would. A container whose Secrets or ConfigMaps are missing is not started: its pod
+ * stays Pending, saying why as a kubelet does, until they appear, the Job is deleted or its
+ * deadline passes. Each container logs to {@code <pod dir>/containers/<name>/container.log}. Times
+ * come from the sandbox cluster's clock. When the sandbox runs as root, each container runs as its
+ * pod's security context says ({@link ContainerLaunch}).
  */
 final class LocalJobRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
+  /** The kubelet's limits: a termination-message file's last 4096 bytes; a log fallback's last 80 lines, 2048 bytes. */
   private static final int MAX_MESSAGE = 4096;
+  private static final int FALLBACK_LINES = 80;
+  private static final int FALLBACK_BYTES = 2048;
+  /** The exit code containerd reports for a container it could not start (StartError). */
+  static final int START_ERROR_EXIT = 128;
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
   /** How often a container that cannot start yet (a missing Secret) is checked again, in real time. */
   static final Duration WAITING_RECHECK = Duration.ofMillis(500);
 
@@ -80,11 +93,15 @@ final class LocalJobRunner implements AutoCloseable {
     int backoffLimit = job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
     String startTime = Times.rfc3339(clock.instant());
     updateJob(namespace, name, status -> status.withStartTime(startTime).withActive(1));
+    // activeDeadlineSeconds counts from the Job's start, in real seconds (like the containers' run time).
+    Long deadlineSeconds = job.getSpec().getActiveDeadlineSeconds();
+    long deadline = deadlineSeconds == null ? NO_DEADLINE
+        : System.nanoTime() + Duration.ofSeconds(Math.min(deadlineSeconds, 365L * 24 * 3600)).toNanos();
     int failures = 0;
     try {
       while (true) {
-        int exit = runPod(job, failures);
-        if (exit == 0) {
+        PodOutcome outcome = runPod(job, failures, deadline);
+        if (outcome.succeeded()) {
           String now = Times.rfc3339(clock.instant());
           updateJob(namespace, name, status -> status.withActive(0).withSucceeded(1).withCompletionTime(now)
               .addToConditions(condition("SuccessCriteriaMet", now, null), condition("Complete", now, null)));
@@ -92,7 +109,7 @@ final class LocalJobRunner implements AutoCloseable {
         }
         failures++;
         int failed = failures;
-        if (failJobOn(job, exit)) {
+        if (failJobOn(job, outcome.failed())) {
           String now = Times.rfc3339(clock.instant());
           updateJob(namespace, name, status -> status.withActive(0).withFailed(failed)
               .addToConditions(condition("FailureTarget", now, "PodFailurePolicy"),
@@ -123,14 +140,37 @@ final class LocalJobRunner implements AutoCloseable {
     }
   }
 
-  /** The Job controller's podFailurePolicy: a FailJob rule matching the exit code ends the Job without retries. */
-  static boolean failJobOn(Job job, int exit) {
+  /** A container that terminated with a non-zero exit code. */
+  record ContainerExit(String container, int exitCode) {}
+
+  /** How a pod ended: every container (init ones included) exited 0, or these did not. */
+  record PodOutcome(boolean succeeded, List<ContainerExit> failed) {}
+
+  /**
+   * The Job controller's podFailurePolicy, as far as modelled: the first rule whose onExitCodes
+   * match a failed container (its containerName, if given; exit code 0 never matches) decides, and
+   * FailJob ends the Job without retries. Rules on pod conditions never match (no disruptions here).
+   */
+  static boolean failJobOn(Job job, List<ContainerExit> failed) {
     var policy = job.getSpec().getPodFailurePolicy();
     if (policy == null || policy.getRules() == null) {
       return false;
     }
-    return policy.getRules().stream().anyMatch(rule -> "FailJob".equals(rule.getAction()) && rule.getOnExitCodes() != null
-        && ("In".equals(rule.getOnExitCodes().getOperator()) == rule.getOnExitCodes().getValues().contains(exit)));
+    for (var rule : policy.getRules()) {
+      var codes = rule.getOnExitCodes();
+      if (codes != null && failed.stream().anyMatch(exit -> exit.exitCode() != 0
+          && (codes.getContainerName() == null || codes.getContainerName().equals(exit.container()))
+          && "In".equals(codes.getOperator()) == codes.getValues().contains(exit.exitCode()))) {
+        return "FailJob".equals(rule.getAction());
+      }
+    }
+    return false;
+  }
+
+  /** The single-container form: does a container failing with {@code exit} fail the Job. */
+  static boolean failJobOn(Job job, int exit) {
+    return failJobOn(job, List.of(new ContainerExit(job.getSpec().getTemplate().getSpec().getContainers().get(0).getName(),
+        exit)));
   }
 
   /** The Job ended without a pod's exit: deleted meanwhile ({@code reason} null), or failed by the Job controller. */
@@ -143,7 +183,13 @@ final class LocalJobRunner implements AutoCloseable {
     }
   }
 
-  private int runPod(Job job, int attempt) throws IOException, InterruptedException, JobEnded {
+  /**
+   * One pod of the Job, as a kubelet runs it with restartPolicy Never: its init containers in
+   * order, each to completion, the first failure failing the pod with its containers never
+   * started; then its containers, one after another (a kubelet starts them together; the sandbox
+   * runs them in turn), the pod succeeding only if all exit 0.
+   */
+  private PodOutcome runPod(Job job, int attempt, long deadline) throws IOException, InterruptedException, JobEnded {
     String namespace = job.getMetadata().getNamespace();
     String jobName = job.getMetadata().getName();
     String podName = jobName + "-" + suffix(job.getMetadata().getUid(), attempt);
@@ -157,90 +203,136 @@ final class LocalJobRunner implements AutoCloseable {
     pod.getSpec().setNodeName("sandbox");
     // When the kubelet took the pod on, on the cluster's clock (the API server stand-in stamps creation in real time).
     String podStart = Times.rfc3339(clock.instant());
-    long deadline = job.getSpec().getActiveDeadlineSeconds() == null ? Long.MAX_VALUE
-        : job.getSpec().getActiveDeadlineSeconds();
-    waitUntilStartable(namespace, jobName, podName, pod, podStart, deadline);
-    Path podDir = Files.createDirectories(state.resolve("pods").resolve(namespace).resolve(podName));
-    ContainerLaunch.Launch launch = launcher.prepare(namespace, pod.getSpec(), podDir);
-    setPodStatus(namespace, podName, podStart, "Running", null, null, null);
+    RunningPod running = new RunningPod(namespace, jobName, podName, pod.getSpec(),
+        new PodStatusReport(pod.getSpec(), podStart, clock),
+        Files.createDirectories(state.resolve("pods").resolve(namespace).resolve(podName)), new HashSet<>(), deadline);
+    List<ContainerExit> failed = new ArrayList<>();
+    for (Container init : pod.getSpec().getInitContainers() == null ? List.<Container>of()
+        : pod.getSpec().getInitContainers()) {
+      int exit = runContainer(running, init);
+      if (exit != 0) {
+        failed.add(new ContainerExit(init.getName(), exit));
+        LOG.info("pod {}/{} failed: init container {} exited {}; its containers do not run", namespace, podName,
+            init.getName(), exit);
+        return new PodOutcome(false, failed);
+      }
+    }
+    for (Container container : pod.getSpec().getContainers()) {
+      int exit = runContainer(running, container);
+      if (exit != 0) {
+        failed.add(new ContainerExit(container.getName(), exit));
+      }
+    }
+    return new PodOutcome(failed.isEmpty(), failed);
+  }
 
-    Path log = podDir.resolve("container.log");
-    if (launch.identity() != null) {
-      LOG.info("pod {}/{} runs as {}", namespace, podName, launch.identity());
+  /** A pod being run: where it is, its spec and status, its files, and the Job's deadline (nanoTime). */
+  private record RunningPod(String namespace, String jobName, String podName, PodSpec spec, PodStatusReport report,
+      Path dir, Set<String> volumesSetUp, long deadline) {}
+
+  /**
+   * Runs one container to its end and reports it: waits until it can start, starts it (its own log
+   * file as stdout and stderr), and writes its termination into the pod's status. A container a
+   * runtime could not start terminates with 128 and {@code StartError}. Returns its exit code.
+   */
+  private int runContainer(RunningPod pod, Container container) throws IOException, InterruptedException, JobEnded {
+    String name = container.getName();
+    waitUntilStartable(pod, container);
+    Path log = ContainerLaunch.containerDir(pod.dir(), name).resolve("container.log");
+    ContainerLaunch.Launch launch;
+    Process process;
+    try {
+      launch = launcher.prepare(pod.namespace(), pod.spec(), container, pod.dir(), pod.volumesSetUp());
+      if (launch.identity() != null) {
+        LOG.info("pod {}/{} container {} runs as {}", pod.namespace(), pod.podName(), name, launch.identity());
+      }
+      // The log is opened here, by the sandbox, and handed to the process as its stdout and stderr, as a
+      // runtime does: whichever uid the container runs as, it can write it.
+      ProcessBuilder builder = new ProcessBuilder(launch.processCommand()).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      if (launch.directory() != null) {
+        builder.directory(launch.directory().toFile());
+      }
+      builder.environment().clear();
+      builder.environment().putAll(launch.environment());
+      process = builder.start();
+    } catch (ContainerLaunch.StartError | IOException e) {
+      String message = e instanceof ContainerLaunch.StartError ? e.getMessage() : "failed to start: " + e.getMessage();
+      LOG.warn("pod {}/{} container {} cannot start: {}", pod.namespace(), pod.podName(), name, message);
+      pod.report().terminated(name, START_ERROR_EXIT, "StartError", message);
+      publish(pod);
+      podEvent(pod.namespace(), pod.podName(), "Failed", "Error: " + message);
+      return START_ERROR_EXIT;
     }
-    // The log is opened here, by the sandbox, and handed to the process as its stdout and stderr, as a
-    // runtime does: whichever uid the container runs as, it can write it.
-    ProcessBuilder builder = new ProcessBuilder(launch.processCommand()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    if (launch.directory() != null) {
-      builder.directory(launch.directory().toFile());
-    }
-    builder.environment().clear();
-    builder.environment().putAll(launch.environment());
-    Process process = builder.start();
-    boolean done = process.waitFor(Math.min(deadline, 24 * 3600), TimeUnit.SECONDS);
+    pod.report().running(name);
+    publish(pod);
+    boolean done = process.waitFor(Math.min(remainingSeconds(pod.deadline()), 24 * 3600), TimeUnit.SECONDS);
     if (!done) {
       process.destroyForcibly().waitFor();
+      pod.report().terminated(name, process.exitValue(), "Error", null);
+      publish(pod);
+      if (remainingSeconds(pod.deadline()) <= 0) {
+        client.pods().inNamespace(pod.namespace()).withName(pod.podName()).delete();
+        throw new JobEnded("DeadlineExceeded", "Job was active longer than specified deadline");
+      }
+      return process.exitValue();
     }
     int exit = process.exitValue();
-    String message = terminationMessage(launch.terminationLog(), log, exit != 0);
-    setPodStatus(namespace, podName, podStart, exit == 0 ? "Succeeded" : "Failed", exit, message,
-        exit == 0 ? "Completed" : "Error");
+    String message = terminationMessage(launch.terminationLog(), log, container.getTerminationMessagePolicy(), exit != 0);
+    pod.report().terminated(name, exit, exit == 0 ? "Completed" : "Error", message);
+    publish(pod);
     return exit;
   }
 
+  private static long remainingSeconds(long deadline) {
+    if (deadline == NO_DEADLINE) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+  }
+
   /**
-   * As a kubelet: while a Secret the container needs is missing, the container is not started; the
-   * pod stays Pending with the container waiting (CreateContainerConfigError, or ContainerCreating
-   * for a Secret volume), a Warning Event says why, and the check is repeated, so a Secret created
-   * later lets it start. Ends when the Job is deleted (its pod goes with it) or, as the Job
-   * controller would, when the Job's activeDeadlineSeconds (real seconds, like the running
-   * container's) have passed.
+   * As a kubelet: while a Secret (or ConfigMap) the container needs is missing, the container is
+   * not started; the pod stays Pending with the container waiting (CreateContainerConfigError, or
+   * ContainerCreating for a Secret volume), a Warning Event says why, and the check is repeated,
+   * so a Secret created later lets it start. Ends when the Job is deleted (its pod goes with it)
+   * or, as the Job controller would, when the Job's activeDeadlineSeconds (real seconds, like the
+   * running container's) have passed.
    */
-  private void waitUntilStartable(String namespace, String jobName, String podName, Pod pod, String podStart,
-      long deadlineSeconds) throws InterruptedException, JobEnded {
-    long waitingSince = System.nanoTime();
+  private void waitUntilStartable(RunningPod pod, Container container) throws InterruptedException, JobEnded {
+    String namespace = pod.namespace();
+    String podName = pod.podName();
     ContainerLaunch.Waiting shown = null;
-    for (Optional<ContainerLaunch.Waiting> waiting = launcher.waitingFor(namespace, pod.getSpec()); waiting.isPresent();
-        waiting = launcher.waitingFor(namespace, pod.getSpec())) {
-      if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
+    for (Optional<ContainerLaunch.Waiting> waiting = launcher.waitingFor(namespace, pod.spec(), container);
+        waiting.isPresent(); waiting = launcher.waitingFor(namespace, pod.spec(), container)) {
+      if (client.batch().v1().jobs().inNamespace(namespace).withName(pod.jobName()).get() == null) {
         client.pods().inNamespace(namespace).withName(podName).delete();
-        throw new JobEnded(null, "Job " + namespace + "/" + jobName + " deleted");
+        throw new JobEnded(null, "Job " + namespace + "/" + pod.jobName() + " deleted");
       }
-      if (Duration.ofNanos(System.nanoTime() - waitingSince).getSeconds() >= deadlineSeconds) {
+      if (pod.deadline() != NO_DEADLINE && System.nanoTime() - pod.deadline() >= 0) {
         client.pods().inNamespace(namespace).withName(podName).delete();
         throw new JobEnded("DeadlineExceeded", "Job was active longer than specified deadline");
       }
       if (!waiting.get().equals(shown)) {
         shown = waiting.get();
-        LOG.info("pod {}/{} cannot start: {}", namespace, podName, shown.eventMessage());
-        setPodWaiting(namespace, podName, podStart, shown);
+        LOG.info("pod {}/{} cannot start container {}: {}", namespace, podName, container.getName(), shown.eventMessage());
+        pod.report().waiting(container.getName(), shown.reason(), shown.message());
+        publish(pod);
         podEvent(namespace, podName, shown.eventReason(), shown.eventMessage());
       }
       Thread.sleep(WAITING_RECHECK.toMillis());
     }
   }
 
-  /** A Pending pod on the node whose container waits: what kubectl describe shows for a container not yet created. */
-  private void setPodWaiting(String namespace, String name, String startTime, ContainerLaunch.Waiting waiting) {
-    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+  /** Writes the pod's status as the kubelet reports it now; nothing if the pod is gone. */
+  private void publish(RunningPod running) {
+    Pod pod = client.pods().inNamespace(running.namespace()).withName(running.podName()).get();
     if (pod == null) {
       return;
     }
-    String now = Times.rfc3339(clock.instant());
-    var container = pod.getSpec().getContainers().get(0);
-    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Pending").withStartTime(startTime)
-        .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(startTime).endCondition()
-        .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(startTime).endCondition()
-        .addNewCondition().withType("ContainersReady").withStatus("False").withReason("ContainersNotReady")
-        .withLastTransitionTime(now).endCondition()
-        .addNewCondition().withType("Ready").withStatus("False").withReason("ContainersNotReady")
-        .withLastTransitionTime(now).endCondition()
-        .addNewContainerStatus().withName(container.getName()).withImage(container.getImage()).withReady(false)
-        .withStarted(false).withRestartCount(0)
-        .withNewState().withNewWaiting().withReason(waiting.reason()).withMessage(waiting.message()).endWaiting().endState()
-        .endContainerStatus().build());
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    pod.setStatus(running.report().build());
+    pod.getSpec().setNodeName("sandbox");
+    client.pods().inNamespace(running.namespace()).resource(pod).updateStatus();
   }
 
   /** A Warning Event on the pod, as the kubelet records one. */
@@ -260,37 +352,28 @@ final class LocalJobRunner implements AutoCloseable {
     }
   }
 
-  /** The termination log, or (FallbackToLogsOnError) the tail of the container's output on failure. */
-  private static String terminationMessage(Path terminationLog, Path log, boolean failed) throws IOException {
+  /**
+   * The container's termination message as the kubelet reads it: the last 4096 bytes of its
+   * termination-message file; when that is empty, the container failed and its
+   * terminationMessagePolicy is FallbackToLogsOnError, the last 80 lines of its log, at most
+   * their last 2048 bytes. Null when there is none.
+   */
+  static String terminationMessage(Path terminationLog, Path log, String policy, boolean failed) throws IOException {
     if (Files.exists(terminationLog) && Files.size(terminationLog) > 0) {
-      return truncate(Files.readString(terminationLog, StandardCharsets.UTF_8));
+      return tail(Files.readAllBytes(terminationLog), 0, MAX_MESSAGE);
     }
-    if (failed && Files.exists(log)) {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return truncate(String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size())));
+    if (failed && "FallbackToLogsOnError".equals(policy) && Files.exists(log)) {
+      byte[] content = Files.readAllBytes(log);
+      String tail = tail(content, PodLogDispatcher.startOfLastLines(content, FALLBACK_LINES), FALLBACK_BYTES);
+      return tail.isEmpty() ? null : tail;
     }
     return null;
   }
 
-  private static String truncate(String text) {
-    return text.length() <= MAX_MESSAGE ? text : text.substring(text.length() - MAX_MESSAGE);
-  }
-
-  private void setPodStatus(String namespace, String name, String startTime, String phase, Integer exitCode,
-      String message, String reason) {
-    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-    var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase(phase).withStartTime(startTime);
-    var container = status.addNewContainerStatus().withName(pod.getSpec().getContainers().get(0).getName())
-        .withImage(pod.getSpec().getContainers().get(0).getImage()).withReady("Running".equals(phase));
-    if (exitCode == null) {
-      container.withNewState().withNewRunning().withStartedAt(Times.rfc3339(clock.instant())).endRunning().endState();
-    } else {
-      container.withNewState().withNewTerminated().withExitCode(exitCode).withMessage(message).withReason(reason)
-          .withFinishedAt(Times.rfc3339(clock.instant())).endTerminated().endState();
-    }
-    pod.setStatus(container.endContainerStatus().build());
-    pod.getSpec().setNodeName("sandbox");
-    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  /** The last {@code max} bytes of {@code content} from {@code from}, as UTF-8. */
+  private static String tail(byte[] content, int from, int max) {
+    int start = Math.max(from, content.length - max);
+    return new String(content, start, content.length - start, StandardCharsets.UTF_8);
   }
 
   private interface StatusChange {

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * As whom a pod's container runs, resolved as the kubelet and a CRI runtime (containerd) resolve
  * the security context: the container's runAsUser/runAsGroup over the pod's; without runAsUser the
- * image's USER (Lifeboat's image: {@code 65532:65532}, see the Dockerfile; the sandbox runs no
- * other image); a runAsUser without runAsGroup gets gid 0, as a runtime gives a uid that the
+ * image's USER, taken to be Lifeboat's image's ({@code 65532:65532}, see the Dockerfile) for every
+ * image, since the sandbox reads no image; a runAsUser without runAsGroup gets gid 0, as a runtime gives a uid that the
  * image's /etc/passwd does not list (the image's passwd and group files are not read). The
  * supplementary groups are the primary gid, fsGroup and supplementalGroups. Capabilities: the
  * runtime's default set, minus {@code drop} ({@code ALL} empties it), plus {@code add}; they only

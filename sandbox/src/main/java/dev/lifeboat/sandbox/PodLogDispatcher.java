@@ -1,5 +1,7 @@
 package dev.lifeboat.sandbox;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -11,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,18 +23,24 @@ import java.util.regex.Pattern;
 
 /**
  * The API server's pods/log subresource, which in a cluster the API server proxies to the
- * kubelet: here the "kubelet" is {@link LocalJobRunner}, so the log is the file it writes,
- * {@code <state>/pods/<namespace>/<pod>/container.log}. Everything else is the CRUD mock's.
+ * kubelet: here the "kubelet" is {@link LocalJobRunner}, so a container's log is the file it
+ * writes, {@code <state>/pods/<namespace>/<pod>/containers/<container>/container.log}. Everything
+ * else is the CRUD mock's.
  *
  * <p>The fabric8 client asks {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log?pretty=false
- * &container=<c>[&tailLines=N][&limitBytes=N]}. Sandbox pods run one container, so the container
- * parameter is not needed to find the file; previous, sinceSeconds, sinceTime and timestamps are
- * not played.
+ * &container=<c>[&tailLines=N][&limitBytes=N]}. {@code container} names an init container or a
+ * container of the pod; without it, the pod's first container (kubectl's default; the API server
+ * itself asks to choose when a pod has several). A name the pod does not have is 400, as is a
+ * container still waiting to start (the API server's "is waiting to start: REASON"); a container
+ * with no log yet otherwise is 404. previous, sinceSeconds, sinceTime and timestamps are not played.
  */
 final class PodLogDispatcher extends KubernetesCrudDispatcher {
   /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
   private static final Pattern LOG_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
+
+  /** A container name is a DNS label: this keeps a query from leaving the pod's folder. */
+  private static final Pattern CONTAINER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private final Path state;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -53,10 +62,35 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
     return serve(log.group(1), log.group(3), query(question < 0 ? null : target.substring(question + 1)));
   }
 
+  /** Where the job runner writes a container's log. */
+  static Path logFile(Path state, String namespace, String pod, String container) {
+    return ContainerLaunch.containerDir(state.resolve("pods").resolve(namespace).resolve(pod), container)
+        .resolve("container.log");
+  }
+
   private MockResponse serve(String namespace, String pod, Map<String, String> query) {
-    Path file = state.resolve("pods").resolve(namespace).resolve(pod).resolve("container.log");
+    Pod object = pod(namespace, pod);
+    String container = query.get("container");
+    if (container == null || container.isEmpty()) {
+      if (object == null || object.getSpec() == null || object.getSpec().getContainers().isEmpty()) {
+        return status(404, "NotFound", "pods \"" + pod + "\" not found");
+      }
+      container = object.getSpec().getContainers().get(0).getName();
+    } else if (object != null && object.getSpec() != null
+        && ContainerLaunch.allContainers(object.getSpec()).stream().noneMatch(c -> c.getName().equals(query.get("container")))) {
+      return status(400, "BadRequest", "container " + container + " is not valid for pod " + pod);
+    }
+    if (!CONTAINER_NAME.matcher(container).matches()) {
+      return status(400, "BadRequest", "container " + container + " is not valid for pod " + pod);
+    }
+    Path file = logFile(state, namespace, pod, container);
     if (!Files.isRegularFile(file)) {
-      return status(404, "NotFound", "pods \"" + pod + "\" not found, or it has no log yet");
+      String waiting = waitingReason(object, container);
+      if (waiting != null) {
+        return status(400, "BadRequest", "container \"" + container + "\" in pod \"" + pod + "\" is waiting to start: "
+            + waiting);
+      }
+      return status(404, "NotFound", "pods \"" + pod + "\" not found, or container " + container + " has no log yet");
     }
     Integer tailLines;
     Integer limitBytes;
@@ -77,6 +111,35 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
     int to = limitBytes == null ? content.length : (int) Math.min(content.length, (long) from + limitBytes);
     return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
         .setBody(Arrays.copyOfRange(content, from, to));
+  }
+
+  /** The pod from the API server's store, or null. */
+  private Pod pod(String namespace, String name) {
+    MockResponse response = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + name);
+    if (response == null || response.code() != 200 || response.getBody() == null) {
+      return null;
+    }
+    try {
+      return serialization.unmarshal(response.getBody().readUtf8(), Pod.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Why the pod's status says the container has not started, or null. */
+  private static String waitingReason(Pod pod, String container) {
+    if (pod == null || pod.getStatus() == null) {
+      return null;
+    }
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (List<ContainerStatus> list : Arrays.asList(pod.getStatus().getInitContainerStatuses(),
+        pod.getStatus().getContainerStatuses())) {
+      if (list != null) {
+        statuses.addAll(list);
+      }
+    }
+    return statuses.stream().filter(s -> container.equals(s.getName()) && s.getState() != null
+        && s.getState().getWaiting() != null).map(s -> s.getState().getWaiting().getReason()).findFirst().orElse(null);
   }
 
   /** Offset where the last {@code lines} lines begin; a final newline ends a line, it does not start one. */

@@ -37,8 +37,9 @@ class PodLogDispatcherTest {
   }
 
   void podWithLog(String name, String log) throws Exception {
-    Path dir = Files.createDirectories(state.resolve("pods").resolve(NS).resolve(name));
-    Files.writeString(dir.resolve("container.log"), log, StandardCharsets.UTF_8);
+    Path file = PodLogDispatcher.logFile(state, NS, name, "agent");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, log, StandardCharsets.UTF_8);
     sandbox.client().pods().inNamespace(NS).resource(new PodBuilder()
         .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
         .withNewSpec().addNewContainer().withName("agent").withImage("lifeboat").endContainer().endSpec()

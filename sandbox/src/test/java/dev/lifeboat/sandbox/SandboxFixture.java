@@ -3,9 +3,16 @@ package dev.lifeboat.sandbox;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
+import dev.lifeboat.common.JobOutcomeReader;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -81,6 +88,66 @@ final class SandboxFixture {
     }
     try (var list = Files.list(folder)) {
       return list.filter(d -> Files.exists(d.resolve("manifest.json"))).count();
+    }
+  }
+
+  /**
+   * Runs {@code pod} as a Job the sandbox's job runner takes (Lifeboat's label; no component, so no
+   * controller of the operator looks at it): restartPolicy Never, backoffLimit 0, one pod.
+   */
+  Job podJob(String name, PodSpec pod) {
+    pod.setRestartPolicy("Never");
+    return sandbox.client().batch().v1().jobs().inNamespace(NS).resource(new JobBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS)
+        .addToLabels(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE).endMetadata()
+        .withNewSpec().withBackoffLimit(0).withNewTemplate().withNewMetadata().addToLabels("drill", name).endMetadata()
+        .withSpec(pod).endTemplate().endSpec().build()).create();
+  }
+
+  /** The Job once the job runner has finished it (Complete or Failed). */
+  Job finished(String job) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> JobOutcomeReader.finished(
+        sandbox.client().batch().v1().jobs().inNamespace(NS).withName(job).get()));
+    return sandbox.client().batch().v1().jobs().inNamespace(NS).withName(job).get();
+  }
+
+  /** Whether the Job has the condition {@code type} (Complete, Failed) set to True. */
+  static boolean hasCondition(Job job, String type) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The Job's single pod, once it exists. */
+  Pod onlyPod(String job) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> !sandbox.client().pods().inNamespace(NS)
+        .withLabel("job-name", job).list().getItems().isEmpty());
+    return sandbox.client().pods().inNamespace(NS).withLabel("job-name", job).list().getItems().get(0);
+  }
+
+  /** A container's status in the pod (init containers included), by name. */
+  static ContainerStatus status(Pod pod, String container) {
+    return java.util.stream.Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())
+        .filter(java.util.Objects::nonNull).flatMap(java.util.List::stream)
+        .filter(s -> container.equals(s.getName())).findFirst().orElseThrow();
+  }
+
+  /** Where the pod's emptyDir {@code volume} is on this machine. */
+  Path emptyDir(String pod, String volume) {
+    return sandbox.state().resolve("pods").resolve(NS).resolve(pod).resolve("emptydir-" + volume);
+  }
+
+  /** GET pods/log, as kubectl logs asks it: {@code ?container=NAME}, or no container (null). */
+  java.net.http.HttpResponse<String> podLog(String pod, String container) {
+    String url = sandbox.client().getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + NS
+        + "/pods/" + pod + "/log" + (container == null ? "" : "?container=" + container);
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
