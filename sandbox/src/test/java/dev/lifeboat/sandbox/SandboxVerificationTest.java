@@ -9,8 +9,10 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.api.v1alpha1.VerifyCheck;
 import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.Conditions;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
@@ -42,6 +44,10 @@ class SandboxVerificationTest {
 
   /** A volume with a real SQLite database, a manual backup now, and drills on {@code schedule}. */
   void start(double timeWarp, String schedule, String maxAge) throws Exception {
+    start(timeWarp, schedule, maxAge, null);
+  }
+
+  void start(double timeWarp, String schedule, String maxAge, VerifyCheck check) throws Exception {
     sandbox = Sandbox.start(state, 0, timeWarp);
     fixture = new SandboxFixture(sandbox);
     fixture.volumeWithData();
@@ -55,6 +61,7 @@ class SandboxVerificationTest {
     policy.getSpec().verify = new VerifySpec();
     policy.getSpec().verify.schedule = schedule;
     policy.getSpec().verify.maxAge = maxAge;
+    policy.getSpec().verify.check = check;
     sandbox.client().resource(policy).create();
   }
 
@@ -126,6 +133,37 @@ class SandboxVerificationTest {
     assertThat(events("NeverVerified")).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(fixture.policyMetric("lifeboat_verification_overdue")).isEqualTo(1.0));
+  }
+
+  /**
+   * The app's own check: a shell command in the user's image (in the sandbox, the host's shell
+   * stands in for the image) reading the restored files, with a variable from the check's env.
+   */
+  static VerifyCheck check(String script) {
+    VerifyCheck check = new VerifyCheck();
+    check.image = "busybox:1.36";
+    check.command = List.of("sh", "-c", script);
+    check.env = List.of(new EnvVarBuilder().withName("RESTORED").withValue("/restore/" + DemoCommand.CLAIM).build());
+    return check;
+  }
+
+  @Test
+  void theAppsOwnCheckRunsOnTheRestoredDataAndItsFailureIsNamedWithItsOutput() throws Exception {
+    start(60, "*/10 * * * *", "45d", check("test -s $(RESTORED)/notes.db && grep -q calm $(RESTORED)/sessions/today.json"));
+    await().atMost(Duration.ofSeconds(120)).until(() -> status() != null && status().lastSuccessfulBackup != null);
+    await().atMost(Duration.ofSeconds(120)).until(() -> "Succeeded".equals(drillResult()) || "Failed".equals(drillResult()));
+    assertThat(status().lastVerification.result).as(status().lastVerification.message).isEqualTo("Succeeded");
+
+    // The same drill with a check that finds what it looks for missing.
+    BackupPolicy policy = fixture.read();
+    policy.getSpec().verify.check = check("echo \"no notes for $(RESTORED)\" >&2; exit 4");
+    sandbox.client().resource(policy).update();
+    await().atMost(Duration.ofSeconds(120)).until(() -> "Failed".equals(drillResult()));
+    BackupPolicyStatus status = status();
+    // In the sandbox the restored data's path is a host directory standing in for /restore.
+    assertThat(status.lastVerification.message).startsWith("verify.check failed (exit 4): no notes for ")
+        .endsWith("/" + DemoCommand.CLAIM);
+    assertThat(events("VerificationFailed")).anySatisfy(e -> assertThat(e.getMessage()).contains("exit 4"));
   }
 
   Path archiveOf(String backupId) throws Exception {
