@@ -77,8 +77,14 @@ public final class BackupRepository {
     return manifests;
   }
 
+  /**
+   * The backup's manifest; empty when there is none (no such backup, or an incomplete one).
+   *
+   * @throws DamagedManifestException when it exists but cannot be read, naming the object
+   */
   public Optional<Manifest> manifest(String backupId) {
-    return store.getSmall(key(backupId, MANIFEST)).map(bytes -> Json.read(bytes, Manifest.class));
+    String key = key(backupId, MANIFEST);
+    return store.getSmall(key).map(bytes -> ManifestReader.read(backupId, key, bytes));
   }
 
   public FileList fileList(String backupId, Manifest.Volume volume) {

@@ -1,0 +1,50 @@
+package dev.lifeboat.agent.repo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+
+/**
+ * Reads a manifest.json and refuses what this agent cannot trust itself to understand. The
+ * format version is checked on the raw JSON before anything else: a future format may change the
+ * meaning of fields this agent would otherwise happily read.
+ */
+final class ManifestReader {
+  private ManifestReader() {}
+
+  static Manifest read(String backupId, String key, byte[] bytes) {
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw damaged(backupId, key + " is not valid JSON (" + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + ")", e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw damaged(backupId, key + " is not a JSON object", null);
+    }
+    JsonNode version = tree.get("formatVersion");
+    if (version == null || !version.canConvertToExactIntegral() || version.asInt() != Manifest.FORMAT_VERSION) {
+      String found = version == null ? "no formatVersion" : "formatVersion " + version;
+      throw damaged(backupId, key + " has " + found + "; this agent reads " + Manifest.FORMAT_VERSION
+          + ": upgrade Lifeboat", null);
+    }
+    try {
+      return Json.MAPPER.treeToValue(tree, Manifest.class);
+    } catch (IOException e) {
+      throw damaged(backupId, key + " is not a valid manifest ("
+          + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + ")", e);
+    }
+  }
+
+  private static DamagedManifestException damaged(String backupId, String message, Throwable cause) {
+    return new DamagedManifestException(backupId, message, cause);
+  }
+
+  static String firstLine(String text) {
+    if (text == null) {
+      return "unreadable";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+}
