@@ -2,6 +2,8 @@ package dev.lifeboat.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.S3ProxyServer;
 import java.io.IOException;
@@ -76,5 +78,57 @@ class DamagedRepositoryTest {
       assertThat(run.exitCode()).isNotZero();
       assertThat(run.stderr()).contains(key + " has formatVersion 99; this agent reads 1: upgrade Lifeboat");
     }
+  }
+
+  @Test
+  void aCorruptManifestIsNamedAndSkippedAndBlocksNoOtherBackupNorRetention() throws IOException {
+    backup("20251101T020000Z");
+    backup("20251102T020000Z");
+    backup("20251103T020000Z");
+    String key = POLICY + "20251102T020000Z/manifest.json";
+    write(key, read(key).substring(0, 40));
+
+    AgentCli.Run list = agent.run("list");
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(list.stderr()).contains("damaged backup 20251102T020000Z skipped: " + key + " is not valid JSON");
+    assertThat(ListedBackup.parseLog(list.stderr() + list.stdout()))
+        .as("the operator reads the same log: the array is still there, without the damaged backup")
+        .extracting(ListedBackup::id).containsExactly("20251103T020000Z", "20251101T020000Z");
+
+    assertThat(restore("20251101T020000Z").exitCode()).isZero();
+    assertThat(agent.run("verify", "--backup", "latest").exitCode()).isZero();
+    AgentCli.Run named = restore("20251102T020000Z");
+    assertThat(named.exitCode()).isNotZero();
+    assertThat(named.stderr()).contains("backup 20251102T020000Z is damaged: " + key + " is not valid JSON");
+
+    Path log = dir.resolve("termination-log");
+    backup("20251104T020000Z", "--retention", "keepLast=1", "--min-size", "0", "--termination-log", log.toString());
+    AgentResult result = AgentResult.parse(Files.readString(log));
+    assertThat(result.retention().damaged()).containsExactly("20251102T020000Z");
+    assertThat(result.retention().prunedIds()).as(result.toJson()).containsExactlyInAnyOrder("20251101T020000Z", "20251103T020000Z");
+    assertThat(result.message()).contains("1 damaged backup(s) kept, not counted by retention: " + key);
+    assertThat(read(key)).as("retention never deletes a damaged backup").hasSize(40);
+
+    AgentCli.Run prune = agent.run("prune", "--retention", "keepLast=1");
+    assertThat(prune.exitCode()).as(prune.stderr()).isZero();
+    assertThat(prune.stdout()).contains("damaged backup(s) kept");
+  }
+
+  @Test
+  void aManifestWithoutVolumesIsDamagedNotANullPointer() throws IOException {
+    backup("20251101T020000Z");
+    backup("20251102T020000Z");
+    String key = POLICY + "20251102T020000Z/manifest.json";
+    write(key, read(key).replaceAll("(?s)\"volumes\" : \\[.*?\\],", ""));
+
+    AgentCli.Run list = agent.run("list");
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(list.stderr()).contains(key + " lacks its volumes");
+    AgentCli.Run named = restore("20251102T020000Z");
+    assertThat(named.exitCode()).isNotZero();
+    assertThat(named.stderr()).contains(key + " lacks its volumes").doesNotContain("NullPointer");
+    AgentCli.Run latest = restore("latest");
+    assertThat(latest.exitCode()).as(latest.stderr()).isZero();
+    assertThat(latest.stderr()).contains("warning: skipped damaged backup 20251102T020000Z");
   }
 }

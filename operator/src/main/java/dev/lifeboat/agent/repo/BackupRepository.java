@@ -67,14 +67,31 @@ public final class BackupRepository {
     return ids;
   }
 
-  /** Complete backups, newest first. */
-  public List<Manifest> complete() {
+  /**
+   * Every backup with a manifest.json: the complete ones newest first, and apart from them the
+   * damaged ones, whose manifest exists but cannot be read. One damaged backup must never keep a
+   * reader from the others, so it is set aside and named, never thrown.
+   */
+  public record Listing(List<Manifest> complete, List<DamagedBackup> damaged) {}
+
+  public Listing scan() {
     List<Manifest> manifests = new ArrayList<>();
+    List<DamagedBackup> damaged = new ArrayList<>();
     for (String id : allIds()) {
-      manifest(id).ifPresent(manifests::add);
+      try {
+        manifest(id).ifPresent(manifests::add);
+      } catch (DamagedManifestException e) {
+        damaged.add(new DamagedBackup(id, e.getMessage()));
+      }
     }
     manifests.sort(Comparator.comparing(Manifest::id).reversed());
-    return manifests;
+    damaged.sort(Comparator.comparing(DamagedBackup::id).reversed());
+    return new Listing(List.copyOf(manifests), List.copyOf(damaged));
+  }
+
+  /** Complete, readable backups, newest first; damaged ones are left out (see {@link #scan()}). */
+  public List<Manifest> complete() {
+    return scan().complete();
   }
 
   /**

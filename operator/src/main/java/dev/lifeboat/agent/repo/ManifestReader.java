@@ -28,12 +28,38 @@ final class ManifestReader {
       throw damaged(backupId, key + " has " + found + "; this agent reads " + Manifest.FORMAT_VERSION
           + ": upgrade Lifeboat", null);
     }
+    Manifest manifest;
     try {
-      return Json.MAPPER.treeToValue(tree, Manifest.class);
+      manifest = Json.MAPPER.treeToValue(tree, Manifest.class);
     } catch (IOException e) {
       throw damaged(backupId, key + " is not a valid manifest ("
           + firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()) + ")", e);
     }
+    String missing = missingField(manifest);
+    if (missing != null) {
+      throw damaged(backupId, key + " lacks " + missing, null);
+    }
+    return manifest;
+  }
+
+  /** The first field a reader needs that is absent, or null; checked here so no reader meets a null. */
+  private static String missingField(Manifest manifest) {
+    if (manifest.id() == null) {
+      return "its id";
+    }
+    if (manifest.compression() == null) {
+      return "its compression";
+    }
+    if (manifest.volumes() == null || manifest.volumes().isEmpty()) {
+      return "its volumes";
+    }
+    for (int i = 0; i < manifest.volumes().size(); i++) {
+      Manifest.Volume v = manifest.volumes().get(i);
+      if (v == null || v.claim() == null || v.object() == null || v.sha256() == null || v.fileList() == null) {
+        return "volumes[" + i + "]'s claim, object, sha256 or fileList";
+      }
+    }
+    return null;
   }
 
   private static DamagedManifestException damaged(String backupId, String message, Throwable cause) {
