@@ -185,6 +185,13 @@ class AgentEndToEndTest {
       String forged = list.replaceFirst("\"sha256\" : \"[0-9a-f]{4}", "\"sha256\" : \"0000");
       client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build(),
           RequestBody.fromString(forged));
+      // A forger who also fixes the manifest's fileListSha256: each file's own digest still catches it.
+      String manifestKey = "prod/rose/rose-memory/20251109T020000Z/manifest.json";
+      String manifest = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET)
+          .key(manifestKey).build()).asUtf8String();
+      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(manifestKey).build(),
+          RequestBody.fromString(manifest.replaceFirst("\"fileListSha256\" : \"[0-9a-f]+\"",
+              "\"fileListSha256\" : \"" + sha256(forged) + "\"")));
     }
     AgentCli.Run verify = agent.run("verify", "--backup", "latest");
     assertThat(verify.exitCode()).isNotZero();
@@ -313,6 +320,15 @@ class AgentEndToEndTest {
     AgentCli.Run run = agent.run("list");
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.stderr()).contains("cannot reach").contains(s3.endpoint());
+  }
+
+  static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static boolean onPath(String tool) {

@@ -131,4 +131,23 @@ class DamagedRepositoryTest {
     assertThat(latest.exitCode()).as(latest.stderr()).isZero();
     assertThat(latest.stderr()).contains("warning: skipped damaged backup 20251102T020000Z");
   }
+
+  @Test
+  void anAlteredFileListFailsRestoreAndVerifyBeforeAnyFileLandsInTheTarget() throws IOException {
+    backup("20251101T020000Z");
+    String key = POLICY + "20251101T020000Z/memory-data.files.json";
+    write(key, read(key).replaceFirst("\"sha256\" : \"[0-9a-f]{4}", "\"sha256\" : \"0000"));
+    Path target = Files.createDirectories(dir.resolve("target"));
+    Files.writeString(target.resolve("precious.txt"), "still here");
+
+    AgentCli.Run restore = agent.run("restore", "--backup", "latest", "--target", target.toString());
+    assertThat(restore.exitCode()).isNotZero();
+    assertThat(restore.stderr()).contains(key + " does not match its manifest");
+    assertThat(target.resolve("state.json")).doesNotExist();
+    assertThat(target.resolve("precious.txt")).as("Replace did not empty the target first").exists();
+
+    AgentCli.Run verify = agent.run("verify", "--backup", "latest");
+    assertThat(verify.exitCode()).isNotZero();
+    assertThat(verify.stderr()).contains(key + " does not match its manifest");
+  }
 }

@@ -3,9 +3,12 @@ package dev.lifeboat.agent.repo;
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.agent.s3.StoredObject;
 import dev.lifeboat.common.Times;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -104,10 +107,32 @@ public final class BackupRepository {
     return store.getSmall(key).map(bytes -> ManifestReader.read(backupId, key, bytes));
   }
 
+  /**
+   * The volume's file list, once its SHA-256 matches the manifest's {@code fileListSha256}: every
+   * file of a restore is checked against it, so an altered list must fail before it is trusted.
+   */
   public FileList fileList(String backupId, Manifest.Volume volume) {
-    return store.getSmall(key(backupId, volume.fileList()))
-        .map(bytes -> Json.read(bytes, FileList.class))
-        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + volume.fileList()));
+    String key = key(backupId, volume.fileList());
+    byte[] bytes = store.getSmall(key)
+        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + key));
+    String actual = HexFormat.of().formatHex(sha256(bytes));
+    if (!actual.equalsIgnoreCase(volume.fileListSha256())) {
+      throw new IllegalStateException(key + " does not match its manifest (SHA-256 " + actual + ", manifest says "
+          + volume.fileListSha256() + "): the file list is damaged or was altered");
+    }
+    try {
+      return Json.MAPPER.readValue(bytes, FileList.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(key + " is not a valid file list: " + ManifestReader.firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+    }
   }
 
   public void writeManifest(Manifest manifest) {

@@ -55,8 +55,9 @@ final class ManifestReader {
     }
     for (int i = 0; i < manifest.volumes().size(); i++) {
       Manifest.Volume v = manifest.volumes().get(i);
-      if (v == null || v.claim() == null || v.object() == null || v.sha256() == null || v.fileList() == null) {
-        return "volumes[" + i + "]'s claim, object, sha256 or fileList";
+      if (v == null || v.claim() == null || v.object() == null || v.sha256() == null || v.fileList() == null
+          || v.fileListSha256() == null) {
+        return "volumes[" + i + "]'s claim, object, sha256, fileList or fileListSha256";
       }
     }
     return null;
