@@ -150,4 +150,16 @@ class DamagedRepositoryTest {
     assertThat(verify.exitCode()).isNotZero();
     assertThat(verify.stderr()).contains(key + " does not match its manifest");
   }
+
+  @Test
+  void aManifestNamingAnUnknownCompressionIsDamagedAndSaysWhichAreKnown() throws IOException {
+    backup("20251101T020000Z");
+    String key = POLICY + "20251101T020000Z/manifest.json";
+    write(key, read(key).replace("\"compression\" : \"zstd\"", "\"compression\" : \"lz4\""));
+
+    AgentCli.Run restore = restore("20251101T020000Z");
+    assertThat(restore.exitCode()).isNotZero();
+    assertThat(restore.stderr()).contains(key + " lacks a compression this agent knows: it names lz4,"
+        + " this agent reads zstd, gzip, none").doesNotContain("No enum constant");
+  }
 }

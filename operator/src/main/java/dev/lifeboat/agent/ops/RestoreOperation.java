@@ -124,7 +124,7 @@ public final class RestoreOperation {
           : encryption.decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
       ArchiveStats stats;
       try {
-        InputStream tar = new BufferedInputStream(Codec.valueOf(manifest.compression()).decompress(plain), READ_BUFFER);
+        InputStream tar = new BufferedInputStream(Codec.named(manifest.compression()).orElseThrow().decompress(plain), READ_BUFFER);
         stats = extractor == null ? ArchiveVerifier.verify(tar, expected) : extractor.extract(tar, expected);
         tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
       } catch (ChecksumMismatchException | UnsafeArchiveException | FileSystemException e) {

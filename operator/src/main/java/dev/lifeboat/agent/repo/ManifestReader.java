@@ -2,6 +2,7 @@ package dev.lifeboat.agent.repo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.agent.archive.Codec;
 import java.io.IOException;
 
 /**
@@ -49,6 +50,10 @@ final class ManifestReader {
     }
     if (manifest.compression() == null) {
       return "its compression";
+    }
+    if (Codec.named(manifest.compression()).isEmpty()) {
+      return "a compression this agent knows: it names " + manifest.compression() + ", this agent reads "
+          + Codec.names();
     }
     if (manifest.volumes() == null || manifest.volumes().isEmpty()) {
       return "its volumes";
