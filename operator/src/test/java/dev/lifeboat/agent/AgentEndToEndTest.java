@@ -230,6 +230,21 @@ class AgentEndToEndTest {
   }
 
   @Test
+  void aPathNotInTheBackupFailsNamingItAndLeavesTheTargetAlone() throws IOException {
+    backup("20251109T020000Z");
+    Path target = Files.createDirectories(dir.resolve("typo-target"));
+    Files.createDirectories(target.resolve("does/not/exist"));
+    Files.writeString(target.resolve("does/not/exist/mine.txt"), "keep me");
+
+    AgentCli.Run run = agent.run("restore", "--backup", "latest", "--target", target.toString(),
+        "--path", "does/not/exist", "--path", "data/nested");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr()).contains("--path does/not/exist: no such file or directory in the backup")
+        .doesNotContain("data/nested");
+    assertThat(target.resolve("does/not/exist/mine.txt")).as("Replace removed nothing it cannot restore").exists();
+  }
+
+  @Test
   void retentionAfterEachBackupKeepsTheDailySetAndListShowsItNewestFirst() throws IOException {
     for (int day = 1; day <= 5; day++) {
       backup("202511%02dT020000Z".formatted(day), "--retention", "keepDaily=3");
