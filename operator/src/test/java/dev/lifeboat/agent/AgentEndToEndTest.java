@@ -245,6 +245,15 @@ class AgentEndToEndTest {
   }
 
   @Test
+  void aTargetThatDoesNotExistIsCreated() throws IOException {
+    backup("20251109T020000Z");
+    Path target = dir.resolve("new/restore/here");
+    AgentCli.Run run = agent.run("restore", "--backup", "latest", "--target", target.toString());
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(tree(target)).isEqualTo(tree(volume));
+  }
+
+  @Test
   void retentionAfterEachBackupKeepsTheDailySetAndListShowsItNewestFirst() throws IOException {
     for (int day = 1; day <= 5; day++) {
       backup("202511%02dT020000Z".formatted(day), "--retention", "keepDaily=3");

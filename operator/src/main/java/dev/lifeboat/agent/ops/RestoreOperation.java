@@ -58,13 +58,15 @@ public final class RestoreOperation {
 
   public AgentResult run(Request request) throws IOException {
     Instant start = clock.instant();
-    if (!Files.isDirectory(request.target())) {
+    // A missing target is created (as restic does): after a disaster the directory is often gone too.
+    if (Files.exists(request.target()) && !Files.isDirectory(request.target())) {
       throw new IllegalArgumentException("--target: " + request.target() + " is not a directory");
     }
     Manifest chosen = BackupSelector.select(repository, request.backup(), request.before());
     Manifest.Volume volume = BackupSelector.volume(chosen, request.claim());
     requireKey(chosen, request.encryption());
     ArchiveStats stats;
+    Files.createDirectories(request.target());
     try (Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
       Manifest manifest = stillThere(chosen, pin);
       stats = readVolume(manifest, volume, request.encryption(),
