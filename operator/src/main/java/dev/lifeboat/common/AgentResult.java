@@ -46,11 +46,19 @@ public record AgentResult(
    *
    * @param pinned backups the rules would have pruned but a pin object in the repository held (a
    *     restore drill or a restore was reading them); counted in {@code kept}; absent when none
+   * @param damaged ids of backups whose manifest.json cannot be read: never deleted by retention,
+   *     never counted by it, reported so someone looks; absent when none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
-      String error, List<String> pinned) {
+      String error, List<String> pinned, List<String> damaged) {
+    /** Without damaged backups (as before they were reported). */
+    public Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
+        String error, List<String> pinned) {
+      this(kept, pruned, prunedIds, oldest, newest, bytes, error, pinned, null);
+    }
+
     /** Without pins held by pin objects (as before they existed). */
     public Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
         String error) {

@@ -185,6 +185,13 @@ class AgentEndToEndTest {
       String forged = list.replaceFirst("\"sha256\" : \"[0-9a-f]{4}", "\"sha256\" : \"0000");
       client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build(),
           RequestBody.fromString(forged));
+      // A forger who also fixes the manifest's fileListSha256: each file's own digest still catches it.
+      String manifestKey = "prod/rose/rose-memory/20251109T020000Z/manifest.json";
+      String manifest = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET)
+          .key(manifestKey).build()).asUtf8String();
+      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(manifestKey).build(),
+          RequestBody.fromString(manifest.replaceFirst("\"fileListSha256\" : \"[0-9a-f]+\"",
+              "\"fileListSha256\" : \"" + sha256(forged) + "\"")));
     }
     AgentCli.Run verify = agent.run("verify", "--backup", "latest");
     assertThat(verify.exitCode()).isNotZero();
@@ -219,6 +226,30 @@ class AgentEndToEndTest {
     assertThat(target.resolve("memory.db")).exists();
     assertThat(agent.run("restore", "--backup", "latest", "--target", target.toString(), "--mode", "Replace").exitCode()).isZero();
     assertThat(target.resolve("unrelated.txt")).doesNotExist();
+    assertThat(tree(target)).isEqualTo(tree(volume));
+  }
+
+  @Test
+  void aPathNotInTheBackupFailsNamingItAndLeavesTheTargetAlone() throws IOException {
+    backup("20251109T020000Z");
+    Path target = Files.createDirectories(dir.resolve("typo-target"));
+    Files.createDirectories(target.resolve("does/not/exist"));
+    Files.writeString(target.resolve("does/not/exist/mine.txt"), "keep me");
+
+    AgentCli.Run run = agent.run("restore", "--backup", "latest", "--target", target.toString(),
+        "--path", "does/not/exist", "--path", "data/nested");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr()).contains("--path does/not/exist: no such file or directory in the backup")
+        .doesNotContain("data/nested");
+    assertThat(target.resolve("does/not/exist/mine.txt")).as("Replace removed nothing it cannot restore").exists();
+  }
+
+  @Test
+  void aTargetThatDoesNotExistIsCreated() throws IOException {
+    backup("20251109T020000Z");
+    Path target = dir.resolve("new/restore/here");
+    AgentCli.Run run = agent.run("restore", "--backup", "latest", "--target", target.toString());
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(tree(target)).isEqualTo(tree(volume));
   }
 
@@ -313,6 +344,15 @@ class AgentEndToEndTest {
     AgentCli.Run run = agent.run("list");
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.stderr()).contains("cannot reach").contains(s3.endpoint());
+  }
+
+  static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static boolean onPath(String tool) {

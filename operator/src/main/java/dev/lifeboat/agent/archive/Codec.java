@@ -30,6 +30,16 @@ public enum Codec {
     this.extension = extension;
   }
 
+  /** The codec of this name, as a manifest records it; empty for a name this agent does not know. */
+  public static java.util.Optional<Codec> named(String name) {
+    return java.util.Arrays.stream(values()).filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** "zstd, gzip, none": the names this agent knows, for messages. */
+  public static String names() {
+    return String.join(", ", java.util.Arrays.stream(values()).map(Codec::name).toList());
+  }
+
   public String extension() {
     return extension;
   }

@@ -57,21 +57,21 @@ public final class SafeExtractor {
    */
   public ArchiveStats extract(InputStream tar, Map<String, String> expectedSha256) throws IOException {
     ConfinedTree tree = ConfinedTree.open(target);
-    if (mode == RestoreMode.Replace) {
-      if (selection.everything()) {
-        tree.clear();
-      } else {
-        for (String path : selection.paths()) {
-          tree.delete(path);
-        }
-      }
+    if (mode == RestoreMode.Replace && selection.everything()) {
+      tree.clear();
     }
+    // A requested path is emptied (Replace) only once the archive shows it holds it: a mistyped
+    // --path must fail without having deleted what the target has under that name.
+    Set<String> reached = new HashSet<>();
     Run run = new Run(tree, new ExpectedDigests(expectedSha256));
     TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
     while ((entry = entries.getNextEntry()) != null) {
       String name = EntryNames.normalize(entry.getName());
       if (!name.isEmpty() && selection.includes(name)) {
+        if (!selection.everything()) {
+          reach(tree, selection.matching(name), reached);
+        }
         run.extract(entry, name, entries);
       }
     }
@@ -80,8 +80,28 @@ public final class SafeExtractor {
     run.refuseMismatched();
     if (selection.everything()) {
       run.expected.checkNoneMissing();
+    } else {
+      List<String> missing = selection.paths().stream().filter(p -> !reached.contains(p)).toList();
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("--path " + String.join(", ", missing)
+            + ": no such file or directory in the backup");
+      }
     }
     return run.stats.build();
+  }
+
+  /**
+   * Marks the requested paths an entry is under as present in the archive; with Replace, empties
+   * each in the target the first time, unless a requested path above it was emptied already (which
+   * removed it, and possibly what has been restored into it since).
+   */
+  private void reach(ConfinedTree tree, List<String> paths, Set<String> reached) throws IOException {
+    for (String path : paths.stream().sorted(java.util.Comparator.comparingInt(String::length)).toList()) {
+      if (reached.add(path) && mode == RestoreMode.Replace
+          && reached.stream().noneMatch(other -> !other.equals(path) && path.startsWith(other + "/"))) {
+        tree.delete(path);
+      }
+    }
   }
 
   /** State of one {@link #extract} call. */

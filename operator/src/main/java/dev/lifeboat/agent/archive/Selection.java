@@ -27,6 +27,11 @@ final class Selection {
     return List.copyOf(paths);
   }
 
+  /** The requested paths {@code name} is at or under. */
+  List<String> matching(String name) {
+    return paths.stream().filter(path -> path.isEmpty() || name.equals(path) || name.startsWith(path + "/")).toList();
+  }
+
   boolean includes(String name) {
     if (everything) {
       return true;

@@ -1,5 +1,7 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.DamagedBackup;
 import dev.lifeboat.agent.repo.Json;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "Print the complete backups as a JSON array, newest first.")
+    description = "Print the complete backups as a JSON array, newest first; damaged ones are named on stderr.")
 public final class ListCommand implements Callable<Integer> {
   @Mixin
   RepositoryOptions repository;
@@ -18,7 +20,13 @@ public final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (S3Store store = repository.store(null, null)) {
-      List<ListedBackup> entries = repository.open(store).complete().stream()
+      BackupRepository.Listing listing = repository.open(store).scan();
+      // On stderr and before the array: the array stays what the operator parses (ListedBackup),
+      // and a person or the Job's log still sees which backup is damaged and why.
+      for (DamagedBackup damaged : listing.damaged()) {
+        System.err.println("lifeboat agent list: damaged backup " + damaged.id() + " skipped: " + damaged.problem());
+      }
+      List<ListedBackup> entries = listing.complete().stream()
           .map(m -> new ListedBackup(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),
               m.volumes().stream().map(Manifest.Volume::claim).toList(),
               m.encryption() == null ? null : m.encryption().keyId(), m.partial()))

@@ -1,7 +1,9 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.agent.ops.Damage;
 import dev.lifeboat.agent.ops.RetentionOperation;
+import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.retention.RetentionRules;
@@ -37,9 +39,12 @@ public final class PruneCommand implements Callable<Integer> {
     return AgentRun.execute("prune", null, terminationLog, () -> {
       RetentionRules rules = RetentionRules.parse(retention, pins);
       try (S3Store store = repository.store(null, null)) {
-        AgentResult.Retention outcome = new RetentionOperation(repository.open(store), Clock.systemUTC()).apply(rules, dryRun);
+        BackupRepository backups = repository.open(store);
+        BackupRepository.Listing listing = backups.scan();
+        AgentResult.Retention outcome = new RetentionOperation(backups, Clock.systemUTC())
+            .apply(rules, dryRun, listing.complete(), listing.damaged());
         String message = (dryRun ? "would prune " : "pruned ") + outcome.pruned() + " backup(s) " + outcome.prunedIds()
-            + ", keeping " + outcome.kept();
+            + ", keeping " + outcome.kept() + Damage.summary(listing.damaged());
         return new AgentResult(AgentResult.CURRENT_VERSION, "prune", null, BackupPhase.Succeeded, null, null, null, null,
             null, null, null, message, outcome);
       }

@@ -36,7 +36,7 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--claim", paramLabel = "CLAIM", description = "Which volume, when the backup holds several.")
   String claim;
 
-  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Directory to restore into.")
+  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Directory to restore into; created when it does not exist.")
   Path target;
 
   @Option(names = "--mode", defaultValue = "Replace", paramLabel = "Replace|Merge",

@@ -19,7 +19,7 @@ final class TerminationLog {
       if (r != null && r.prunedIds() != null && !r.prunedIds().isEmpty()) {
         List<String> ids = r.prunedIds().subList(0, r.prunedIds().size() / 2);
         trimmed = trimmed.withRetention(new AgentResult.Retention(r.kept(), r.pruned(), ids, r.oldest(), r.newest(),
-            r.bytes(), r.error(), r.pinned()));
+            r.bytes(), r.error(), r.pinned(), r.damaged()));
       } else {
         String message = trimmed.message();
         trimmed = trimmed.withMessage(message.substring(0, Math.max(0, message.length() - 256)) + "...");

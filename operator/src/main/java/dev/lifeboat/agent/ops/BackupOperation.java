@@ -61,8 +61,9 @@ public final class BackupOperation {
     Instant start = clock.instant();
     String id = request.backupId() != null ? request.backupId() : Times.backupId(start);
     // Listed once: for the id check, the 10 % rule and retention (one GET per backup in the repository).
-    List<Manifest> earlier = repository.complete();
-    if (earlier.stream().anyMatch(m -> m.id().equals(id))) {
+    BackupRepository.Listing listing = repository.scan();
+    List<Manifest> earlier = listing.complete();
+    if (earlier.stream().anyMatch(m -> m.id().equals(id)) || listing.damaged().stream().anyMatch(d -> d.id().equals(id))) {
       throw new IllegalArgumentException("--backup-id: backup " + id + " already exists");
     }
     for (VolumeSource volume : request.volumes()) {
@@ -98,7 +99,7 @@ public final class BackupOperation {
       List<Manifest> complete = new ArrayList<>(earlier);
       complete.add(manifest);
       complete.sort(Comparator.comparing(Manifest::id).reversed());
-      retention = new RetentionOperation(repository, clock).apply(request.rules(), false, complete);
+      retention = new RetentionOperation(repository, clock).apply(request.rules(), false, complete, listing.damaged());
     }
     BackupPhase phase = manifest.partial() ? BackupPhase.PartiallyFailed : BackupPhase.Succeeded;
     String message = (manifest.partial() ? "PARTIAL: " + Findings.summary(omissions, "left out") + "; " : "")
@@ -106,6 +107,7 @@ public final class BackupOperation {
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
         + (warnings.isEmpty() ? "" : "; " + Findings.summary(warnings, "warning(s)"))
+        + Damage.summary(listing.damaged())
         + (manifest.partial() ? "; kept 7 days for inspection, retention not applied" : "");
     return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, phase, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),

@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.DamagedBackup;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.BackupPick;
 import dev.lifeboat.common.Times;
@@ -15,14 +16,30 @@ import java.util.Optional;
 public final class BackupSelector {
   private BackupSelector() {}
 
+  /**
+   * The backup to read. A damaged backup (its manifest unreadable) is never chosen: named by id it
+   * fails with what is wrong with it; otherwise it is skipped, with a warning on stderr when it is
+   * newer than the one chosen, so nobody restores an older backup unaware.
+   */
   public static Manifest select(BackupRepository repository, String backup, Instant before) {
-    List<Manifest> complete = repository.complete();
+    BackupRepository.Listing listing = repository.scan();
+    List<Manifest> complete = listing.complete();
     String where = repository.namespace() + "/" + repository.policy();
+    for (DamagedBackup damaged : listing.damaged()) {
+      if (damaged.id().equals(backup)) {
+        throw new IllegalStateException("backup " + backup + " is damaged: " + damaged.problem());
+      }
+    }
     if (complete.isEmpty()) {
-      throw new IllegalArgumentException("no complete backup of " + where + " in the repository");
+      throw new IllegalArgumentException("no complete backup of " + where + " in the repository"
+          + listing.damaged().stream().map(d -> "; damaged: " + d.problem()).findFirst().orElse(""));
     }
     Optional<Manifest> chosen = BackupPick.pick(complete, Manifest::id,
         Manifest::regular, backup, before);
+    chosen.ifPresent(c -> listing.damaged().stream()
+        .filter(d -> d.id().compareTo(c.id()) > 0)
+        .filter(d -> before == null || !Times.fromBackupId(d.id()).isAfter(before))
+        .forEach(d -> System.err.println("warning: skipped damaged backup " + d.id() + ": " + d.problem())));
     if (before != null) {
       return chosen.orElseThrow(() -> new IllegalArgumentException("--before: no backup of " + where + " at or before "
           + Times.rfc3339(before) + "; the oldest is " + complete.get(complete.size() - 1).id()));

@@ -58,13 +58,15 @@ public final class RestoreOperation {
 
   public AgentResult run(Request request) throws IOException {
     Instant start = clock.instant();
-    if (!Files.isDirectory(request.target())) {
+    // A missing target is created (as restic does): after a disaster the directory is often gone too.
+    if (Files.exists(request.target()) && !Files.isDirectory(request.target())) {
       throw new IllegalArgumentException("--target: " + request.target() + " is not a directory");
     }
     Manifest chosen = BackupSelector.select(repository, request.backup(), request.before());
     Manifest.Volume volume = BackupSelector.volume(chosen, request.claim());
     requireKey(chosen, request.encryption());
     ArchiveStats stats;
+    Files.createDirectories(request.target());
     try (Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
       Manifest manifest = stillThere(chosen, pin);
       stats = readVolume(manifest, volume, request.encryption(),
@@ -124,7 +126,7 @@ public final class RestoreOperation {
           : encryption.decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
       ArchiveStats stats;
       try {
-        InputStream tar = new BufferedInputStream(Codec.valueOf(manifest.compression()).decompress(plain), READ_BUFFER);
+        InputStream tar = new BufferedInputStream(Codec.named(manifest.compression()).orElseThrow().decompress(plain), READ_BUFFER);
         stats = extractor == null ? ArchiveVerifier.verify(tar, expected) : extractor.extract(tar, expected);
         tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
       } catch (ChecksumMismatchException | UnsafeArchiveException | FileSystemException e) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.DamagedBackup;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
@@ -40,11 +41,17 @@ public final class RetentionOperation {
   }
 
   public AgentResult.Retention apply(RetentionRules rules, boolean dryRun) {
-    return apply(rules, dryRun, repository.complete());
+    BackupRepository.Listing listing = repository.scan();
+    return apply(rules, dryRun, listing.complete(), listing.damaged());
   }
 
-  /** As {@link #apply(RetentionRules, boolean)}, over a listing the caller already holds (newest first). */
-  public AgentResult.Retention apply(RetentionRules rules, boolean dryRun, List<Manifest> complete) {
+  /**
+   * As {@link #apply(RetentionRules, boolean)}, over a listing the caller already holds (newest
+   * first). Damaged backups are not in {@code complete}, so they are neither counted nor deleted
+   * (their manifest.json also keeps the leftover cleanup away); they are reported.
+   */
+  public AgentResult.Retention apply(RetentionRules rules, boolean dryRun, List<Manifest> complete,
+      List<DamagedBackup> damaged) {
     Instant now = clock.instant();
     List<Manifest> scheduled = complete.stream().filter(Manifest::regular).toList();
     RetentionDecision decision = RetentionSelector.select(scheduled.stream()
@@ -77,6 +84,7 @@ public final class RetentionOperation {
     return new AgentResult.Retention(kept.size(), prune.size(), prune,
         kept.isEmpty() ? null : kept.get(kept.size() - 1).endTime(),
         kept.isEmpty() ? null : kept.get(0).endTime(),
-        kept.stream().mapToLong(Manifest::bytes).sum(), null, pinned.isEmpty() ? null : pinned);
+        kept.stream().mapToLong(Manifest::bytes).sum(), null, pinned.isEmpty() ? null : pinned,
+        damaged.isEmpty() ? null : damaged.stream().map(DamagedBackup::id).toList());
   }
 }

@@ -3,9 +3,12 @@ package dev.lifeboat.agent.repo;
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.agent.s3.StoredObject;
 import dev.lifeboat.common.Times;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -67,24 +70,69 @@ public final class BackupRepository {
     return ids;
   }
 
-  /** Complete backups, newest first. */
-  public List<Manifest> complete() {
+  /**
+   * Every backup with a manifest.json: the complete ones newest first, and apart from them the
+   * damaged ones, whose manifest exists but cannot be read. One damaged backup must never keep a
+   * reader from the others, so it is set aside and named, never thrown.
+   */
+  public record Listing(List<Manifest> complete, List<DamagedBackup> damaged) {}
+
+  public Listing scan() {
     List<Manifest> manifests = new ArrayList<>();
+    List<DamagedBackup> damaged = new ArrayList<>();
     for (String id : allIds()) {
-      manifest(id).ifPresent(manifests::add);
+      try {
+        manifest(id).ifPresent(manifests::add);
+      } catch (DamagedManifestException e) {
+        damaged.add(new DamagedBackup(id, e.getMessage()));
+      }
     }
     manifests.sort(Comparator.comparing(Manifest::id).reversed());
-    return manifests;
+    damaged.sort(Comparator.comparing(DamagedBackup::id).reversed());
+    return new Listing(List.copyOf(manifests), List.copyOf(damaged));
   }
 
+  /** Complete, readable backups, newest first; damaged ones are left out (see {@link #scan()}). */
+  public List<Manifest> complete() {
+    return scan().complete();
+  }
+
+  /**
+   * The backup's manifest; empty when there is none (no such backup, or an incomplete one).
+   *
+   * @throws DamagedManifestException when it exists but cannot be read, naming the object
+   */
   public Optional<Manifest> manifest(String backupId) {
-    return store.getSmall(key(backupId, MANIFEST)).map(bytes -> Json.read(bytes, Manifest.class));
+    String key = key(backupId, MANIFEST);
+    return store.getSmall(key).map(bytes -> ManifestReader.read(backupId, key, bytes));
   }
 
+  /**
+   * The volume's file list, once its SHA-256 matches the manifest's {@code fileListSha256}: every
+   * file of a restore is checked against it, so an altered list must fail before it is trusted.
+   */
   public FileList fileList(String backupId, Manifest.Volume volume) {
-    return store.getSmall(key(backupId, volume.fileList()))
-        .map(bytes -> Json.read(bytes, FileList.class))
-        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + volume.fileList()));
+    String key = key(backupId, volume.fileList());
+    byte[] bytes = store.getSmall(key)
+        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + key));
+    String actual = HexFormat.of().formatHex(sha256(bytes));
+    if (!actual.equalsIgnoreCase(volume.fileListSha256())) {
+      throw new IllegalStateException(key + " does not match its manifest (SHA-256 " + actual + ", manifest says "
+          + volume.fileListSha256() + "): the file list is damaged or was altered");
+    }
+    try {
+      return Json.MAPPER.readValue(bytes, FileList.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(key + " is not a valid file list: " + ManifestReader.firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+    }
   }
 
   public void writeManifest(Manifest manifest) {

@@ -43,11 +43,15 @@ final class S3Clients {
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             // ...and for those (DeleteObjects) send Content-MD5, which every store accepts, instead of CRC32.
             .addPlugin(LegacyMd5Plugin.create())
-            // Backoff with jitter on 5xx, throttling, timeouts and dropped connections.
+            // Backoff with jitter on 5xx, throttling, timeouts and dropped connections, and on
+            // response bodies cut while being parsed, which the SDK would not retry by itself.
             .overrideConfiguration(
                 o ->
                     o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .retryOnException(TruncatedResponses::retryable)
+                            .maxAttempts(MAX_ATTEMPTS)
+                            .build()));
     if (options.endpoint() != null) {
       builder.endpointOverride(endpointUri(options.endpoint()));
     }

@@ -120,7 +120,7 @@ class PinsTest {
     List<Manifest> listedAtJobStart = repository.complete();
     new Pins(repository, clock).hold("20251102T020000Z", Pin.VERIFY, Duration.ofHours(6), err);
 
-    AgentResult.Retention outcome = new RetentionOperation(repository, clock).apply(KEEP_LAST_ONE, false, listedAtJobStart);
+    AgentResult.Retention outcome = new RetentionOperation(repository, clock).apply(KEEP_LAST_ONE, false, listedAtJobStart, List.of());
 
     assertThat(backups()).containsExactly("20251103T020000Z", "20251102T020000Z");
     assertThat(outcome.pinned()).containsExactly("20251102T020000Z");

@@ -1,0 +1,18 @@
+package dev.lifeboat.agent.ops;
+
+import dev.lifeboat.agent.repo.DamagedBackup;
+import java.util.List;
+
+/** Words for damaged backups in a result's message: named, so someone looks at them. */
+public final class Damage {
+  private Damage() {}
+
+  /** "; 1 damaged backup(s) kept, not counted by retention: …/manifest.json …", or "" when none. */
+  public static String summary(List<DamagedBackup> damaged) {
+    if (damaged.isEmpty()) {
+      return "";
+    }
+    return "; " + damaged.size() + " damaged backup(s) kept, not counted by retention: " + damaged.get(0).problem()
+        + (damaged.size() > 1 ? "; and " + (damaged.size() - 1) + " more (see agent list)" : "");
+  }
+}
