@@ -39,14 +39,18 @@ final class ConfinedTree {
    * removed (a directory is kept when a directory is wanted). Returns the path to create.
    */
   Path prepare(String name, String entry, boolean directoryWanted) throws IOException {
-    Path path = root.resolve(name);
-    Path parent = parentsOf(name, entry, true);
-    verifyInside(parent, entry);
+    Path path = parentsMade(name, entry);
     BasicFileAttributes existing = attributesOrNull(path);
     if (existing != null && !(directoryWanted && existing.isDirectory())) {
       deleteTree(path);
     }
     return path;
+  }
+
+  /** The path of {@code name}, its missing parents created (never through a symlink); the name itself untouched. */
+  Path parentsMade(String name, String entry) throws IOException {
+    verifyInside(parentsOf(name, entry, true), entry);
+    return root.resolve(name);
   }
 
   /** The path of {@code name} if it exists and every parent is a real directory inside the target; else null. */

@@ -130,7 +130,7 @@ public final class VolumeArchiver {
       } catch (NoSuchFileException e) {
         stats.warn(displayName(prefix), VANISHED);
       } catch (AccessDeniedException e) {
-        stats.omit(displayName(prefix), denied(dir) + ", contents skipped");
+        stats.omit(displayName(prefix), Ownership.permissionDenied(dir) + ", contents skipped");
       }
       children.sort(Comparator.comparing(p -> p.getFileName().toString()));
       return children;
@@ -172,7 +172,7 @@ public final class VolumeArchiver {
         stats.warn(name, VANISHED);
         return;
       } catch (AccessDeniedException e) {
-        stats.omit(name, denied(path) + ", skipped");
+        stats.omit(name, Ownership.permissionDenied(path) + ", skipped");
         return;
       }
       tar.symlink(name, attributes, target);
@@ -213,7 +213,7 @@ public final class VolumeArchiver {
         stats.warn(name, VANISHED);
         return null;
       } catch (AccessDeniedException e) {
-        stats.omit(name, denied(path) + ", skipped");
+        stats.omit(name, Ownership.permissionDenied(path) + ", skipped");
         return null;
       }
       MessageDigest digest = Hashing.sha256();
@@ -278,17 +278,6 @@ public final class VolumeArchiver {
       } catch (NoSuchFileException e) {
         return null;
       }
-    }
-  }
-
-  /** "permission denied (owner uid 999, mode 0700)": whose file it is and why the agent may not read it. */
-  private static String denied(Path path) {
-    try {
-      Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", NOFOLLOW);
-      return String.format("permission denied (owner uid %d, mode %04o)", (Integer) attributes.get("uid"),
-          (Integer) attributes.get("mode") & 07777);
-    } catch (IOException e) {
-      return "permission denied";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.agent.ops.TargetUnchanged;
 import dev.lifeboat.agent.ops.VerificationFailed;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
@@ -35,6 +36,7 @@ final class AgentRun {
       // A verification names the backup it chose (not "latest"), and the volume, before the cause.
       String id = e instanceof VerificationFailed f ? f.backupId() : backupId;
       String message = e instanceof VerificationFailed f ? f.context() + Failures.describe(f.getCause())
+          : e instanceof TargetUnchanged t ? Failures.describe(t.getCause()) + t.note()
           : Failures.describe(e);
       TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, id,
           BackupPhase.Failed, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,

@@ -9,6 +9,7 @@ import dev.lifeboat.agent.archive.Codec;
 import dev.lifeboat.agent.archive.DigestingInputStream;
 import dev.lifeboat.agent.archive.RestoreMode;
 import dev.lifeboat.agent.archive.SafeExtractor;
+import dev.lifeboat.agent.archive.StagedReplace;
 import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.repo.Manifest;
@@ -20,8 +21,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +60,7 @@ public final class RestoreOperation {
     this.out = out;
   }
 
-  public AgentResult run(Request request) throws IOException {
+  public AgentResult run(Request request) throws IOException, TargetUnchanged {
     Instant start = clock.instant();
     // A missing target is created (as restic does): after a disaster the directory is often gone too.
     if (Files.exists(request.target()) && !Files.isDirectory(request.target())) {
@@ -69,15 +73,79 @@ public final class RestoreOperation {
     Files.createDirectories(request.target());
     try (Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
       Manifest manifest = stillThere(chosen, pin);
-      stats = readVolume(manifest, volume, request.encryption(),
-          new SafeExtractor(request.target(), request.mode(), request.paths()), "restore " + volume.claim());
+      stats = request.mode() == RestoreMode.Replace ? replace(manifest, volume, request)
+          : readVolume(manifest, volume, request.encryption(),
+              new SafeExtractor(request.target(), RestoreMode.Merge, request.paths()), "restore " + volume.claim());
     }
     Instant end = clock.instant();
+    // Devices and fifos (which no backup of ours holds, but a hand-made archive may) are skipped, not fatal.
+    stats.warnings().forEach(w -> out.println("warning: " + w));
     String message = "restored backup " + chosen.id() + " (" + stats.files() + " files, " + Sizes.human(volume.size())
-        + ") into " + request.target();
+        + ") into " + request.target()
+        + (stats.warnings().isEmpty() ? "" : "; " + Findings.summary(stats.warnings(), "warning(s)"));
     return new AgentResult(AgentResult.CURRENT_VERSION, "restore", chosen.id(),
         BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), volume.size(), stats.files(), null,
-        Duration.between(start, end).toMillis() / 1000.0, chosen.suspicious(), message, null);
+        Duration.between(start, end).toMillis() / 1000.0, chosen.suspicious(), message, null,
+        Findings.first(stats.warnings()), null);
+  }
+
+  /**
+   * Replace leaves the target as it was until the backup is proven whole: staged beside the current
+   * contents and swapped in, or, when the volume has no room for both, read and checked once in full
+   * before the target is emptied and the backup read again into it.
+   */
+  private ArchiveStats replace(Manifest manifest, Manifest.Volume volume, Request request)
+      throws IOException, TargetUnchanged {
+    String label = "restore " + volume.claim();
+    long needed = stagingSpace(volume);
+    long free = Files.getFileStore(request.target()).getUsableSpace();
+    if (free < needed) {
+      long held = bytesHeld(request.target());
+      if (free + held < volume.bytes()) {
+        throw new IllegalStateException("volume " + volume.claim() + " of backup " + manifest.id() + " holds "
+            + Sizes.human(volume.bytes()) + ", the target has " + Sizes.human(free) + " free and " + Sizes.human(held)
+            + " in the current contents: it cannot fit; restore into a larger claim. The target is unchanged");
+      }
+      out.println("the target has " + Sizes.human(free) + " free, staging the restore beside the current contents needs about "
+          + Sizes.human(needed) + ": checking the whole backup first, then replacing in place");
+      readVolume(manifest, volume, request.encryption(), null, "check " + volume.claim());
+      return readVolume(manifest, volume, request.encryption(),
+          new SafeExtractor(request.target(), RestoreMode.Replace, request.paths()), label);
+    }
+    try (StagedReplace staged = StagedReplace.open(request.target())) {
+      ArchiveStats stats;
+      try {
+        stats = readVolume(manifest, volume, request.encryption(),
+            new SafeExtractor(staged.staging(), RestoreMode.Replace, request.paths()), label);
+        staged.commit(request.paths());
+      } catch (IOException | RuntimeException e) {
+        throw new TargetUnchanged(e, needed);
+      }
+      return stats;
+    }
+  }
+
+  /** What emptying the target would free, roughly: the sizes of the files in it. */
+  private static long bytesHeld(Path target) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(target, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        total[0] += attributes.isRegularFile() ? attributes.size() : 0;
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE; // what cannot be read cannot be counted on either
+      }
+    });
+    return total[0];
+  }
+
+  /** The room a staged restore takes: the files' bytes, and a file-system block for each (small files round up). */
+  static long stagingSpace(Manifest.Volume volume) {
+    return volume.bytes() + volume.files() * 4096;
   }
 
   /** A pin on the backup for as long as it is read, or null (no pin wanted); close it when done. */

@@ -27,7 +27,7 @@ final class ChildArchiver {
   /** What the child's archiver reported, and the tar it wrote. */
   record Result(List<String> warnings, List<String> omissions, Path tar) {}
 
-  private static final int NOBODY_UID = 65534;
+  static final int NOBODY_UID = 65534;
   private static final List<String> NEEDED_JARS = List.of("sqlite-jdbc", "commons-compress", "commons-io",
       "commons-lang3");
 
@@ -61,11 +61,9 @@ final class ChildArchiver {
     List<String> command = new ArrayList<>();
     String classpath = System.getProperty("java.class.path");
     if (way == Way.NOBODY) {
-      classpath = readableClasspath(work.resolve("classpath"));
-      openUpParents(work);
-      Files.setAttribute(work, "unix:mode", 0777);
+      classpath = nobodyClasspath(work);
       Files.setAttribute(scratch, "unix:mode", 0777);
-      command.addAll(List.of("setpriv", "--reuid=" + NOBODY_UID, "--regid=" + NOBODY_UID, "--clear-groups"));
+      command.addAll(asNobody());
     } else {
       command.addAll(List.of("unshare", "-m", "sh", "-c",
           "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && exec \"$@\"", volume.toString()));
@@ -87,6 +85,19 @@ final class ChildArchiver {
       }
     }
     return new Result(warnings, omissions, tar);
+  }
+
+  /** The build's classes and archive libraries, copied into {@code work} (opened up to all) for a child as nobody. */
+  static String nobodyClasspath(Path work) throws IOException {
+    String classpath = readableClasspath(work.resolve("classpath"));
+    openUpParents(work);
+    Files.setAttribute(work, "unix:mode", 0777);
+    return classpath;
+  }
+
+  /** The command prefix that runs what follows as nobody. */
+  static List<String> asNobody() {
+    return List.of("setpriv", "--reuid=" + NOBODY_UID, "--regid=" + NOBODY_UID, "--clear-groups");
   }
 
   /** Lets other users reach {@code dir} (a @TempDir is 0700). */
