@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,7 +68,9 @@ public final class VolumeArchiver {
 
   public VolumeArchiver(Path root, List<String> excludeGlobs) {
     this.root = root;
-    this.excludes = new Excludes(excludeGlobs);
+    // What a restore killed midway left at the volume's root is not the app's data.
+    this.excludes = new Excludes(Stream.concat(excludeGlobs.stream(),
+        Stream.of(StagedReplace.PREFIX + "*")).toList());
   }
 
   /** Where SQLite databases are captured consistently before they are archived; null archives them as bytes. */

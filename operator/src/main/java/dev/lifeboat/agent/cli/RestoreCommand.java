@@ -40,7 +40,7 @@ public final class RestoreCommand implements Callable<Integer> {
   Path target;
 
   @Option(names = "--mode", defaultValue = "Replace", paramLabel = "Replace|Merge",
-      description = "Replace empties the target first; Merge overlays.")
+      description = "Replace makes the target exactly the backup, swapped in once every checksum matched; Merge overlays.")
   RestoreMode mode;
 
   @Option(names = "--path", paramLabel = "P", description = "Restore only this path (repeatable).")

@@ -20,7 +20,7 @@ public class RestoreRequestSpec {
   public RestoreTarget target;
 
   @Default("Replace")
-  @JsonPropertyDescription("Replace empties the target first; Merge overlays the backup onto what is there.")
+  @JsonPropertyDescription("Replace makes the target exactly the backup, swapped in only once every checksum matched (a failed restore leaves the target as it was); Merge overlays the backup onto what is there.")
   public RestoreMode mode = RestoreMode.Replace;
 
   @JsonPropertyDescription("Back up the target's current contents before restoring, so the restore can be undone. Default true for Replace, false for Merge.")

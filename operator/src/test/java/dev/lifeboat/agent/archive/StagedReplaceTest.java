@@ -100,6 +100,16 @@ class StagedReplaceTest {
     assertThat(contents(target)).isEqualTo(appFiles);
   }
 
+  @Test
+  void whatARestoreKilledMidwayLeftBehindIsNotBackedUp() throws IOException {
+    Trees.write(target, StagedReplace.PREFIX + "staging-0123456789ab/memory.db", "half", 0600);
+    Trees.write(target, "data/" + StagedReplace.PREFIX + "mine.txt", "the app's own file of that name", 0600);
+
+    List<String> names = Trees.entryNames(Trees.archive(target, List.of()).bytes());
+
+    assertThat(names).noneMatch(name -> name.startsWith(StagedReplace.PREFIX)).contains("data/" + StagedReplace.PREFIX + "mine.txt");
+  }
+
   /** Root ignores file modes: the agent's view is only seen from a JVM running as another user. */
   @Test
   void aDirectoryTheAgentMayNotMoveUndoesTheSwapAndNamesItsOwner() throws Exception {
