@@ -218,8 +218,10 @@ class SandboxRestoreTest {
   }
 
   @Test
-  void aCorruptedBackupFailsNamingTheFileAndTheSafetyBackupHoldsWhatWasThere() throws Exception {
+  void aCorruptedBackupFailsNamingTheFileAndLeavesTheVolumeAsItWas() throws Exception {
     String backup = backedUp();
+    Files.writeString(sandbox.volume(NS, CLAIM).resolve("written-after-the-backup.txt"), "today's work");
+    Map<String, String> before = DemoCommand.checksums(sandbox.volume(NS, CLAIM));
     Path archive = state.resolve("s3").resolve(Sandbox.S3_BUCKET).resolve(NS).resolve(SandboxFixture.POLICY)
         .resolve(backup).resolve(CLAIM + ".tar.zst");
     byte[] bytes = Files.readAllBytes(archive);
@@ -230,7 +232,10 @@ class SandboxRestoreTest {
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(Conditions.find(status.conditions, ConditionTypes.RESTORED).orElseThrow().getReason())
         .isEqualTo(Reasons.RESTORE_FAILED);
-    assertThat(status.message).contains(CLAIM + ".tar.zst").contains("safety backup " + status.safetyBackup.id);
+    assertThat(status.message).contains(CLAIM + ".tar.zst").contains("the target is unchanged")
+        .contains("safety backup " + status.safetyBackup.id);
+    assertThat(DemoCommand.checksums(sandbox.volume(NS, CLAIM))).as("the app starts again on its own data")
+        .isEqualTo(before);
   }
 
   Deployment app(int replicas) {
