@@ -125,8 +125,10 @@ public final class AgentJob {
         .withBackoffLimit(template.backoffLimit != null ? template.backoffLimit : DEFAULT_BACKOFF_LIMIT)
         .withActiveDeadlineSeconds(deadlineSeconds(template, spec.annotations()))
         // A partial backup is stored and reported; running the Job again could only fail on its id.
+        // A damaged backup or a refused argument stays so: another pod would only download it again.
         .withNewPodFailurePolicy().addNewRule().withAction("FailJob").withNewOnExitCodes()
-        .withContainerName(Lifeboat.AGENT_CONTAINER).withOperator("In").withValues(AgentResult.EXIT_PARTIAL)
+        .withContainerName(Lifeboat.AGENT_CONTAINER).withOperator("In")
+        .withValues(AgentResult.EXIT_PARTIAL, AgentResult.EXIT_PERMANENT)
         .endOnExitCodes().endRule().endPodFailurePolicy()
         .withNewTemplate()
         .withNewMetadata()

@@ -39,6 +39,12 @@ public record AgentResult(
    * already exists.
    */
   public static final int EXIT_PARTIAL = 3;
+  /**
+   * The agent's exit code when running it again cannot change the outcome: the backup is damaged or
+   * was altered (a checksum, a manifest, an archive entry that would leave the target), or the
+   * command was given something it refuses. A Job fails at once instead of downloading it again.
+   */
+  public static final int EXIT_PERMANENT = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**

@@ -2,6 +2,7 @@ package dev.lifeboat.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.S3ProxyServer;
 import dev.lifeboat.testing.SmallDisk;
@@ -60,7 +61,7 @@ class ReplaceRestoreTest {
 
     AgentCli.Run restore = restore(target);
 
-    assertThat(restore.exitCode()).isNotZero();
+    assertThat(restore.exitCode()).as("retrying cannot mend a damaged backup").isEqualTo(AgentResult.EXIT_PERMANENT);
     assertThat(restore.stderr()).contains("20251109T020000Z").contains("; the target is unchanged");
     assertThat(contents(target)).isEqualTo(before);
   }

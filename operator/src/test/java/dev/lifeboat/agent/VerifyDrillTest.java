@@ -124,7 +124,7 @@ class VerifyDrillTest {
 
     AgentCli.Run run = drill();
 
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).isEqualTo(AgentResult.EXIT_PERMANENT);
     AgentResult result = result();
     assertThat(result.phase()).isEqualTo(BackupPhase.Failed);
     assertThat(result.id()).isEqualTo("20251109T020000Z");
@@ -153,7 +153,7 @@ class VerifyDrillTest {
 
     AgentCli.Run run = drill();
 
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).isEqualTo(AgentResult.EXIT_PERMANENT);
     AgentResult result = result();
     assertThat(result.phase()).isEqualTo(BackupPhase.Failed);
     assertThat(result.id()).isEqualTo("20251109T020000Z");
@@ -183,7 +183,7 @@ class VerifyDrillTest {
 
     AgentCli.Run run = agent.run("verify", "--backup", "20990101T000000Z", "--termination-log", log.toString());
 
-    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.exitCode()).isEqualTo(AgentResult.EXIT_PERMANENT);
     assertThat(result().phase()).isEqualTo(BackupPhase.Failed);
     assertThat(result().message()).contains("20990101T000000Z");
     assertThat(pins()).isEmpty();

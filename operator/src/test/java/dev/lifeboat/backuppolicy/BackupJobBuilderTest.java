@@ -160,13 +160,13 @@ class BackupJobBuilderTest {
   }
 
   @Test
-  void aPartialBackupFailsTheJobAtOnceInsteadOfRetrying() {
+  void aPartialBackupOrADamagedBackupFailsTheJobAtOnceInsteadOfRetrying() {
     var rules = build(policy()).getSpec().getPodFailurePolicy().getRules();
 
     assertThat(rules).singleElement().satisfies(rule -> {
       assertThat(rule.getAction()).isEqualTo("FailJob");
       assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
-      assertThat(rule.getOnExitCodes().getValues()).containsExactly(AgentResult.EXIT_PARTIAL);
+      assertThat(rule.getOnExitCodes().getValues()).containsExactly(AgentResult.EXIT_PARTIAL, AgentResult.EXIT_PERMANENT);
     });
   }
 

@@ -1,7 +1,9 @@
 package dev.lifeboat.sandbox;
 
 import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
+import dev.lifeboat.restore.RestoreJobBuilder;
 import static dev.lifeboat.sandbox.SandboxFixture.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +24,7 @@ import dev.lifeboat.common.CrossNamespaceRestore;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,6 +239,8 @@ class SandboxRestoreTest {
         .contains("safety backup " + status.safetyBackup.id);
     assertThat(DemoCommand.checksums(sandbox.volume(NS, CLAIM))).as("the app starts again on its own data")
         .isEqualTo(before);
+    Job job = sandbox.client().batch().v1().jobs().inNamespace(NS).withName(JobNames.restoreJob("restore-" + restores, RestoreJobBuilder.RESTORE_STEP)).get();
+    assertThat(job.getStatus().getFailed()).as("a damaged backup is not downloaded again by a retry").isEqualTo(1);
   }
 
   Deployment app(int replicas) {

@@ -42,7 +42,7 @@ final class AgentRun {
           BackupPhase.Failed, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
           null));
       System.err.println("lifeboat agent " + command + ": " + message);
-      return 1;
+      return Failures.permanent(e) ? AgentResult.EXIT_PERMANENT : 1;
     }
   }
 

@@ -1,5 +1,9 @@
 package dev.lifeboat.agent.cli;
 
+import dev.lifeboat.agent.archive.ChecksumMismatchException;
+import dev.lifeboat.agent.archive.UnsafeArchiveException;
+import dev.lifeboat.agent.ops.VerifyOperation;
+import dev.lifeboat.agent.repo.DamagedManifestException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -30,6 +34,24 @@ final class Failures {
       return firstLine(message);
     }
     return e.getClass().getSimpleName() + ": " + firstLine(message);
+  }
+
+  /**
+   * Whether running again cannot help: the backup is damaged or altered, or an argument is refused.
+   * Everything else (the network, the store, a full disk someone may clear) is worth another pod.
+   */
+  static boolean permanent(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      if (e instanceof ChecksumMismatchException || e instanceof UnsafeArchiveException
+          || e instanceof DamagedManifestException || e instanceof VerifyOperation.DatabaseDamaged
+          || e instanceof IllegalArgumentException) {
+        return true;
+      }
+      if (e instanceof IOException) {
+        return false; // an I/O failure wrapping an argument error is still an I/O failure
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String text) {

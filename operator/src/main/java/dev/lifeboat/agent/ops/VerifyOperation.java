@@ -120,7 +120,7 @@ public final class VerifyOperation {
   }
 
   /** A restored database SQLite finds damaged; the message names it and quotes SQLite. */
-  static final class DatabaseDamaged extends IOException {
+  public static final class DatabaseDamaged extends IOException {
     DatabaseDamaged(String message) {
       super(message);
     }
