@@ -44,6 +44,23 @@ class HostileArchiveTest {
   }
 
   @Test
+  void devicesAndFifosAreSkippedWithAWarningNeitherCreatedNorFatal() throws IOException {
+    byte[] tar = tar(new Raw("pipe", TarConstants.LF_FIFO, null, null),
+        new Raw("dev/zero", TarConstants.LF_CHR, null, null),
+        new Raw("dev/sda", TarConstants.LF_BLK, null, null),
+        new Raw("ok.txt", TarConstants.LF_NORMAL, null, "fine"));
+
+    ArchiveStats stats = new SafeExtractor(target, RestoreMode.Replace, List.of())
+        .extract(new ByteArrayInputStream(tar), Map.of());
+
+    assertThat(stats.warnings()).containsExactly("pipe: skipped (fifo)", "dev/zero: skipped (device)",
+        "dev/sda: skipped (device)");
+    assertThat(target.resolve("ok.txt")).hasContent("fine");
+    assertThat(target.resolve("pipe")).doesNotExist();
+    assertThat(target.resolve("dev/zero")).doesNotExist();
+  }
+
+  @Test
   void refusesAbsoluteNames() {
     String name = outside.resolve("x").toString();
 
