@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.testing.AgentCli;
-import dev.lifeboat.testing.CuttingProxy;
+import dev.lifeboat.testing.FaultProxy;
+import dev.lifeboat.testing.FaultProxy.Fault;
+import dev.lifeboat.testing.FaultProxy.Kind;
 import dev.lifeboat.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,12 +21,16 @@ class FlakyNetworkTest {
   @TempDir
   Path dir;
   S3ProxyServer s3;
+  FaultProxy proxy;
   AgentCli agent;
+  AgentCli flaky;
 
   @BeforeEach
   void setUp() throws IOException {
     s3 = S3ProxyServer.start(dir.resolve("s3"));
+    proxy = new FaultProxy(s3.port(), 1);
     agent = new AgentCli(s3, "prod");
+    flaky = agent.through(proxy.endpoint());
     Path volume = Files.createDirectories(dir.resolve("volume"));
     Files.writeString(volume.resolve("state.json"), "{\"mood\":\"calm\"}");
     AgentCli.Run backup = agent.run("backup", "--volume", "memory-data=" + volume, "--backup-id", "20251109T020000Z");
@@ -32,35 +38,27 @@ class FlakyNetworkTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws IOException {
+    proxy.close();
     s3.close();
   }
 
-  AgentCli.Run through(CuttingProxy proxy, String command, String... more) {
-    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(command, "--repository",
-        s3.repository("prod"), "--endpoint", proxy.endpoint(), "--region", S3ProxyServer.REGION, "--path-style",
-        "--namespace", "rose", "--policy", "rose-memory"), java.util.stream.Stream.of(more)).toArray(String[]::new);
-    return agent.raw(args);
+  @Test
+  void aListResponseCutMidBodyIsRetried() {
+    proxy.next(Kind.LIST, Fault.DROP_MID_RESPONSE, 1);
+    AgentCli.Run list = flaky.run("list");
+    assertThat(proxy.injected(Kind.LIST, Fault.DROP_MID_RESPONSE)).isEqualTo(1);
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(ListedBackup.parseLog(list.stdout())).extracting(ListedBackup::id).containsExactly("20251109T020000Z");
   }
 
   @Test
-  void aListResponseCutMidBodyIsRetried() throws IOException {
-    try (CuttingProxy proxy = new CuttingProxy(s3.port(), "<ListBucketResult", 1)) {
-      AgentCli.Run list = through(proxy, "list");
-      assertThat(proxy.cuts()).isEqualTo(1);
-      assertThat(list.exitCode()).as(list.stderr()).isZero();
-      assertThat(ListedBackup.parseLog(list.stdout())).extracting(ListedBackup::id).containsExactly("20251109T020000Z");
-    }
-  }
-
-  @Test
-  void aManifestCutMidBodyIsRetried() throws IOException {
-    try (CuttingProxy proxy = new CuttingProxy(s3.port(), "\"formatVersion\"", 1)) {
-      AgentCli.Run list = through(proxy, "list");
-      assertThat(proxy.cuts()).isEqualTo(1);
-      assertThat(list.exitCode()).as(list.stderr()).isZero();
-      assertThat(ListedBackup.parseLog(list.stdout())).extracting(ListedBackup::id).containsExactly("20251109T020000Z");
-    }
+  void aManifestCutMidBodyIsRetried() {
+    proxy.next(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE, 1);
+    AgentCli.Run list = flaky.run("list");
+    assertThat(proxy.injected(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE)).isEqualTo(1);
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(ListedBackup.parseLog(list.stdout())).extracting(ListedBackup::id).containsExactly("20251109T020000Z");
   }
 
   @Test
@@ -69,11 +67,10 @@ class FlakyNetworkTest {
     byte[] random = new byte[12 * 1024 * 1024]; // two 8 MiB parts: a multipart upload
     new java.security.SecureRandom().nextBytes(random);
     Files.write(big.resolve("blob.bin"), random);
-    try (CuttingProxy proxy = new CuttingProxy(s3.port(), "<CompleteMultipartUploadResult", 1)) {
-      AgentCli.Run backup = through(proxy, "backup", "--volume", "memory-data=" + big, "--backup-id", "20251110T020000Z");
-      assertThat(proxy.cuts()).isEqualTo(1);
-      assertThat(backup.exitCode()).as(backup.stderr()).isZero();
-    }
+    proxy.next(Kind.COMPLETE_UPLOAD, Fault.DROP_MID_RESPONSE, 1);
+    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + big, "--backup-id", "20251110T020000Z");
+    assertThat(proxy.injected(Kind.COMPLETE_UPLOAD, Fault.DROP_MID_RESPONSE)).isEqualTo(1);
+    assertThat(backup.exitCode()).as(backup.stderr()).isZero();
     Path target = Files.createDirectories(dir.resolve("target"));
     AgentCli.Run restore = agent.run("restore", "--backup", "20251110T020000Z", "--target", target.toString());
     assertThat(restore.exitCode()).as(restore.stderr()).isZero();
