@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent against a network that cuts responses mid-body: the SDK's retries must cover them. */
+/** Single scripted faults on one kind of S3 call: each must be retried, or recognised, and never lose a backup. */
 class FlakyNetworkTest {
+  private static final String BIG_ID = "20251110T020000Z";
   @TempDir
   Path dir;
   S3ProxyServer s3;
@@ -63,17 +64,52 @@ class FlakyNetworkTest {
 
   @Test
   void aCompleteMultipartUploadResponseCutMidBodyStillGivesABackup() throws IOException {
-    Path big = Files.createDirectories(dir.resolve("big"));
-    byte[] random = new byte[12 * 1024 * 1024]; // two 8 MiB parts: a multipart upload
-    new java.security.SecureRandom().nextBytes(random);
-    Files.write(big.resolve("blob.bin"), random);
+    byte[] blob = bigVolume();
     proxy.next(Kind.COMPLETE_UPLOAD, Fault.DROP_MID_RESPONSE, 1);
-    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + big, "--backup-id", "20251110T020000Z");
+    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + dir.resolve("big"), "--backup-id", BIG_ID);
     assertThat(proxy.injected(Kind.COMPLETE_UPLOAD, Fault.DROP_MID_RESPONSE)).isEqualTo(1);
     assertThat(backup.exitCode()).as(backup.stderr()).isZero();
+    assertThat(restoredBlob()).isEqualTo(blob);
+  }
+
+  @Test
+  void aCompleteWhoseAnswerWasLostAndWhoseRetryFindsNoUploadStillGivesTheBackup() throws IOException {
+    byte[] blob = bigVolume();
+    // The first complete takes effect but its answer is lost; the retry is told what stores that
+    // forget completed uploads say.
+    proxy.next(Kind.COMPLETE_UPLOAD, Fault.DROP_MID_RESPONSE, 1)
+        .answerNext(Kind.COMPLETE_UPLOAD, "404 Not Found", "NoSuchUpload", 1);
+    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + dir.resolve("big"), "--backup-id", BIG_ID);
+    assertThat(proxy.answered(Kind.COMPLETE_UPLOAD)).isEqualTo(1);
+    assertThat(backup.exitCode()).as(backup.stderr()).isZero();
+    assertThat(restoredBlob()).isEqualTo(blob);
+  }
+
+  @Test
+  void aCompleteFindingNoUploadAndNoObjectFailsTheBackupWithOneLine() throws IOException {
+    bigVolume();
+    proxy.answerNext(Kind.COMPLETE_UPLOAD, "404 Not Found", "NoSuchUpload", 1);
+    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + dir.resolve("big"), "--backup-id", BIG_ID);
+    assertThat(backup.exitCode()).isEqualTo(1);
+    assertThat(backup.stderr().lines().toList()).singleElement().asString()
+        .startsWith("lifeboat agent backup: S3 upload failed: ").contains("NoSuchUpload");
+    AgentCli.Run list = agent.run("list");
+    assertThat(ListedBackup.parseLog(list.stdout())).extracting(ListedBackup::id).containsExactly("20251109T020000Z");
+  }
+
+  /** A volume whose archive is a multipart upload (two 8 MiB parts); returns its one file's bytes. */
+  private byte[] bigVolume() throws IOException {
+    Path big = Files.createDirectories(dir.resolve("big"));
+    byte[] random = new byte[12 * 1024 * 1024];
+    new java.util.Random(12).nextBytes(random);
+    Files.write(big.resolve("blob.bin"), random);
+    return random;
+  }
+
+  private byte[] restoredBlob() throws IOException {
     Path target = Files.createDirectories(dir.resolve("target"));
-    AgentCli.Run restore = agent.run("restore", "--backup", "20251110T020000Z", "--target", target.toString());
+    AgentCli.Run restore = agent.run("restore", "--backup", BIG_ID, "--target", target.toString());
     assertThat(restore.exitCode()).as(restore.stderr()).isZero();
-    assertThat(Files.readAllBytes(target.resolve("blob.bin"))).isEqualTo(random);
+    return Files.readAllBytes(target.resolve("blob.bin"));
   }
 }

@@ -68,13 +68,11 @@ public final class FaultProxy implements AutoCloseable {
     /** Connection closed after half the request (half its body, or half its head) was forwarded. */
     DROP_MID_REQUEST,
     /** Forwarded whole, then the connection closed after half the response. */
-    DROP_MID_RESPONSE;
-
-    /** The faults after which a call never took effect on the server. */
-    public static final Set<Fault> NEVER_APPLIED = EnumSet.of(SERVER_ERROR, DROP_BEFORE_REQUEST, DROP_MID_REQUEST);
-    /** The faults that fail the attempt (all but SLOW). */
-    public static final Set<Fault> FAILING = EnumSet.complementOf(EnumSet.of(SLOW));
+    DROP_MID_RESPONSE
   }
+
+  /** One scripted injection: a fault, or an S3 error answered in the server's place. */
+  private record Injection(Fault fault, String status, String code) {}
 
   private static final int SLOW_MILLIS = 200;
 
@@ -83,7 +81,8 @@ public final class FaultProxy implements AutoCloseable {
   private final Map<Kind, Random> random = new EnumMap<>(Kind.class);
   private final Map<Kind, Map<Fault, AtomicInteger>> injected = new EnumMap<>(Kind.class);
   private final Map<Kind, AtomicInteger> requests = new EnumMap<>(Kind.class);
-  private final Map<Kind, Deque<Fault>> scripted = new EnumMap<>(Kind.class);
+  private final Map<Kind, Deque<Injection>> scripted = new EnumMap<>(Kind.class);
+  private final Map<Kind, AtomicInteger> answered = new EnumMap<>(Kind.class);
   private final AtomicInteger errors = new AtomicInteger();
   private volatile Plan plan = new Plan(0, Set.of(), Set.of());
 
@@ -102,6 +101,7 @@ public final class FaultProxy implements AutoCloseable {
       }
       injected.put(kind, counts);
       requests.put(kind, new AtomicInteger());
+      answered.put(kind, new AtomicInteger());
       scripted.put(kind, new ArrayDeque<>());
     }
     Thread acceptor = new Thread(this::accept, "fault-proxy");
@@ -124,10 +124,22 @@ public final class FaultProxy implements AutoCloseable {
 
   /** The next {@code times} calls of {@code kind} get {@code fault}, before any random fault. */
   public FaultProxy next(Kind kind, Fault fault, int times) {
-    Deque<Fault> queue = scripted.get(kind);
+    return script(kind, new Injection(fault, null, null), times);
+  }
+
+  /**
+   * The next {@code times} calls of {@code kind} are answered here with an S3 error, e.g. {@code
+   * "404 Not Found", "NoSuchUpload"}: what another store would say where this one does not.
+   */
+  public FaultProxy answerNext(Kind kind, String status, String code, int times) {
+    return script(kind, new Injection(null, status, code), times);
+  }
+
+  private FaultProxy script(Kind kind, Injection injection, int times) {
+    Deque<Injection> queue = scripted.get(kind);
     synchronized (queue) {
       for (int i = 0; i < times; i++) {
-        queue.add(fault);
+        queue.add(injection);
       }
     }
     return this;
@@ -154,6 +166,11 @@ public final class FaultProxy implements AutoCloseable {
 
   public int injected(Fault fault) {
     return injected.values().stream().mapToInt(m -> m.get(fault).get()).sum();
+  }
+
+  /** Calls of {@code kind} answered with a scripted error ({@link #answerNext}). */
+  public int answered(Kind kind) {
+    return answered.get(kind).get();
   }
 
   /** Calls of {@code kind} seen, faulty or not. */
@@ -187,13 +204,19 @@ public final class FaultProxy implements AutoCloseable {
     return text.toString();
   }
 
-  private Fault decide(Kind kind) {
+  /** The injection for this call of {@code kind}, or null to pass it through. */
+  private Injection decide(Kind kind) {
     requests.get(kind).incrementAndGet();
-    Deque<Fault> queue = scripted.get(kind);
-    Fault fault;
+    Deque<Injection> queue = scripted.get(kind);
+    Injection next;
     synchronized (queue) {
-      fault = queue.poll();
+      next = queue.poll();
     }
+    if (next != null && next.fault() == null) {
+      answered.get(kind).incrementAndGet();
+      return next;
+    }
+    Fault fault = next == null ? null : next.fault();
     Plan current = plan;
     if (fault == null && current.kinds().contains(kind) && current.rate() > 0) {
       Random r = random.get(kind);
@@ -204,10 +227,11 @@ public final class FaultProxy implements AutoCloseable {
         }
       }
     }
-    if (fault != null) {
-      injected.get(kind).get(fault).incrementAndGet();
+    if (fault == null) {
+      return null;
     }
-    return fault;
+    injected.get(kind).get(fault).incrementAndGet();
+    return new Injection(fault, null, null);
   }
 
   private void accept() {
@@ -251,8 +275,16 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /** Relays one request and its response, applying {@code fault}; false when the connection must close. */
-  private boolean exchange(HttpMessage request, Fault fault, InputStream fromClient, OutputStream toClient,
+  private boolean exchange(HttpMessage request, Injection injection, InputStream fromClient, OutputStream toClient,
       Socket upstream) throws IOException {
+    if (injection != null && injection.fault() == null) {
+      if (!request.hasToken("Expect", "100-continue")) {
+        request.readBody(fromClient, false);
+      }
+      toClient.write(errorAnswer(request, injection.status(), injection.code()));
+      return false;
+    }
+    Fault fault = injection == null ? null : injection.fault();
     boolean expectsContinue = request.hasToken("Expect", "100-continue");
     if (fault == Fault.DROP_BEFORE_REQUEST) {
       return false;
@@ -320,12 +352,17 @@ public final class FaultProxy implements AutoCloseable {
     return !(untilClose && !noBody) && !response.hasToken("Connection", "close");
   }
 
+  /** 500 InternalError and 503 ServiceUnavailable in turn. */
   private byte[] serverError(HttpMessage request) {
-    boolean internal = errors.getAndIncrement() % 2 == 0;
-    String code = internal ? "InternalError" : "ServiceUnavailable";
-    String status = internal ? "500 Internal Server Error" : "503 Service Unavailable";
+    boolean internal = errors.get() % 2 == 0;
+    return internal ? errorAnswer(request, "500 Internal Server Error", "InternalError")
+        : errorAnswer(request, "503 Service Unavailable", "ServiceUnavailable");
+  }
+
+  private byte[] errorAnswer(HttpMessage request, String status, String code) {
+    errors.incrementAndGet();
     byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code
-        + "</Code><Message>injected by the test proxy</Message><RequestId>fault-" + errors.get()
+        + "</Code><Message>" + code + " injected by the test proxy</Message><RequestId>fault-" + errors.get()
         + "</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + xml.length
         + "\r\nConnection: close\r\n\r\n";
