@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the repository is left as it was. Seeded, so a failure can be replayed.
  */
 class S3FaultsTest {
-  private static final long SEED = 11528; // hits every kind of call within two rounds
+  private static final long SEED = 199683; // faults every kind of call, with every fault, in the first round
   private static final int MIB = 1024 * 1024;
   /** Kinds every command sequence below makes; aborts happen only when an upload fails. */
   private static final Set<Kind> EXERCISED = EnumSet.complementOf(EnumSet.of(Kind.ABORT_UPLOAD));
+  /** Enough for retention to prune inside the loop; more only until every kind of call got a fault. */
+  private static final int MIN_ROUNDS = 3;
   private static final int MAX_ROUNDS = 8;
+  private static final String SEEDED_ID = "20251001T020000Z";
 
   @TempDir
   Path dir;
@@ -71,7 +75,7 @@ class S3FaultsTest {
   void tenPercentFaultsOnEveryCallLeaveBackupsAndRestoresIdentical() throws IOException {
     proxy.inject(0.10, EnumSet.allOf(Kind.class), EnumSet.allOf(Fault.class));
     List<String> ids = new ArrayList<>();
-    for (int round = 1; round <= MAX_ROUNDS && !proxy.kindsHit().containsAll(EXERCISED); round++) {
+    for (int round = 1; round <= MIN_ROUNDS || (round <= MAX_ROUNDS && !proxy.kindsHit().containsAll(EXERCISED)); round++) {
       String id = String.format("202511%02dT020000Z", round);
       ids.add(id);
       succeeds(faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small, "--backup-id", id,
@@ -92,6 +96,70 @@ class S3FaultsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"SERVER_ERROR", "DROP_BEFORE_REQUEST", "DROP_MID_REQUEST", "DROP_MID_RESPONSE"})
+  void everyCallFailingFailsEachCommandWithOneLineAndLeavesTheRepositoryAsItWas(Fault fault) throws IOException {
+    Repository before = seedRepository();
+    proxy.inject(1.0, EnumSet.allOf(Kind.class), EnumSet.of(fault));
+    Path target = dir.resolve("target");
+
+    failsWithOneLine("backup", faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small,
+        "--backup-id", "20251201T020000Z", "--retention", "keepLast=1"));
+    failsWithOneLine("list", faulty.run("list"));
+    failsWithOneLine("restore", faulty.run("restore", "--backup", "latest", "--target", target.toString(),
+        "--pin-ttl", "10m"));
+    failsWithOneLine("verify", faulty.run("verify", "--backup", "latest", "--pin-ttl", "10m"));
+    failsWithOneLine("prune", faulty.run("prune", "--retention", "keepLast=1"));
+
+    assertThat(proxy.injected(fault)).isPositive();
+    assertUnchanged(before);
+    assertThat(target).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"SERVER_ERROR", "DROP_BEFORE_REQUEST", "DROP_MID_REQUEST"})
+  void everyWriteFailingFailsBackupPruneAndPinnedRestoreAndChangesNothing(Fault fault) throws IOException {
+    Repository before = seedRepository();
+    proxy.inject(1.0, Kind.WRITES, EnumSet.of(fault));
+
+    AgentCli.Run backup = faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small,
+        "--backup-id", "20251201T020000Z", "--retention", "keepLast=1");
+    failsWithOneLine("backup", backup);
+    assertThat(backup.stderr()).contains("S3 upload failed");
+    failsWithOneLine("prune", faulty.run("prune", "--retention", "keepLast=1"));
+    failsWithOneLine("restore", faulty.run("restore", "--backup", "latest", "--target", dir.resolve("t").toString(),
+        "--pin-ttl", "10m"));
+
+    assertThat(proxy.injected(Kind.CREATE_UPLOAD) + proxy.injected(Kind.DELETE) + proxy.injected(Kind.PUT_OBJECT))
+        .isPositive();
+    assertUnchanged(before);
+  }
+
+  /** Two backups written without faults, and what the repository held after them. */
+  private Repository seedRepository() throws IOException {
+    succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", SEEDED_ID));
+    succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", "20251002T020000Z"));
+    return new Repository(FileTrees.contents(dir.resolve("s3")), succeeds(direct.run("list")));
+  }
+
+  private record Repository(Map<String, String> files, String listed) {}
+
+  /** Not one file of the store changed (no object, no part, no upload left), and list says the same. */
+  private void assertUnchanged(Repository before) throws IOException {
+    assertThat(FileTrees.contents(dir.resolve("s3"))).isEqualTo(before.files());
+    assertThat(succeeds(direct.run("list"))).isEqualTo(before.listed());
+  }
+
+  /** Exit 1 and one line naming the S3 call or the endpoint that failed, without a stack trace or the secret key. */
+  private void failsWithOneLine(String command, AgentCli.Run run) {
+    assertThat(run.exitCode()).as("%s%s", run.stdout(), run.stderr()).isEqualTo(1);
+    assertThat(run.stderr().lines().toList()).as(run.stderr()).singleElement().asString()
+        .matches("lifeboat agent " + command + ": .*(S3 [a-z ]+ failed: |cannot reach S3 endpoint "
+            + Pattern.quote(proxy.endpoint()) + ": ).+")
+        .doesNotContain(S3ProxyServer.SECRET_KEY)
+        .doesNotContain("Exception");
+  }
+
   private Map<String, String> restored(AgentCli agent, String claim, String id) throws IOException {
     Path target = dir.resolve("restored-" + claim + "-" + id);
     succeeds(agent.run("restore", "--backup", id, "--claim", claim, "--target", target.toString(), "--pin-ttl", "10m"));
@@ -103,8 +171,8 @@ class S3FaultsTest {
     return dev.lifeboat.common.ListedBackup.parseLog(list).stream().map(dev.lifeboat.common.ListedBackup::id).toList();
   }
 
-  private static String succeeds(AgentCli.Run run) {
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
+  private String succeeds(AgentCli.Run run) {
+    assertThat(run.exitCode()).as("%s%s\n%s", run.stderr(), run.stdout(), proxy.report()).isZero();
     return run.stdout();
   }
 
