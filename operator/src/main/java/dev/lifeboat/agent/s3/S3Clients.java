@@ -52,6 +52,10 @@ final class S3Clients {
                         AwsRetryStrategy.standardRetryStrategy().toBuilder()
                             .retryOnException(TruncatedResponses::retryable)
                             .maxAttempts(MAX_ATTEMPTS)
+                            // Every call gets MAX_ATTEMPTS, whatever failed before it: the retry
+                            // token bucket would leave calls late in a long backup with fewer
+                            // attempts, or none, after a bad spell. One agent is no retry storm.
+                            .circuitBreakerEnabled(false)
                             .build()));
     if (options.endpoint() != null) {
       builder.endpointOverride(endpointUri(options.endpoint()));
