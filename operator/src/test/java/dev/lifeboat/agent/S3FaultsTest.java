@@ -2,6 +2,7 @@ package dev.lifeboat.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.FaultProxy;
 import dev.lifeboat.testing.FaultProxy.Fault;
@@ -38,7 +39,7 @@ class S3FaultsTest {
   /** Enough for retention to prune inside the loop; more only until every kind of call got a fault. */
   private static final int MIN_ROUNDS = 3;
   private static final int MAX_ROUNDS = 8;
-  private static final String SEEDED_ID = "20251001T020000Z";
+  private static final String NEW_ID = "20251201T020000Z";
 
   @TempDir
   Path dir;
@@ -103,8 +104,7 @@ class S3FaultsTest {
     proxy.inject(1.0, EnumSet.allOf(Kind.class), EnumSet.of(fault));
     Path target = dir.resolve("target");
 
-    failsWithOneLine("backup", faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small,
-        "--backup-id", "20251201T020000Z", "--retention", "keepLast=1"));
+    failsWithOneLine("backup", backUpBoth(faulty));
     failsWithOneLine("list", faulty.run("list"));
     failsWithOneLine("restore", faulty.run("restore", "--backup", "latest", "--target", target.toString(),
         "--pin-ttl", "10m"));
@@ -122,24 +122,43 @@ class S3FaultsTest {
     Repository before = seedRepository();
     proxy.inject(1.0, Kind.WRITES, EnumSet.of(fault));
 
-    AgentCli.Run backup = faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small,
-        "--backup-id", "20251201T020000Z", "--retention", "keepLast=1");
+    AgentCli.Run backup = backUpBoth(faulty);
     failsWithOneLine("backup", backup);
     assertThat(backup.stderr()).contains("S3 upload failed");
+    assertThat(proxy.injected(Kind.CREATE_UPLOAD)).isPositive();
     failsWithOneLine("prune", faulty.run("prune", "--retention", "keepLast=1"));
+    assertThat(proxy.injected(Kind.DELETE)).isPositive();
     failsWithOneLine("restore", faulty.run("restore", "--backup", "latest", "--target", dir.resolve("t").toString(),
         "--pin-ttl", "10m"));
+    assertThat(proxy.injected(Kind.PUT_OBJECT)).isPositive();
 
-    assertThat(proxy.injected(Kind.CREATE_UPLOAD) + proxy.injected(Kind.DELETE) + proxy.injected(Kind.PUT_OBJECT))
-        .isPositive();
     assertUnchanged(before);
+  }
+
+  @Test
+  void writesWhoseAnswersAreAllLostFailTheBackupAndListNothingNew() throws IOException {
+    Repository before = seedRepository();
+    // The server carries each write out; the client never hears so. Uploads may be left behind
+    // (retention aborts them later), but no backup may look complete.
+    proxy.inject(1.0, Kind.WRITES, EnumSet.of(Fault.DROP_MID_RESPONSE));
+
+    failsWithOneLine("backup", backUpBoth(faulty));
+
+    assertThat(proxy.injected(Kind.CREATE_UPLOAD)).as("each attempt carried out, its answer lost").isGreaterThan(1);
+    assertThat(succeeds(direct.run("list"))).isEqualTo(before.listed());
   }
 
   /** Two backups written without faults, and what the repository held after them. */
   private Repository seedRepository() throws IOException {
-    succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", SEEDED_ID));
+    succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", "20251001T020000Z"));
     succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", "20251002T020000Z"));
     return new Repository(FileTrees.contents(dir.resolve("s3")), succeeds(direct.run("list")));
+  }
+
+  /** A backup of both volumes as NEW_ID, with retention that would prune the older backups. */
+  private AgentCli.Run backUpBoth(AgentCli agent) {
+    return agent.run("backup", "--volume", "big=" + big, "--volume", "small=" + small, "--backup-id", NEW_ID,
+        "--retention", "keepLast=1");
   }
 
   private record Repository(Map<String, String> files, String listed) {}
@@ -150,12 +169,15 @@ class S3FaultsTest {
     assertThat(succeeds(direct.run("list"))).isEqualTo(before.listed());
   }
 
-  /** Exit 1 and one line naming the S3 call or the endpoint that failed, without a stack trace or the secret key. */
+  /**
+   * Exit 1 and one line naming the S3 call that failed and why ("S3 list failed: connection to ...
+   * lost: ..."), without a stack trace or the secret key.
+   */
   private void failsWithOneLine(String command, AgentCli.Run run) {
     assertThat(run.exitCode()).as("%s%s", run.stdout(), run.stderr()).isEqualTo(1);
     assertThat(run.stderr().lines().toList()).as(run.stderr()).singleElement().asString()
-        .matches("lifeboat agent " + command + ": .*(S3 [a-z ]+ failed: |cannot reach S3 endpoint "
-            + Pattern.quote(proxy.endpoint()) + ": ).+")
+        .matches("lifeboat agent " + command + ": .*S3 [a-z ]+ failed: (connection to "
+            + Pattern.quote(proxy.endpoint()) + " lost: .+|.+ \\(Service: S3, Status Code: 5\\d\\d, .+)")
         .doesNotContain(S3ProxyServer.SECRET_KEY)
         .doesNotContain("Exception");
   }
@@ -167,8 +189,7 @@ class S3FaultsTest {
   }
 
   private List<String> backupIds() {
-    String list = succeeds(direct.run("list"));
-    return dev.lifeboat.common.ListedBackup.parseLog(list).stream().map(dev.lifeboat.common.ListedBackup::id).toList();
+    return ListedBackup.parseLog(succeeds(direct.run("list"))).stream().map(ListedBackup::id).toList();
   }
 
   private String succeeds(AgentCli.Run run) {

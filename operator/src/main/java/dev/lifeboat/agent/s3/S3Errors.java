@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.s3;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -99,6 +100,11 @@ final class S3Errors {
       if (text.startsWith("Unable to load credentials")) {
         return "no S3 credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
       }
+      Throwable cut = ioCause(failure);
+      if (cut != null) {
+        // A response that ended early: the SDK's own words ("Could not parse XML response") hide why.
+        return "S3 " + operation + " failed: connection to " + endpointUrl + " lost: " + describe(cut);
+      }
     }
     return "S3 " + operation + " failed: " + firstLine(failure);
   }
@@ -116,6 +122,17 @@ final class S3Errors {
           || t instanceof NoHttpResponseException
           || t instanceof SSLException
           || (t instanceof InterruptedIOException && !(t.getClass() == InterruptedIOException.class))) {
+        found = t;
+      }
+    }
+    return found;
+  }
+
+  /** The deepest I/O error under an SDK failure: a body or head cut by a dropped connection. */
+  private static Throwable ioCause(Throwable failure) {
+    Throwable found = null;
+    for (Throwable t = failure.getCause(); t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof IOException) {
         found = t;
       }
     }
