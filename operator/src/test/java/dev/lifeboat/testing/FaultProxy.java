@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client and the server do.
  */
 public final class FaultProxy implements AutoCloseable {
-  /** The S3 calls, told apart by method, query and headers. */
+  /** The S3 calls, told apart by method, query and headers of path-style requests (bucket first). */
   public enum Kind {
     PUT_OBJECT, CREATE_UPLOAD, UPLOAD_PART, COMPLETE_UPLOAD, ABORT_UPLOAD, GET_OBJECT, GET_RANGE, LIST, HEAD, DELETE;
 
@@ -274,7 +274,7 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Relays one request and its response, applying {@code fault}; false when the connection must close. */
+  /** Relays one request and its response, applying {@code injection}; false when the connection must close. */
   private boolean exchange(HttpMessage request, Injection injection, InputStream fromClient, OutputStream toClient,
       Socket upstream) throws IOException {
     if (injection != null && injection.fault() == null) {
@@ -320,8 +320,12 @@ public final class FaultProxy implements AutoCloseable {
     toServer.write(request.bytes());
     toServer.write(body);
     toServer.flush();
+    return relayResponse(request, fault, upstream.getInputStream(), toClient);
+  }
 
-    InputStream fromServer = upstream.getInputStream();
+  /** The server's answer to the client, late or cut if {@code fault} says so; false when the connection must close. */
+  private static boolean relayResponse(HttpMessage request, Fault fault, InputStream fromServer, OutputStream toClient)
+      throws IOException {
     HttpMessage response;
     do {
       response = HttpMessage.read(fromServer);

@@ -76,7 +76,7 @@ final class HttpMessage {
     return text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** A request's method, or a response's status code as text. */
+  /** A request's method. */
   String method() {
     return startLine.substring(0, startLine.indexOf(' '));
   }
