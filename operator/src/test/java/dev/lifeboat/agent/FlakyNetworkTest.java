@@ -73,6 +73,16 @@ class FlakyNetworkTest {
   }
 
   @Test
+  void anUploadPartAnswerCutInsideItsHeadIsRetriedNotTakenWithoutItsETag() throws IOException {
+    byte[] blob = bigVolume();
+    proxy.next(Kind.UPLOAD_PART, Fault.DROP_MID_RESPONSE, 1); // UploadPart answers have no body: the head is cut
+    AgentCli.Run backup = flaky.run("backup", "--volume", "memory-data=" + dir.resolve("big"), "--backup-id", BIG_ID);
+    assertThat(proxy.injected(Kind.UPLOAD_PART, Fault.DROP_MID_RESPONSE)).isEqualTo(1);
+    assertThat(backup.exitCode()).as(backup.stderr()).isZero();
+    assertThat(restoredBlob()).isEqualTo(blob);
+  }
+
+  @Test
   void aCompleteWhoseAnswerWasLostAndWhoseRetryFindsNoUploadStillGivesTheBackup() throws IOException {
     byte[] blob = bigVolume();
     // The first complete takes effect but its answer is lost; the retry is told what stores that
