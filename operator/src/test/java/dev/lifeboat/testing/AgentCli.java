@@ -15,17 +15,28 @@ import picocli.CommandLine;
 public final class AgentCli {
   private final S3ProxyServer s3;
   private final String prefix;
+  private final String endpoint;
 
   public record Run(int exitCode, String stdout, String stderr) {}
 
   public AgentCli(S3ProxyServer s3, String prefix) {
+    this(s3, prefix, null);
+  }
+
+  private AgentCli(S3ProxyServer s3, String prefix, String endpoint) {
     this.s3 = s3;
     this.prefix = prefix;
+    this.endpoint = endpoint;
+  }
+
+  /** The same repository reached through another endpoint, e.g. a {@link FaultProxy} in front of the server. */
+  public AgentCli through(String endpoint) {
+    return new AgentCli(s3, prefix, endpoint);
   }
 
   /** The repository options of this server: --repository, --endpoint, --path-style, --namespace, --policy. */
   public List<String> repository() {
-    return List.of("--repository", s3.repository(prefix), "--endpoint", s3.endpoint(), "--region", S3ProxyServer.REGION,
+    return List.of("--repository", s3.repository(prefix), "--endpoint", endpoint != null ? endpoint : s3.endpoint(), "--region", S3ProxyServer.REGION,
         "--path-style", "--namespace", "rose", "--policy", "rose-memory");
   }
 

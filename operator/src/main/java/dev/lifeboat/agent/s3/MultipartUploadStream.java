@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -143,7 +145,10 @@ final class MultipartUploadStream extends S3Store.UploadStream {
 
   private void ensureOpen() {
     if (state == State.FAILED) {
-      throw failure;
+      // A new exception each time: closing the archive streams after a failed write rethrows here,
+      // and try-with-resources adding the very exception it is handling to itself would replace the
+      // cause with "Self-suppression not permitted".
+      throw new RepositoryException(failure.getMessage(), failure);
     }
     if (state == State.COMPLETED) {
       throw new IllegalStateException("upload of " + key + " is already complete");
@@ -247,7 +252,29 @@ final class MultipartUploadStream extends S3Store.UploadStream {
       s3.completeMultipartUpload(
           c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(done)));
     } catch (RuntimeException e) {
+      if (S3Errors.isNoSuchUpload(e) && completedBefore(done)) {
+        return;
+      }
       throw errors.translate("upload", e, key);
+    }
+  }
+
+  /**
+   * Whether the object at the key is the one these parts make. A retried complete finds no upload
+   * on stores that forget it once completed, when the first attempt completed it but its answer
+   * was lost; the object is then there, with our size and the ETag our parts give.
+   */
+  private boolean completedBefore(List<CompletedPart> done) {
+    Optional<String> expected = MultipartETag.of(done);
+    if (expected.isEmpty()) {
+      return false;
+    }
+    try {
+      HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(key));
+      return head.contentLength() != null && head.contentLength() == size
+          && expected.get().equalsIgnoreCase(MultipartETag.unquoted(head.eTag()));
+    } catch (RuntimeException e) {
+      return false; // not there (or not reachable): the upload failed
     }
   }
 

@@ -14,7 +14,12 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * work everywhere; part-number ranges do not (S3Proxy).
  */
 final class ResumingDownload extends InputStream {
-  static final int MAX_RESUMES = 3;
+  /**
+   * Resumes in a row without a byte read in between: the same budget of attempts as every other
+   * call the client makes. A resume that got further starts the count again, so a long download
+   * over a flaky network is not failed by drops spread over hours.
+   */
+  static final int MAX_RESUMES = S3Clients.MAX_ATTEMPTS - 1;
 
   private final S3Client s3;
   private final String bucket;
@@ -25,6 +30,8 @@ final class ResumingDownload extends InputStream {
   private String etag;
   private long position;
   private int resumes;
+  private int resumesInARow;
+  private long resumedAt = -1;
   private boolean closed;
 
   ResumingDownload(S3Client s3, String bucket, String key, S3Errors errors) {
@@ -91,7 +98,10 @@ final class ResumingDownload extends InputStream {
   }
 
   private void resume(IOException cause) {
-    if (++resumes > MAX_RESUMES || length < 0) {
+    resumes++;
+    resumesInARow = position > resumedAt ? 1 : resumesInARow + 1;
+    resumedAt = position;
+    if (resumesInARow > MAX_RESUMES || length < 0) {
       throw errors.translate("download", cause, key);
     }
     body.abort();

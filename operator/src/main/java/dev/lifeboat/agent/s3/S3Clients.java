@@ -44,13 +44,18 @@ final class S3Clients {
             // ...and for those (DeleteObjects) send Content-MD5, which every store accepts, instead of CRC32.
             .addPlugin(LegacyMd5Plugin.create())
             // Backoff with jitter on 5xx, throttling, timeouts and dropped connections, and on
-            // response bodies cut while being parsed, which the SDK would not retry by itself.
+            // response bodies cut while being parsed, and on response heads cut short, which the SDK
+            // would not retry by itself (or would take for a whole answer).
             .overrideConfiguration(
                 o ->
-                    o.retryStrategy(
+                    o.addExecutionInterceptor(new CutResponseHeads()).retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder()
                             .retryOnException(TruncatedResponses::retryable)
                             .maxAttempts(MAX_ATTEMPTS)
+                            // Every call gets MAX_ATTEMPTS, whatever failed before it: the retry
+                            // token bucket would leave calls late in a long backup with fewer
+                            // attempts, or none, after a bad spell. One agent is no retry storm.
+                            .circuitBreakerEnabled(false)
                             .build()));
     if (options.endpoint() != null) {
       builder.endpointOverride(endpointUri(options.endpoint()));

@@ -1,15 +1,20 @@
 package dev.lifeboat.agent.s3;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import org.apache.http.NoHttpResponseException;
+import org.apache.http.conn.ConnectTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -60,6 +65,12 @@ final class S3Errors {
     return failure instanceof S3Exception s3 && "NoSuchKey".equals(code(s3));
   }
 
+  /** The multipart upload named is unknown: completed or aborted already. */
+  static boolean isNoSuchUpload(Throwable failure) {
+    return failure instanceof NoSuchUploadException
+        || (failure instanceof S3Exception s3 && "NoSuchUpload".equals(code(s3)));
+  }
+
   private String message(String operation, Throwable failure, String key) {
     if (failure instanceof S3Exception s3) {
       String code = code(s3);
@@ -76,14 +87,23 @@ final class S3Errors {
     }
     if (!(failure instanceof S3Exception)) {
       Throwable network = networkCause(failure);
-      if (network != null) {
+      if (network != null && unreachable(network)) {
         return "cannot reach S3 endpoint " + endpointUrl + ": " + describe(network);
+      }
+      if (network != null) {
+        // Connected, then dropped: the call is what the reader needs, the endpoint was there.
+        return "S3 " + operation + " failed: connection to " + endpointUrl + " lost: " + describe(network);
       }
     }
     if (failure instanceof SdkClientException) {
       String text = String.valueOf(failure.getMessage());
       if (text.startsWith("Unable to load credentials")) {
         return "no S3 credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+      }
+      Throwable cut = ioCause(failure);
+      if (cut != null) {
+        // A response that ended early: the SDK's own words ("Could not parse XML response") hide why.
+        return "S3 " + operation + " failed: connection to " + endpointUrl + " lost: " + describe(cut);
       }
     }
     return "S3 " + operation + " failed: " + firstLine(failure);
@@ -106,6 +126,26 @@ final class S3Errors {
       }
     }
     return found;
+  }
+
+  /** The deepest I/O error under an SDK failure: a body or head cut by a dropped connection. */
+  private static Throwable ioCause(Throwable failure) {
+    Throwable found = null;
+    for (Throwable t = failure.getCause(); t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof IOException) {
+        found = t;
+      }
+    }
+    return found;
+  }
+
+  /** A failure to connect at all, as opposed to a connection that broke once made. */
+  private static boolean unreachable(Throwable network) {
+    return network instanceof UnknownHostException
+        || network instanceof ConnectException
+        || network instanceof NoRouteToHostException
+        || network instanceof ConnectTimeoutException
+        || network instanceof SSLException;
   }
 
   private static String describe(Throwable network) {

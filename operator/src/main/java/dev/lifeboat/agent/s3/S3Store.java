@@ -13,11 +13,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -196,7 +194,7 @@ public final class S3Store implements AutoCloseable {
         s3.abortMultipartUpload(a -> a.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
         aborted++;
       } catch (RuntimeException e) {
-        if (!isNoSuchUpload(e)) {
+        if (!S3Errors.isNoSuchUpload(e)) {
           throw errors.translate("abort upload", e, u.key());
         }
       }
@@ -219,13 +217,6 @@ public final class S3Store implements AutoCloseable {
     if (ownedCredentials != null) {
       ownedCredentials.close();
     }
-  }
-
-  private static boolean isNoSuchUpload(RuntimeException e) {
-    return e instanceof NoSuchUploadException
-        || (e instanceof S3Exception s3e
-            && s3e.awsErrorDetails() != null
-            && "NoSuchUpload".equals(s3e.awsErrorDetails().errorCode()));
   }
 
   /**

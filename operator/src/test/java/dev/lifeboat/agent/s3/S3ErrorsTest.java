@@ -31,6 +31,15 @@ class S3ErrorsTest {
   }
 
   @Test
+  void aConnectionLostOnceMadeNamesTheCallNotAnUnreachableEndpoint() {
+    var failure = SdkClientException.create("Unable to execute HTTP request: The target server failed to respond",
+        new org.apache.http.NoHttpResponseException("The target server failed to respond"));
+    assertThat(aws.translate("upload", failure, "p/x").getMessage())
+        .isEqualTo("S3 upload failed: connection to https://s3.eu-west-1.amazonaws.com lost: The target server failed"
+            + " to respond");
+  }
+
+  @Test
   void missingBucketOnAwsSaysAws() {
     S3Exception failure = s3Error(404, "NoSuchBucket", "The specified bucket does not exist");
     assertThat(aws.translate("put", failure, "p/x").getMessage()).isEqualTo("bucket b does not exist at AWS");

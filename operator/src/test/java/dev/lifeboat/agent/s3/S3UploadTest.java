@@ -3,6 +3,9 @@ package dev.lifeboat.agent.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.testing.FaultProxy;
+import dev.lifeboat.testing.FaultProxy.Fault;
+import dev.lifeboat.testing.FaultProxy.Kind;
 import dev.lifeboat.testing.S3ProxyServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +189,47 @@ class S3UploadTest {
       assertThat(((ResumingDownload) in).resumes()).isEqualTo(1);
     }
     assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+  }
+
+  @Test
+  void aDownloadCutAgainAndAgainKeepsResumingWhileEachAttemptGetsFurther() throws Exception {
+    String key = store.location().key("ns", "policy", "flaky.tar");
+    String written;
+    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
+      written = writeRandom(upload, 2L * MIB, 9);
+    }
+    int cuts = ResumingDownload.MAX_RESUMES + 3; // each cut response still brings half of what was left
+    try (FaultProxy proxy = new FaultProxy(server.port(), 1);
+        S3Store flaky = new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
+            store.location(), server.credentials())) {
+      proxy.next(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE, 1).next(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE, cuts - 1);
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = flaky.download(key)) {
+        digest.update(in.readAllBytes());
+        assertThat(((ResumingDownload) in).resumes()).isEqualTo(cuts);
+      }
+      assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+    }
+  }
+
+  @Test
+  void aDownloadCutOverAndOverWithoutGettingFurtherFailsWithOneLine() throws Exception {
+    String key = store.location().key("ns", "policy", "dead.tar");
+    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
+      writeRandom(upload, MIB, 10);
+    }
+    try (FaultProxy proxy = new FaultProxy(server.port(), 1);
+        S3Store flaky = new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
+            store.location(), server.credentials())) {
+      proxy.next(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE, 1);
+      InputStream in = flaky.download(key);
+      in.readNBytes(MIB / 2); // all the first response brought
+      proxy.inject(1.0, Set.of(Kind.GET_RANGE), Set.of(Fault.DROP_BEFORE_REQUEST));
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(RepositoryException.class)
+          .hasMessage("S3 download failed: connection to " + proxy.endpoint()
+              + " lost: The target server failed to respond");
+      in.close();
+    }
   }
 
   /** Writes {@code size} seeded random bytes in odd-sized chunks; returns their SHA-256. */
