@@ -158,7 +158,7 @@ class VerifyDrillTest {
     assertThat(result.phase()).isEqualTo(BackupPhase.Failed);
     assertThat(result.id()).isEqualTo("20251109T020000Z");
     assertThat(result.message()).startsWith("backup 20251109T020000Z, volume memory-data: "
-        + "prod/rose/rose-memory/20251109T020000Z/memory-data.tar.zst: checksum mismatch for data/nested/state.json: "
+        + "prod/rose/rose-memory/20251109T020000Z/memory-data.tar: checksum mismatch for data/nested/state.json: "
         + "manifest says ");
     assertThat(pins()).isEmpty();
   }

@@ -31,7 +31,7 @@ public final class BackupSelector {
         throw new DamagedManifestException(backup, "backup " + backup + " is damaged: " + damaged.problem(), null);
       }
     }
-    if (listing.incomplete().contains(backup)) {
+    if (backup != null && listing.incomplete().contains(backup)) {
       throw new IllegalArgumentException("--backup: backup " + backup + " is incomplete: "
           + repository.incompleteProblem(backup));
     }
