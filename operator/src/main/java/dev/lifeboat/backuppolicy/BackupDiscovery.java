@@ -10,7 +10,6 @@ import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
-import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.RepositoryListing;
 import dev.lifeboat.common.StuckPods;

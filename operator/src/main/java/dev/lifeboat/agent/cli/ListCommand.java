@@ -1,10 +1,10 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.agent.repo.BackupRepository;
-import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.agent.repo.Json;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.ListedBackup;
 import java.util.List;
 import java.util.concurrent.Callable;
