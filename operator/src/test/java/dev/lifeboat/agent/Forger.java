@@ -34,6 +34,10 @@ final class Forger {
     static Entry symlink(String name, String target) {
       return new Entry(name, TarConstants.LF_SYMLINK, target, null);
     }
+
+    static Entry hardlink(String name, String target) {
+      return new Entry(name, TarConstants.LF_LINK, target, null);
+    }
   }
 
   private final TestRepository repository;
