@@ -7,9 +7,9 @@ import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.RepositoryDiscovery;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.Checked;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Jobs;
-import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.RepositoryListing;
 import dev.lifeboat.common.StuckPods;
@@ -77,10 +77,10 @@ final class BackupDiscovery {
       return Progress.running(StuckPods.Start.ON_ITS_WAY);
     }
     String where = repository + " (" + namespace + "/" + policy.getMetadata().getName() + ")";
-    Checked<List<ListedBackup>> listing;
+    Checked<RepositoryListing.Found> listing;
     RepositoryDiscovery result = new RepositoryDiscovery();
     if (JobOutcomeReader.finished(job.get())) {
-      listing = listings.read(job.get(), where);
+      listing = listings.readAll(job.get(), where);
       result.completionTime = Optional.ofNullable(JobOutcomeReader.completionTime(job.get())).orElse(Times.rfc3339(now));
     } else {
       StuckPods.Start start = StuckPods.of(jobs, job.get());
@@ -92,11 +92,14 @@ final class BackupDiscovery {
       result.completionTime = Times.rfc3339(now);
     }
     if (listing.ok()) {
-      int found = recorder.discovered(status, listing.value(), rules);
+      int found = recorder.discovered(status, listing.value().backups(), rules);
+      List<DamagedBackup> damaged = listing.value().damaged();
+      DamagedBackups.record(status, damaged, damaged.size(), now);
       result.phase = DiscoveryPhase.Succeeded;
       result.found = found;
-      result.message = found == 0 ? "no backups in " + where + " yet"
-          : "found " + found + " backup(s) in " + where + ", newest " + status.lastBackup.id;
+      result.message = (found == 0 ? "no backups in " + where + " yet"
+          : "found " + found + " backup(s) in " + where + ", newest " + status.lastBackup.id)
+          + (damaged.isEmpty() ? "" : "; " + damaged.size() + " damaged, see status.damagedBackups");
     } else {
       result.phase = DiscoveryPhase.Failed;
       result.message = listing.problem().message() + "; existing backups appear in status after the next run";

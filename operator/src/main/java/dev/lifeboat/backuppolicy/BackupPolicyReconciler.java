@@ -159,6 +159,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         new PolicyConditions.Inputs(validation, claimProblem ? claims.problem() : null), now);
     status.observedGeneration = policy.getMetadata().getGeneration();
     announceInvalidSpec(policy, before, validation);
+    DamagedBackups.newlyFound(before, status)
+        .forEach(damaged -> events.warning(policy, Reasons.BACKUP_DAMAGED, DamagedBackups.event(damaged)));
     transitions.announce(policy, before == null ? null : before.conditions, status.conditions);
     StatusCopy.writeIfChanged(client, policy, before, status);
     runs.deleteGivenUp(jobs, status); // only now that status says why

@@ -100,6 +100,9 @@ public final class BackupRecorder {
     backups.add(entry);
     AgentResult.Retention retention = result == null ? null : result.retention();
     applyRetention(status, backups, rules, retention);
+    if (retention != null) { // the run read every manifest: what it found damaged is the current list
+      DamagedBackups.record(status, retention.damaged(), retention.damagedCount(), now);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lifeboat.backuppolicy;
 
+import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUPS_DAMAGED;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_OVERDUE;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_SUSPICIOUS;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_BACKUP_SUCCEEDED;
@@ -10,6 +11,7 @@ import static dev.lifeboat.api.v1alpha1.ConditionTypes.VERIFICATION_OVERDUE;
 import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.DamagedBackupEntry;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.ConditionEvents;
@@ -71,6 +73,7 @@ public final class PolicyConditions {
     }
     lastBackupSucceeded(status, conditions);
     suspicious(policy, status, conditions);
+    damaged(status, conditions);
     ready(policy, status, inputs, overdue, freshness, conditions);
     Optional<Instant> verificationFlip = verification(policy, status, conditions, now);
     return Stream.of(overdue ? Optional.<Instant>empty() : Optional.of(flipsAt.plusMillis(1)), verificationFlip)
@@ -138,6 +141,8 @@ public final class PolicyConditions {
         READY, new ConditionEvents.Watched(Conditions.FALSE, Set.of(Reasons.CLAIM_NOT_FOUND, Reasons.CLAIM_NOT_BOUND,
             Reasons.NO_CLAIMS_SELECTED, Reasons.CLAIM_IN_USE, Reasons.CLAIMS_ON_DIFFERENT_NODES)),
         LAST_BACKUP_SUCCEEDED, ConditionEvents.Watched.notifyOnly(Conditions.FALSE),
+        // Each damaged backup has its own Event when first seen (the reconciler writes it).
+        BACKUPS_DAMAGED, ConditionEvents.Watched.notifyOnly(Conditions.TRUE),
         LAST_VERIFICATION_SUCCEEDED, ConditionEvents.Watched.notifyOnly(Conditions.FALSE)), recorder, notifier, clock);
   }
 
@@ -198,6 +203,26 @@ public final class PolicyConditions {
     } else {
       conditions.set(BACKUP_SUSPICIOUS, false, Reasons.SIZE_PLAUSIBLE,
           "newest backup " + newest.id + " is " + newest.bytes + " bytes");
+    }
+  }
+
+  /**
+   * BackupsDamaged: True while the repository holds backups whose manifest cannot be read. Ready
+   * keeps its meaning (new backups are made and fresh): a damaged older backup is a lost restore
+   * point someone must look at, not a policy that stopped working.
+   */
+  private static void damaged(BackupPolicyStatus status, ConditionWriter conditions) {
+    List<DamagedBackupEntry> damaged = status.damagedBackups;
+    if (damaged == null) {
+      conditions.unknown(BACKUPS_DAMAGED, Reasons.NO_BACKUP_YET,
+          "the repository has not been read yet; each backup run reads it");
+    } else if (damaged.isEmpty()) {
+      conditions.set(BACKUPS_DAMAGED, false, Reasons.NO_DAMAGED_BACKUPS,
+          "every backup's manifest could be read when the repository was last read");
+    } else {
+      conditions.set(BACKUPS_DAMAGED, true, Reasons.DAMAGED_BACKUPS_FOUND, damaged.size()
+          + " damaged backup(s) in the repository, skipped by restores and kept by retention until repaired or"
+          + " deleted by hand (status.damagedBackups); " + damaged.get(0).id + ": " + damaged.get(0).problem);
     }
   }
 

@@ -52,17 +52,21 @@ public record AgentResult(
    *
    * @param pinned backups the rules would have pruned but a pin object in the repository held (a
    *     restore drill or a restore was reading them); counted in {@code kept}; absent when none
-   * @param damaged ids of backups whose manifest.json cannot be read: never deleted by retention,
-   *     never counted by it, reported so someone looks; absent when none
+   * @param damaged backups whose manifest.json cannot be read, each with one line naming the object
+   *     and what is wrong: never deleted by retention, never counted by it, reported so someone
+   *     looks (the operator shows them in the policy's status); absent when none; may be trimmed
+   *     to fit the termination message, {@code damagedCount} stays exact
+   * @param leftovers ids of folders without manifest.json (interrupted runs) older than a day that
+   *     retention deleted; absent when none
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
-      String error, List<String> pinned, List<String> damaged) {
-    /** Without damaged backups (as before they were reported). */
+      String error, List<String> pinned, List<DamagedBackup> damaged, Integer damagedCount, List<String> leftovers) {
+    /** Without damaged backups nor leftovers (as before they were reported). */
     public Retention(Integer kept, Integer pruned, List<String> prunedIds, String oldest, String newest, Long bytes,
         String error, List<String> pinned) {
-      this(kept, pruned, prunedIds, oldest, newest, bytes, error, pinned, null);
+      this(kept, pruned, prunedIds, oldest, newest, bytes, error, pinned, null, null, null);
     }
 
     /** Without pins held by pin objects (as before they existed). */

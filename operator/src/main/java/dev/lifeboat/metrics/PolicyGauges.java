@@ -42,6 +42,7 @@ final class PolicyGauges {
     help.put("lifeboat_backup_max_age_seconds", "The policy's alerts.maxAge: BackupOverdue's threshold");
     help.put("lifeboat_backups_kept", "Backups kept in the repository after the last run");
     help.put("lifeboat_backups_kept_bytes", "Bytes of all kept backups");
+    help.put("lifeboat_backups_damaged", "Backups in the repository whose manifest cannot be read (status.damagedBackups)");
     help.put("lifeboat_verification_overdue", "1 while VerificationOverdue is True");
     help.put("lifeboat_verification_last_success_timestamp_seconds", "When the last successful restore drill finished (Unix time)");
     return help;
@@ -76,6 +77,9 @@ final class PolicyGauges {
     if (status.retention != null) {
       put(values, "lifeboat_backups_kept", status.retention.kept == null ? null : status.retention.kept.doubleValue());
       put(values, "lifeboat_backups_kept_bytes", status.retention.bytes == null ? null : status.retention.bytes.doubleValue());
+    }
+    if (status.damagedBackups != null) { // null until the repository was first read: no made-up 0
+      values.put("lifeboat_backups_damaged", (double) status.damagedBackups.size());
     }
     flag(values, "lifeboat_verification_overdue", status, VERIFICATION_OVERDUE, "True");
     put(values, "lifeboat_verification_last_success_timestamp_seconds", seconds(Times.parse(status.lastSuccessfulVerification)));

@@ -82,8 +82,8 @@ class S3FaultsTest {
       succeeds(faulty.run("backup", "--volume", "big=" + big, "--volume", "small=" + small, "--backup-id", id,
           "--retention", "keepLast=2"));
       assertThat(succeeds(faulty.run("list"))).isEqualTo(succeeds(direct.run("list")));
-      assertThat(restored(faulty, "big", id)).isEqualTo(FileTrees.contents(big));
-      assertThat(restored(faulty, "small", id)).isEqualTo(FileTrees.contents(small));
+      assertThat(restored(faulty, "big", id)).isEqualTo(FileTrees.snapshot(big));
+      assertThat(restored(faulty, "small", id)).isEqualTo(FileTrees.snapshot(small));
       succeeds(faulty.run("verify", "--backup", id, "--pin-ttl", "10m"));
       write(big.resolve("round-" + round + ".dat"), 1000 + round);
       write(small.resolve("dir-0/file-0.dat"), 2000 + round);
@@ -152,7 +152,7 @@ class S3FaultsTest {
   private Repository seedRepository() throws IOException {
     succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", "20251001T020000Z"));
     succeeds(direct.run("backup", "--volume", "small=" + small, "--backup-id", "20251002T020000Z"));
-    return new Repository(FileTrees.contents(dir.resolve("s3")), succeeds(direct.run("list")));
+    return new Repository(FileTrees.snapshot(dir.resolve("s3")), succeeds(direct.run("list")));
   }
 
   /** A backup of both volumes as NEW_ID, with retention that would prune the older backups. */
@@ -165,7 +165,7 @@ class S3FaultsTest {
 
   /** Not one file of the store changed (no object, no part, no upload left), and list says the same. */
   private void assertUnchanged(Repository before) throws IOException {
-    assertThat(FileTrees.contents(dir.resolve("s3"))).isEqualTo(before.files());
+    assertThat(FileTrees.snapshot(dir.resolve("s3"))).isEqualTo(before.files());
     assertThat(succeeds(direct.run("list"))).isEqualTo(before.listed());
   }
 
@@ -185,7 +185,7 @@ class S3FaultsTest {
   private Map<String, String> restored(AgentCli agent, String claim, String id) throws IOException {
     Path target = dir.resolve("restored-" + claim + "-" + id);
     succeeds(agent.run("restore", "--backup", id, "--claim", claim, "--target", target.toString(), "--pin-ttl", "10m"));
-    return FileTrees.contents(target);
+    return FileTrees.snapshot(target);
   }
 
   private List<String> backupIds() {

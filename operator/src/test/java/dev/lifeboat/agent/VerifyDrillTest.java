@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.testing.AgentCli;
-import dev.lifeboat.testing.S3ProxyServer;
 import dev.lifeboat.testing.SqliteFiles;
+import dev.lifeboat.testing.TestRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code agent verify --restore-to}: the agent's half of a restore drill, against a real S3 server. */
 class VerifyDrillTest {
@@ -29,7 +25,7 @@ class VerifyDrillTest {
 
   @TempDir
   Path dir;
-  S3ProxyServer s3;
+  TestRepository repository;
   AgentCli agent;
   Path memory;
   Path logs;
@@ -38,8 +34,8 @@ class VerifyDrillTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    s3 = S3ProxyServer.start(dir.resolve("s3"));
-    agent = new AgentCli(s3, "prod");
+    repository = TestRepository.start(dir.resolve("s3"));
+    agent = repository.agent();
     memory = Files.createDirectories(dir.resolve("memory"));
     SqliteFiles.create(memory.resolve("memory.db"), 1500);
     Files.createDirectories(memory.resolve("data/nested"));
@@ -53,7 +49,7 @@ class VerifyDrillTest {
 
   @AfterEach
   void tearDown() {
-    s3.close();
+    repository.close();
   }
 
   void backup(String id, String... more) {
@@ -77,10 +73,7 @@ class VerifyDrillTest {
   }
 
   List<String> pins() {
-    try (var client = s3.client()) {
-      return client.listObjectsV2(l -> l.bucket(S3ProxyServer.BUCKET).prefix(PINS)).contents().stream()
-          .map(S3Object::key).toList();
-    }
+    return repository.keys(PINS);
   }
 
   @Test
@@ -140,16 +133,11 @@ class VerifyDrillTest {
   void aTamperedFileInTheArchiveFailsTheDrillNamingTheFileAndItsChecksum() throws IOException {
     backup("20251109T020000Z", "--compression", "none");
     String object = "prod/rose/rose-memory/20251109T020000Z/memory-data.tar";
-    try (var client = s3.client()) {
-      byte[] bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build())
-          .asByteArray();
-      String tar = new String(bytes, StandardCharsets.ISO_8859_1);
-      int at = tar.indexOf("{\"mood\":\"calm\"}");
-      assertThat(at).isPositive();
-      bytes[at + 10] = 'k'; // "calm" becomes "kalm": same size, other content
-      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(object).build(),
-          RequestBody.fromBytes(bytes));
-    }
+    byte[] bytes = repository.bytes(object);
+    int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("{\"mood\":\"calm\"}");
+    assertThat(at).isPositive();
+    bytes[at + 10] = 'k'; // "calm" becomes "kalm": same size, other content
+    repository.write(object, bytes);
 
     AgentCli.Run run = drill();
 
@@ -157,8 +145,9 @@ class VerifyDrillTest {
     AgentResult result = result();
     assertThat(result.phase()).isEqualTo(BackupPhase.Failed);
     assertThat(result.id()).isEqualTo("20251109T020000Z");
-    assertThat(result.message()).startsWith("backup 20251109T020000Z, volume memory-data: checksum mismatch for "
-        + "data/nested/state.json: manifest says ");
+    assertThat(result.message()).startsWith("backup 20251109T020000Z, volume memory-data: "
+        + "prod/rose/rose-memory/20251109T020000Z/memory-data.tar: checksum mismatch for data/nested/state.json: "
+        + "manifest says ");
     assertThat(pins()).isEmpty();
   }
 

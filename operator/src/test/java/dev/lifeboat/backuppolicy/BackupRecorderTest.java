@@ -16,6 +16,8 @@ import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.DailyRuns;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
+import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.retention.RetentionRules;
 import dev.lifeboat.testing.Fixtures;
 import java.time.Instant;
@@ -295,5 +297,49 @@ class BackupRecorderTest {
 
     org.assertj.core.api.Assertions.assertThat(status.backups).extracting(b -> b.id)
         .containsExactly("20251102T020000Z", "20251101T020000Z");
+  }
+
+  static AgentResult.Retention damaged(Integer count, DamagedBackup... found) {
+    return new AgentResult.Retention(1, 0, List.of(), null, null, null, null, null,
+        found.length == 0 ? null : List.of(found), count, null);
+  }
+
+  static final DamagedBackup CORRUPT = new DamagedBackup("20251102T020000Z",
+      "prod/rose/rose-memory/20251102T020000Z/manifest.json is not valid JSON (Unexpected end-of-input)");
+  static final DamagedBackup FUTURE = new DamagedBackup("20251105T020000Z",
+      "prod/rose/rose-memory/20251105T020000Z/manifest.json has formatVersion 2; this agent reads 1: upgrade Lifeboat");
+
+  @Test
+  void eachRunReplacesTheDamagedBackupsWithWhatItFoundKeepingWhenEachWasFirstSeen() {
+    recorder.finished(status, succeeded("20251108T020000Z", 1_000_000, damaged(1, CORRUPT)), FIXTURE_RULES, NOW);
+    assertThat(status.damagedBackups).extracting(d -> d.id, d -> d.problem, d -> d.firstSeen)
+        .containsExactly(tuple(CORRUPT.id(), CORRUPT.problem(), "2025-11-09T12:00:00Z"));
+
+    Instant later = NOW.plusSeconds(86_400);
+    recorder.finished(status, succeeded("20251109T020000Z", 1_000_000, damaged(2, CORRUPT, FUTURE)), FIXTURE_RULES, later);
+    assertThat(status.damagedBackups).as("newest first").extracting(d -> d.id, d -> d.firstSeen).containsExactly(
+        tuple(FUTURE.id(), "2025-11-10T12:00:00Z"), tuple(CORRUPT.id(), "2025-11-09T12:00:00Z"));
+
+    recorder.finished(status, succeeded("20251110T020000Z", 1_000_000, damaged(null)), FIXTURE_RULES, later);
+    assertThat(status.damagedBackups).as("repaired or deleted by hand").isEmpty();
+  }
+
+  @Test
+  void aRunThatDidNotReadTheRepositoryLeavesTheDamagedBackupsAsTheyWere() {
+    recorder.finished(status, succeeded("20251108T020000Z", 1_000_000, damaged(1, CORRUPT)), FIXTURE_RULES, NOW);
+
+    recorder.finished(status, failed("20251109T020000Z", "access denied to bucket backups"), FIXTURE_RULES, NOW);
+    recorder.finished(status, partial("20251110T020000Z", 900_000, "memory-data: broken.db"), FIXTURE_RULES, NOW);
+
+    assertThat(status.damagedBackups).extracting(d -> d.id).containsExactly(CORRUPT.id());
+  }
+
+  @Test
+  void damagedBackupsTheAgentTrimmedFromItsResultStayListed() {
+    recorder.finished(status, succeeded("20251108T020000Z", 1_000_000, damaged(2, CORRUPT, FUTURE)), FIXTURE_RULES, NOW);
+
+    recorder.finished(status, succeeded("20251109T020000Z", 1_000_000, damaged(2, FUTURE)), FIXTURE_RULES, NOW);
+
+    assertThat(status.damagedBackups).extracting(d -> d.id).containsExactly(FUTURE.id(), CORRUPT.id());
   }
 }

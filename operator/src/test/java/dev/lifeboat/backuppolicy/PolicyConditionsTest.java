@@ -1,5 +1,6 @@
 package dev.lifeboat.backuppolicy;
 
+import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUPS_DAMAGED;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_OVERDUE;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.BACKUP_SUSPICIOUS;
 import static dev.lifeboat.api.v1alpha1.ConditionTypes.LAST_BACKUP_SUCCEEDED;
@@ -435,7 +436,7 @@ class PolicyConditionsTest {
     succeededAt(LAST_SUCCESS);
     evaluateAt("2025-11-09T03:00:00Z");
     Map<String, String> first = transitionTimes();
-    assertThat(first).containsOnlyKeys(READY, BACKUP_OVERDUE, LAST_BACKUP_SUCCEEDED, BACKUP_SUSPICIOUS)
+    assertThat(first).containsOnlyKeys(READY, BACKUP_OVERDUE, LAST_BACKUP_SUCCEEDED, BACKUP_SUSPICIOUS, BACKUPS_DAMAGED)
         .allSatisfy((type, time) -> assertThat(time).isEqualTo("2025-11-09T03:00:00Z"));
 
     policy.getMetadata().setGeneration(GENERATION + 1);
@@ -444,7 +445,7 @@ class PolicyConditionsTest {
     assertThat(transitionTimes()).isEqualTo(first);
     // The message and observedGeneration are refreshed all the same.
     assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE, "17h59m old", GENERATION + 1);
-    assertThat(status.conditions).hasSize(4);
+    assertThat(status.conditions).hasSize(5);
   }
 
   @Test

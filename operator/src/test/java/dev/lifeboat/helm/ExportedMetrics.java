@@ -58,6 +58,7 @@ public final class ExportedMetrics {
     status.retention = new RetentionSummary();
     status.retention.kept = 7;
     status.retention.bytes = 7000L;
+    status.damagedBackups = List.of();
     for (String type : List.of(ConditionTypes.LAST_BACKUP_SUCCEEDED, ConditionTypes.BACKUP_OVERDUE,
         ConditionTypes.BACKUP_SUSPICIOUS, ConditionTypes.VERIFICATION_OVERDUE)) {
       status.conditions.add(new ConditionBuilder().withType(type).withStatus("False").withReason("Test").build());

@@ -54,6 +54,7 @@ class HelmChartTest {
       "LifeboatBackupSuspicious",
       "LifeboatBackupSuccessRateLow",
       "LifeboatBackupFailed",
+      "LifeboatBackupDamaged",
       "LifeboatVerificationOverdue",
       "LifeboatOperatorDown");
   /** Values that turn on every monitoring object. */

@@ -9,10 +9,12 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
+import dev.lifeboat.api.v1alpha1.DamagedBackupEntry;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,8 @@ class PolicyGaugesTest {
     status.retention.kept = 7;
     status.retention.bytes = 6_300_000L;
     status.lastSuccessfulVerification = "2025-11-01T03:00:00Z";
+    status.damagedBackups = List.of(new DamagedBackupEntry("20251102T020000Z", "…/manifest.json is empty (0 bytes)",
+        "2025-11-10T02:01:30Z"));
     condition(status, ConditionTypes.LAST_BACKUP_SUCCEEDED, "False");
     condition(status, ConditionTypes.BACKUP_OVERDUE, "False");
     condition(status, ConditionTypes.BACKUP_SUSPICIOUS, "True");
@@ -71,6 +75,7 @@ class PolicyGaugesTest {
         entry("lifeboat_backup_suspicious", 1.0),
         entry("lifeboat_backups_kept", 7.0),
         entry("lifeboat_backups_kept_bytes", 6_300_000.0),
+        entry("lifeboat_backups_damaged", 1.0),
         entry("lifeboat_verification_overdue", 0.0),
         entry("lifeboat_verification_last_success_timestamp_seconds", 1761966000.0));
     assertThat(PolicyGauges.HELP).containsKeys(gauges.keySet().toArray(String[]::new));
@@ -87,7 +92,8 @@ class PolicyGaugesTest {
     assertThat(PolicyGauges.of(policy(status)))
         .containsEntry("lifeboat_backup_last_failed", 0.0)
         .doesNotContainKeys("lifeboat_backup_last_size_bytes", "lifeboat_backup_last_duration_seconds",
-            "lifeboat_backup_success_ratio_7d", "lifeboat_backup_last_success_timestamp_seconds");
+            "lifeboat_backup_success_ratio_7d", "lifeboat_backup_last_success_timestamp_seconds",
+            "lifeboat_backups_damaged");
   }
 
   @Test

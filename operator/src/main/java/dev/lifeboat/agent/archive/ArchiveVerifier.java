@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,11 +31,13 @@ public final class ArchiveVerifier {
     ExpectedDigests expected = new ExpectedDigests(expectedSha256);
     StatsBuilder stats = new StatsBuilder();
     Set<String> seenFiles = new HashSet<>();
+    Map<String, Kind> tree = new HashMap<>();
     byte[] buffer = new byte[BUFFER];
     TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
     TarArchiveEntry entry;
     while ((entry = entries.getNextEntry()) != null) {
       String name = EntryNames.normalize(entry.getName());
+      refuseThroughSymlink(tree, name, entry.getName());
       if (entry.isDirectory()) {
         if (!name.isEmpty()) {
           stats.directory();
@@ -43,7 +46,11 @@ public final class ArchiveVerifier {
         stats.symlink();
       } else if (entry.isLink()) {
         String link = entry.getLinkName();
-        EntryNames.normalize(link, entry.getName(), "hardlink target '" + link + "': ");
+        String source = EntryNames.normalize(link, entry.getName(), "hardlink target '" + link + "': ");
+        if (tree.get(source) != Kind.FILE) {
+          throw new UnsafeArchiveException(entry.getName(), "hardlink target '" + link
+              + "' is not a regular file extracted inside the target");
+        }
         stats.hardlink();
       } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
         stats.warn(name, "skipped (" + (entry.isFIFO() ? "fifo" : "device") + ")");
@@ -61,10 +68,43 @@ public final class ArchiveVerifier {
           stats.file(new FileDigest(name, size, actual));
         }
       }
+      tree.put(name, kind(entry));
     }
     tar.transferTo(OutputStream.nullOutputStream());
     expected.checkMatched();
     expected.checkNoneMissing();
     return stats.build();
+  }
+
+  /** What an earlier entry made of a name, as far as writing beneath it goes. */
+  private enum Kind {
+    DIRECTORY, SYMLINK, FILE, OTHER
+  }
+
+  private static Kind kind(TarArchiveEntry entry) {
+    if (entry.isDirectory()) {
+      return Kind.DIRECTORY;
+    }
+    if (entry.isSymbolicLink()) {
+      return Kind.SYMLINK;
+    }
+    if (entry.isLink() || entry.isFile() && !entry.isCharacterDevice() && !entry.isBlockDevice() && !entry.isFIFO()) {
+      return Kind.FILE;
+    }
+    return Kind.OTHER;
+  }
+
+  /**
+   * Refuses a name beneath a symlink an earlier entry made, as {@link SafeExtractor} does when it
+   * restores: verify must never pass an archive a restore would refuse.
+   */
+  private static void refuseThroughSymlink(Map<String, Kind> tree, String name, String entry)
+      throws UnsafeArchiveException {
+    for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
+      String parent = name.substring(0, slash);
+      if (tree.get(parent) == Kind.SYMLINK) {
+        throw new UnsafeArchiveException(entry, "would be written through the symlink '" + parent + "'");
+      }
+    }
   }
 }

@@ -11,6 +11,16 @@ public class ChecksumMismatchException extends IOException {
     this.path = path;
   }
 
+  private ChecksumMismatchException(String path, String message, ChecksumMismatchException cause) {
+    super(message, cause);
+    this.path = path;
+  }
+
+  /** The same mismatch, its message prefixed with where the archive is stored ("KEY: checksum mismatch …"). */
+  public ChecksumMismatchException in(String archive) {
+    return new ChecksumMismatchException(path, archive + ": " + getMessage(), this);
+  }
+
   /** The file's path relative to the volume root. */
   public String path() {
     return path;

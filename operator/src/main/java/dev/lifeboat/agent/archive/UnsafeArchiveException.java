@@ -11,6 +11,16 @@ public class UnsafeArchiveException extends IOException {
     this.entry = entry;
   }
 
+  private UnsafeArchiveException(String entry, String message, UnsafeArchiveException cause) {
+    super(message, cause);
+    this.entry = entry;
+  }
+
+  /** The same refusal, its message prefixed with where the archive is stored ("KEY: unsafe archive entry …"). */
+  public UnsafeArchiveException in(String archive) {
+    return new UnsafeArchiveException(entry, archive + ": " + getMessage(), this);
+  }
+
   /** The entry's name as it appears in the archive. */
   public String entry() {
     return entry;

@@ -4,6 +4,7 @@ import dev.lifeboat.agent.archive.ChecksumMismatchException;
 import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.ops.VerifyOperation;
 import dev.lifeboat.agent.repo.DamagedManifestException;
+import dev.lifeboat.agent.repo.DamagedObjectException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -43,7 +44,8 @@ final class Failures {
   static boolean permanent(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause()) {
       if (e instanceof ChecksumMismatchException || e instanceof UnsafeArchiveException
-          || e instanceof DamagedManifestException || e instanceof VerifyOperation.DatabaseDamaged
+          || e instanceof DamagedManifestException || e instanceof DamagedObjectException
+          || e instanceof VerifyOperation.DatabaseDamaged
           || e instanceof IllegalArgumentException) {
         return true;
       }

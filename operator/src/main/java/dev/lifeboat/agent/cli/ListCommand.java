@@ -1,10 +1,10 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.agent.repo.BackupRepository;
-import dev.lifeboat.agent.repo.DamagedBackup;
 import dev.lifeboat.agent.repo.Json;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.ListedBackup;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,11 +20,16 @@ public final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (S3Store store = repository.store(null, null)) {
-      BackupRepository.Listing listing = repository.open(store).scan();
+      BackupRepository backups = repository.open(store);
+      BackupRepository.Listing listing = backups.scan();
       // On stderr and before the array: the array stays what the operator parses (ListedBackup),
       // and a person or the Job's log still sees which backup is damaged and why.
       for (DamagedBackup damaged : listing.damaged()) {
-        System.err.println("lifeboat agent list: damaged backup " + damaged.id() + " skipped: " + damaged.problem());
+        System.err.println(damaged.listLine());
+      }
+      for (String id : listing.incomplete()) {
+        System.err.println("lifeboat agent list: incomplete backup " + id + " skipped: "
+            + backups.incompleteProblem(id));
       }
       List<ListedBackup> entries = listing.complete().stream()
           .map(m -> new ListedBackup(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),

@@ -44,7 +44,7 @@ public final class PruneCommand implements Callable<Integer> {
         AgentResult.Retention outcome = new RetentionOperation(backups, Clock.systemUTC())
             .apply(rules, dryRun, listing.complete(), listing.damaged());
         String message = (dryRun ? "would prune " : "pruned ") + outcome.pruned() + " backup(s) " + outcome.prunedIds()
-            + ", keeping " + outcome.kept() + Damage.summary(listing.damaged());
+            + ", keeping " + outcome.kept() + Damage.summary(listing.damaged()) + Damage.leftovers(outcome);
         return new AgentResult(AgentResult.CURRENT_VERSION, "prune", null, BackupPhase.Succeeded, null, null, null, null,
             null, null, null, message, outcome);
       }

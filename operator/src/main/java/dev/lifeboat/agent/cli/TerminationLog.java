@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.DamagedBackup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,12 @@ final class TerminationLog {
       if (r != null && r.prunedIds() != null && !r.prunedIds().isEmpty()) {
         List<String> ids = r.prunedIds().subList(0, r.prunedIds().size() / 2);
         trimmed = trimmed.withRetention(new AgentResult.Retention(r.kept(), r.pruned(), ids, r.oldest(), r.newest(),
-            r.bytes(), r.error(), r.pinned(), r.damaged()));
+            r.bytes(), r.error(), r.pinned(), r.damaged(), r.damagedCount(), r.leftovers()));
+      } else if (r != null && r.damaged() != null && !r.damaged().isEmpty()) {
+        // The newest damaged backups stay (the list is newest first); damagedCount keeps the number exact.
+        List<DamagedBackup> kept = r.damaged().subList(0, r.damaged().size() / 2);
+        trimmed = trimmed.withRetention(new AgentResult.Retention(r.kept(), r.pruned(), r.prunedIds(), r.oldest(),
+            r.newest(), r.bytes(), r.error(), r.pinned(), kept.isEmpty() ? null : kept, r.damagedCount(), r.leftovers()));
       } else {
         String message = trimmed.message();
         trimmed = trimmed.withMessage(message.substring(0, Math.max(0, message.length() - 256)) + "...");

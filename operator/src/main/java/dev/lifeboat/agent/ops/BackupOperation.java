@@ -107,7 +107,7 @@ public final class BackupOperation {
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
         + (warnings.isEmpty() ? "" : "; " + Findings.summary(warnings, "warning(s)"))
-        + Damage.summary(listing.damaged())
+        + Damage.summary(listing.damaged()) + Damage.leftovers(retention)
         + (manifest.partial() ? "; kept 7 days for inspection, retention not applied" : "");
     return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, phase, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),

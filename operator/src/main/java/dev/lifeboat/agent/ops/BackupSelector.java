@@ -1,7 +1,8 @@
 package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
-import dev.lifeboat.agent.repo.DamagedBackup;
+import dev.lifeboat.agent.repo.DamagedManifestException;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.BackupPick;
 import dev.lifeboat.common.Times;
@@ -27,8 +28,12 @@ public final class BackupSelector {
     String where = repository.namespace() + "/" + repository.policy();
     for (DamagedBackup damaged : listing.damaged()) {
       if (damaged.id().equals(backup)) {
-        throw new IllegalStateException("backup " + backup + " is damaged: " + damaged.problem());
+        throw new DamagedManifestException(backup, "backup " + backup + " is damaged: " + damaged.problem(), null);
       }
+    }
+    if (backup != null && listing.incomplete().contains(backup)) {
+      throw new IllegalArgumentException("--backup: backup " + backup + " is incomplete: "
+          + repository.incompleteProblem(backup));
     }
     if (complete.isEmpty()) {
       throw new IllegalArgumentException("no complete backup of " + where + " in the repository"

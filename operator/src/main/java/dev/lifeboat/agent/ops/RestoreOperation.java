@@ -12,6 +12,8 @@ import dev.lifeboat.agent.archive.SafeExtractor;
 import dev.lifeboat.agent.archive.StagedReplace;
 import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.DamagedObjectException;
+import dev.lifeboat.agent.s3.MissingObjectException;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.repo.Pin;
 import dev.lifeboat.common.AgentResult;
@@ -197,19 +199,25 @@ public final class RestoreOperation {
         InputStream tar = new BufferedInputStream(Codec.named(manifest.compression()).orElseThrow().decompress(plain), READ_BUFFER);
         stats = extractor == null ? ArchiveVerifier.verify(tar, expected) : extractor.extract(tar, expected);
         tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
-      } catch (ChecksumMismatchException | UnsafeArchiveException | FileSystemException e) {
+      } catch (ChecksumMismatchException e) {
+        throw e.in(key); // a file's name alone does not say which backup, nor where to look in the bucket
+      } catch (UnsafeArchiveException e) {
+        throw e.in(key);
+      } catch (FileSystemException e) {
         throw e;
       } catch (IOException e) {
         // The decompressor's or decryptor's own words ("doesn't match checksum", "tag mismatch") do not say which file.
-        throw new ChecksumMismatchException(volume.object(), "archive " + volume.object() + " of backup " + manifest.id()
-            + " cannot be read, it is damaged or was altered: " + e.getMessage());
+        throw new ChecksumMismatchException(volume.object(), key + " cannot be read, it is damaged or was altered: "
+            + e.getMessage());
       }
       if (digest.count() != volume.size() || !digest.sha256Hex().equals(volume.sha256())) {
-        throw new ChecksumMismatchException(volume.object(), "archive " + volume.object() + " of backup " + manifest.id()
-            + " does not match its manifest (size " + digest.count() + " vs " + volume.size() + ", SHA-256 differs)");
+        throw new ChecksumMismatchException(volume.object(), key + " does not match its manifest (size " + digest.count()
+            + " vs " + volume.size() + ", SHA-256 differs)");
       }
       progress.print();
       return stats;
+    } catch (MissingObjectException e) {
+      throw new DamagedObjectException(key + " is missing; the manifest of backup " + manifest.id() + " lists it", e);
     }
   }
 }

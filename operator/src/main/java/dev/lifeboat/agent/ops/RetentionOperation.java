@@ -1,7 +1,7 @@
 package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
-import dev.lifeboat.agent.repo.DamagedBackup;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
@@ -75,8 +75,11 @@ public final class RetentionOperation {
     if (prune.isEmpty() && pinned.isEmpty()) {
       pins.held(!dryRun); // nothing to delete, but expired pins are still cleaned up
     }
+    List<String> leftovers = List.of();
     if (!dryRun) {
-      repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE)).forEach(repository::delete);
+      // Named in the result: a folder whose manifest someone deleted looks exactly like an interrupted run's.
+      leftovers = repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE));
+      leftovers.forEach(repository::delete);
       repository.abortIncompleteUploads(now.minus(INCOMPLETE_GRACE));
     }
     Set<String> pruned = Set.copyOf(prune);
@@ -85,6 +88,7 @@ public final class RetentionOperation {
         kept.isEmpty() ? null : kept.get(kept.size() - 1).endTime(),
         kept.isEmpty() ? null : kept.get(0).endTime(),
         kept.stream().mapToLong(Manifest::bytes).sum(), null, pinned.isEmpty() ? null : pinned,
-        damaged.isEmpty() ? null : damaged.stream().map(DamagedBackup::id).toList());
+        damaged.isEmpty() ? null : damaged, damaged.isEmpty() ? null : damaged.size(),
+        leftovers.isEmpty() ? null : leftovers);
   }
 }

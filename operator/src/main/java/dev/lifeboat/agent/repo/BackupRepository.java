@@ -2,6 +2,7 @@ package dev.lifeboat.agent.repo;
 
 import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.agent.s3.StoredObject;
+import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.Times;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,25 +72,38 @@ public final class BackupRepository {
   }
 
   /**
-   * Every backup with a manifest.json: the complete ones newest first, and apart from them the
-   * damaged ones, whose manifest exists but cannot be read. One damaged backup must never keep a
-   * reader from the others, so it is set aside and named, never thrown.
+   * Every backup folder: the complete backups newest first, and apart from them the damaged ones,
+   * whose manifest exists but cannot be read, and the ids of incomplete ones, which have no
+   * manifest (a run interrupted or still going, or a manifest deleted). One damaged backup must
+   * never keep a reader from the others, so it is set aside and named, never thrown.
    */
-  public record Listing(List<Manifest> complete, List<DamagedBackup> damaged) {}
+  public record Listing(List<Manifest> complete, List<DamagedBackup> damaged, List<String> incomplete) {
+    public Listing(List<Manifest> complete, List<DamagedBackup> damaged) {
+      this(complete, damaged, List.of());
+    }
+  }
 
   public Listing scan() {
     List<Manifest> manifests = new ArrayList<>();
     List<DamagedBackup> damaged = new ArrayList<>();
+    List<String> incomplete = new ArrayList<>();
     for (String id : allIds()) {
       try {
-        manifest(id).ifPresent(manifests::add);
+        manifest(id).ifPresentOrElse(manifests::add, () -> incomplete.add(id));
       } catch (DamagedManifestException e) {
         damaged.add(new DamagedBackup(id, e.getMessage()));
       }
     }
     manifests.sort(Comparator.comparing(Manifest::id).reversed());
     damaged.sort(Comparator.comparing(DamagedBackup::id).reversed());
-    return new Listing(List.copyOf(manifests), List.copyOf(damaged));
+    incomplete.sort(Comparator.<String>naturalOrder().reversed());
+    return new Listing(List.copyOf(manifests), List.copyOf(damaged), List.copyOf(incomplete));
+  }
+
+  /** Why backup {@code id}, a folder without manifest.json, is no backup: one line naming the missing object. */
+  public String incompleteProblem(String id) {
+    return key(id, MANIFEST) + " is missing (a run that was interrupted or is still running, or the manifest was"
+        + " deleted)";
   }
 
   /** Complete, readable backups, newest first; damaged ones are left out (see {@link #scan()}). */
@@ -114,16 +128,16 @@ public final class BackupRepository {
   public FileList fileList(String backupId, Manifest.Volume volume) {
     String key = key(backupId, volume.fileList());
     byte[] bytes = store.getSmall(key)
-        .orElseThrow(() -> new IllegalStateException("backup " + backupId + " lacks its file list " + key));
+        .orElseThrow(() -> new DamagedObjectException(key + " is missing; the manifest of backup " + backupId + " lists it"));
     String actual = HexFormat.of().formatHex(sha256(bytes));
     if (!actual.equalsIgnoreCase(volume.fileListSha256())) {
-      throw new IllegalStateException(key + " does not match its manifest (SHA-256 " + actual + ", manifest says "
+      throw new DamagedObjectException(key + " does not match its manifest (SHA-256 " + actual + ", manifest says "
           + volume.fileListSha256() + "): the file list is damaged or was altered");
     }
     try {
       return Json.MAPPER.readValue(bytes, FileList.class);
     } catch (java.io.IOException e) {
-      throw new IllegalStateException(key + " is not a valid file list: " + ManifestReader.firstLine(e.getMessage()), e);
+      throw new DamagedObjectException(key + " is not a valid file list: " + ManifestReader.firstLine(e.getMessage()), e);
     }
   }
 

@@ -14,6 +14,9 @@ final class ManifestReader {
   private ManifestReader() {}
 
   static Manifest read(String backupId, String key, byte[] bytes) {
+    if (bytes.length == 0) {
+      throw damaged(backupId, key + " is empty (0 bytes)", null);
+    }
     JsonNode tree;
     try {
       tree = Json.MAPPER.readTree(bytes);

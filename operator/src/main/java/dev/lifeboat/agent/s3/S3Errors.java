@@ -55,7 +55,11 @@ final class S3Errors {
     if (failure instanceof RepositoryException known) {
       return known;
     }
-    return new RepositoryException(message(operation, failure, key), failure);
+    String message = message(operation, failure, key);
+    if (key != null && message.startsWith(key + " not found")) {
+      return new MissingObjectException(key, message, failure);
+    }
+    return new RepositoryException(message, failure);
   }
 
   boolean isMissingKey(Throwable failure) {

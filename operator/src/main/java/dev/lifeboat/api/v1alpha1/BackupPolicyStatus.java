@@ -14,7 +14,7 @@ public class BackupPolicyStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed for.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, VerificationOverdue, LastVerificationSucceeded, IdentityResolved.")
+  @JsonPropertyDescription("Ready, BackupOverdue, LastBackupSucceeded, BackupSuspicious, BackupsDamaged, VerificationOverdue, LastVerificationSucceeded, IdentityResolved.")
   @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions = new ArrayList<>();
 
@@ -53,6 +53,9 @@ public class BackupPolicyStatus {
 
   @JsonPropertyDescription("Backups in the repository, newest first, at most 100 entries; retention counts stay exact.")
   public List<BackupEntry> backups = new ArrayList<>();
+
+  @JsonPropertyDescription("Backups in the repository whose manifest.json cannot be read (corrupt, empty, a newer format version, a required field missing), newest first, as the last backup run or repository listing found them: restores skip them, retention neither counts nor deletes them. Repair or delete them by hand. Absent when none.")
+  public List<DamagedBackupEntry> damagedBackups;
 
   @JsonPropertyDescription("Succeeded and failed runs over the last 7 days.")
   public RecentRuns recent;

@@ -6,6 +6,8 @@ public final class ConditionTypes {
   public static final String BACKUP_OVERDUE = "BackupOverdue";
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
   public static final String BACKUP_SUSPICIOUS = "BackupSuspicious";
+  /** BackupPolicy: the repository holds backups whose manifest cannot be read (status.damagedBackups). */
+  public static final String BACKUPS_DAMAGED = "BackupsDamaged";
   public static final String VERIFICATION_OVERDUE = "VerificationOverdue";
   /** BackupPolicy with spec.verify: whether the last restore drill found the backup good. */
   public static final String LAST_VERIFICATION_SUCCEEDED = "LastVerificationSucceeded";

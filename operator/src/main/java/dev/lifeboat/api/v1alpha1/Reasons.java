@@ -64,5 +64,10 @@ public final class Reasons {
   public static final String VERIFIED_RECENTLY = "VerifiedRecently";
   public static final String NO_VERIFICATION_YET = "NoVerificationYet";
 
+  /** BackupsDamaged True, and the Warning Event for each damaged backup when first seen. */
+  public static final String DAMAGED_BACKUPS_FOUND = "DamagedBackupsFound";
+  public static final String BACKUP_DAMAGED = "BackupDamaged";
+  public static final String NO_DAMAGED_BACKUPS = "NoDamagedBackups";
+
   private Reasons() {}
 }

@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
@@ -171,6 +172,37 @@ class HostileArchiveTest {
     assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
         .isInstanceOf(UnsafeArchiveException.class)
         .hasMessageContaining("'../x'");
+  }
+
+  @Test
+  void verifierRefusesAFileBeneathASymlinkOfTheArchiveAsARestoreWould() {
+    byte[] tar = tar(
+        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Raw("door/evil", TarConstants.LF_NORMAL, null, "evil"));
+
+    assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
+        .isInstanceOf(UnsafeArchiveException.class)
+        .hasMessage("unsafe archive entry 'door/evil': would be written through the symlink 'door'");
+  }
+
+  @Test
+  void verifierRefusesAHardlinkToAnythingButAFileOfTheArchive() throws IOException {
+    byte[] throughSymlink = tar(
+        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Raw("stolen", TarConstants.LF_LINK, "door/secret", null));
+    byte[] toNothing = tar(new Raw("stolen", TarConstants.LF_LINK, "secret", null));
+    byte[] toAFile = tar(
+        new Raw("a.txt", TarConstants.LF_NORMAL, null, "shared"),
+        new Raw("b.txt", TarConstants.LF_LINK, "a.txt", null),
+        new Raw("c.txt", TarConstants.LF_LINK, "b.txt", null));
+
+    for (byte[] tar : List.of(throughSymlink, toNothing)) {
+      assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
+          .isInstanceOf(UnsafeArchiveException.class)
+          .hasMessageContaining("'stolen'");
+    }
+    assertThatCode(() -> ArchiveVerifier.verify(new ByteArrayInputStream(toAFile), Map.of()))
+        .as("a hardlink to a file, or to a hardlink of one, is what tar writes").doesNotThrowAnyException();
   }
 
   private void assertRefused(byte[] tar, String entry) {

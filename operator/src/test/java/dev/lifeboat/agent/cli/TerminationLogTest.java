@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.DamagedBackup;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -23,6 +24,24 @@ class TerminationLogTest {
     assertThat(read.retention().pruned()).isEqualTo(400);
     assertThat(read.retention().prunedIds()).isNotEmpty().hasSizeLessThan(400);
     assertThat(ids).containsAll(read.retention().prunedIds());
+  }
+
+  @Test
+  void manyDamagedBackupsAreTrimmedNewestFirstWhileTheirCountStaysExact() {
+    List<DamagedBackup> damaged = IntStream.range(0, 60).mapToObj(i -> "2025%04dT020000Z".formatted(9999 - i))
+        .map(id -> new DamagedBackup(id, "prod/rose/rose-memory/" + id + "/manifest.json is not valid JSON (Unexpected"
+            + " character ('x' (code 120)): expected a valid value)"))
+        .toList();
+    AgentResult result = new AgentResult(1, "prune", null, BackupPhase.Succeeded, null, null, null, null, null, null,
+        null, "pruned 0", new AgentResult.Retention(3, 0, List.of(), null, null, 5L, null, null, damaged, 60, null));
+
+    String json = TerminationLog.fit(result);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
+    AgentResult.Retention read = AgentResult.parse(json).retention();
+    assertThat(read.damagedCount()).isEqualTo(60);
+    assertThat(read.damaged()).isNotEmpty().hasSizeLessThan(60)
+        .isEqualTo(damaged.subList(0, read.damaged().size()));
   }
 
   @Test
