@@ -4,50 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.testing.AgentCli;
-import dev.lifeboat.testing.S3ProxyServer;
+import dev.lifeboat.testing.FileTrees;
 import dev.lifeboat.testing.SmallDisk;
+import dev.lifeboat.testing.TestRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * A Replace restore that fails, for whatever reason, leaves the app's volume as it was: the app can
  * be started again on yesterday's data instead of waiting for a second restore.
  */
 class ReplaceRestoreTest {
-  static final String ARCHIVE = "prod/rose/rose-memory/20251109T020000Z/memory-data.tar.zst";
+  static final String ARCHIVE = TestRepository.key("20251109T020000Z", "memory-data.tar.zst");
   static final int MIB = 1024 * 1024;
 
   @TempDir
   Path dir;
-  S3ProxyServer s3;
-  AgentCli agent;
+  TestRepository repository;
   Path volume;
 
   @BeforeEach
   void setUp() throws IOException {
-    s3 = S3ProxyServer.start(dir.resolve("s3"));
-    agent = new AgentCli(s3, "prod");
+    repository = TestRepository.start(dir.resolve("s3"));
     volume = Files.createDirectories(dir.resolve("volume"));
   }
 
   @AfterEach
   void tearDown() {
-    s3.close();
+    repository.close();
   }
 
   @Test
@@ -57,13 +48,13 @@ class ReplaceRestoreTest {
     corruptArchive();
     Path target = Files.createDirectories(dir.resolve("target"));
     Files.writeString(target.resolve("memory.db"), "today's database");
-    Map<String, String> before = contents(target);
+    Map<String, String> before = FileTrees.snapshot(target);
 
     AgentCli.Run restore = restore(target);
 
     assertThat(restore.exitCode()).as("retrying cannot mend a damaged backup").isEqualTo(AgentResult.EXIT_PERMANENT);
     assertThat(restore.stderr()).contains("20251109T020000Z").contains("; the target is unchanged");
-    assertThat(contents(target)).isEqualTo(before);
+    assertThat(FileTrees.snapshot(target)).isEqualTo(before);
   }
 
   @Test
@@ -77,7 +68,7 @@ class ReplaceRestoreTest {
 
       assertThat(restore.exitCode()).as(restore.stderr()).isZero();
       assertThat(restore.stdout()).contains("checking the whole backup first, then replacing in place");
-      assertThat(contents(disk.root())).isEqualTo(contents(volume));
+      assertThat(FileTrees.snapshot(disk.root())).isEqualTo(FileTrees.snapshot(volume));
     }
   }
 
@@ -88,13 +79,13 @@ class ReplaceRestoreTest {
     corruptArchive();
     try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 5 * MIB, 0)) {
       random(disk.root().resolve("memory.db"), 3 * MIB);
-      Map<String, String> before = contents(disk.root());
+      Map<String, String> before = FileTrees.snapshot(disk.root());
 
       AgentCli.Run restore = restore(disk.root());
 
       assertThat(restore.exitCode()).isNotZero();
       assertThat(restore.stderr()).contains("memory-data.tar.zst");
-      assertThat(contents(disk.root())).isEqualTo(before);
+      assertThat(FileTrees.snapshot(disk.root())).isEqualTo(before);
     }
   }
 
@@ -104,14 +95,14 @@ class ReplaceRestoreTest {
     backup();
     try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 2 * MIB, 0)) {
       random(disk.root().resolve("memory.db"), MIB / 2);
-      Map<String, String> before = contents(disk.root());
+      Map<String, String> before = FileTrees.snapshot(disk.root());
 
       AgentCli.Run restore = restore(disk.root());
 
       assertThat(restore.exitCode()).isNotZero();
       assertThat(restore.stderr()).contains("volume memory-data of backup 20251109T020000Z holds 4.0 MiB")
           .contains("it cannot fit; restore into a larger claim. The target is unchanged");
-      assertThat(contents(disk.root())).isEqualTo(before);
+      assertThat(FileTrees.snapshot(disk.root())).isEqualTo(before);
     }
   }
 
@@ -123,53 +114,35 @@ class ReplaceRestoreTest {
     backup();
     try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 16 * MIB, 100)) { // room for bytes, not for files
       Files.writeString(disk.root().resolve("memory.db"), "today's database");
-      Map<String, String> before = contents(disk.root());
+      Map<String, String> before = FileTrees.snapshot(disk.root());
 
       AgentCli.Run restore = restore(disk.root());
 
       assertThat(restore.exitCode()).isNotZero();
       assertThat(restore.stderr()).contains("target disk is full").contains("No space left on device")
           .contains("; the target is unchanged (a Replace restore stages the backup beside the current contents");
-      assertThat(contents(disk.root())).isEqualTo(before);
+      assertThat(FileTrees.snapshot(disk.root())).isEqualTo(before);
     }
   }
 
   void backup() {
-    AgentCli.Run run = agent.run("backup", "--volume", "memory-data=" + volume, "--backup-id", "20251109T020000Z",
-        "--min-size", "0");
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    repository.backup(volume, "20251109T020000Z", "--min-size", "0");
   }
 
   AgentCli.Run restore(Path target) {
-    return agent.run("restore", "--backup", "20251109T020000Z", "--target", target.toString());
+    return repository.agent().run("restore", "--backup", "20251109T020000Z", "--target", target.toString());
   }
 
   /** One byte flipped in the middle of the stored archive, as bit rot or a careless copy would. */
   void corruptArchive() {
-    try (var client = s3.client()) {
-      byte[] bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(ARCHIVE)
-          .build()).asByteArray();
-      bytes[bytes.length / 2] ^= 0x5a;
-      client.putObject(PutObjectRequest.builder().bucket(S3ProxyServer.BUCKET).key(ARCHIVE).build(),
-          RequestBody.fromBytes(bytes));
-    }
+    byte[] bytes = repository.bytes(ARCHIVE);
+    bytes[bytes.length / 2] ^= 0x5a;
+    repository.write(ARCHIVE, bytes);
   }
 
   static void random(Path file, int size) throws IOException {
     byte[] bytes = new byte[size];
     new Random(size).nextBytes(bytes);
     Files.write(file, bytes);
-  }
-
-  /** Every entry under {@code root} with the SHA-256 of its content ("/" for a directory). */
-  static Map<String, String> contents(Path root) throws IOException, NoSuchAlgorithmException {
-    Map<String, String> contents = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.filter(p -> !p.equals(root)).toList()) {
-        contents.put(root.relativize(path).toString(), Files.isDirectory(path) ? "/"
-            : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path))));
-      }
-    }
-    return contents;
   }
 }

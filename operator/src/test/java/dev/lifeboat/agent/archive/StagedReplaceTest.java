@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.agent.archive.ChildArchiver.Way;
 import dev.lifeboat.agent.archive.Trees.Archived;
+import dev.lifeboat.testing.FileTrees;
 import dev.lifeboat.testing.SmallDisk;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,7 @@ class StagedReplaceTest {
 
   @Test
   void aFileThatDoesNotMatchItsChecksumLeavesTheTargetAsItWas() throws IOException {
-    Map<String, String> snapshot = contents(target);
+    Map<String, String> snapshot = FileTrees.snapshot(target);
     Map<String, String> expected = new HashMap<>(Trees.digestMap(archived.stats()));
     expected.put("data/x.json", "0".repeat(64));
 
@@ -68,7 +69,7 @@ class StagedReplaceTest {
       assertThatThrownBy(() -> extract(staged, List.of(), expected)).isInstanceOf(ChecksumMismatchException.class);
     }
 
-    assertThat(contents(target)).isEqualTo(snapshot);
+    assertThat(FileTrees.snapshot(target)).isEqualTo(snapshot);
   }
 
   @Test
@@ -90,14 +91,14 @@ class StagedReplaceTest {
   void whatARestoreKilledMidwayLeftBehindIsRemovedWhenTheNextStarts() throws IOException {
     Trees.write(target, StagedReplace.PREFIX + "staging-0123456789ab/memory.db", "half", 0600);
     Trees.write(target, StagedReplace.PREFIX + "replaced-0123456789ab/old.txt", "old", 0600);
-    Map<String, String> appFiles = contents(target);
+    Map<String, String> appFiles = FileTrees.snapshot(target);
     appFiles.keySet().removeIf(name -> name.startsWith(StagedReplace.PREFIX));
 
     try (StagedReplace staged = StagedReplace.open(target)) {
       assertThat(leftovers(target)).containsExactly(staged.staging().getFileName().toString());
     }
 
-    assertThat(contents(target)).isEqualTo(appFiles);
+    assertThat(FileTrees.snapshot(target)).isEqualTo(appFiles);
   }
 
   @Test
@@ -126,7 +127,7 @@ class StagedReplaceTest {
       }
     }
     Trees.write(appVolume, "root-owned/keep.txt", "root's\n", 0644); // ... but one directory is root's
-    Map<String, String> before = contents(appVolume);
+    Map<String, String> before = FileTrees.snapshot(appVolume);
 
     List<String> command = new ArrayList<>(ChildArchiver.asNobody());
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
@@ -139,7 +140,7 @@ class StagedReplaceTest {
     assertThat(child.exitValue()).as(output).isEqualTo(3);
     assertThat(output).contains("cannot swap the restored files in: root-owned: permission denied (owner uid 0, mode 0755);"
         + " moving a directory needs write permission on it");
-    assertThat(contents(appVolume)).isEqualTo(before);
+    assertThat(FileTrees.snapshot(appVolume)).isEqualTo(before);
   }
 
   @Test
@@ -151,7 +152,7 @@ class StagedReplaceTest {
     Archived bigArchive = Trees.archive(big, List.of());
     try (SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), 2 * 1024 * 1024, 0)) {
       currentAppFiles(disk.root());
-      Map<String, String> before = contents(disk.root());
+      Map<String, String> before = FileTrees.snapshot(disk.root());
 
       try (StagedReplace staged = StagedReplace.open(disk.root())) {
         assertThatThrownBy(() -> new SafeExtractor(staged.staging(), RestoreMode.Replace, List.of())
@@ -159,23 +160,12 @@ class StagedReplaceTest {
             .hasMessageContaining("cannot write blob.bin in the target: No space left on device");
       }
 
-      assertThat(contents(disk.root())).isEqualTo(before);
+      assertThat(FileTrees.snapshot(disk.root())).isEqualTo(before);
     }
   }
 
   private void extract(StagedReplace staged, List<String> paths, Map<String, String> expected) throws IOException {
     new SafeExtractor(staged.staging(), RestoreMode.Replace, paths).extract(archived.stream(), expected);
-  }
-
-  /** Every file and directory under {@code root} with its content (directories as "/"). */
-  static Map<String, String> contents(Path root) throws IOException {
-    Map<String, String> contents = new HashMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.filter(p -> !p.equals(root)).toList()) {
-        contents.put(root.relativize(path).toString(), Files.isDirectory(path) ? "/" : Trees.sha256(path));
-      }
-    }
-    return contents;
   }
 
   private static List<String> leftovers(Path root) throws IOException {
