@@ -10,6 +10,7 @@ import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
+import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -61,6 +62,12 @@ public final class BackupJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, run.backupId());
     annotations.put(Lifeboat.TRIGGER_ANNOTATION, run.trigger().name());
+    if (run.slot() != null) {
+      annotations.put(Lifeboat.SCHEDULE_SLOT_ANNOTATION, Times.rfc3339(run.slot()));
+    }
+    if (run.manualValue() != null) {
+      annotations.put(Lifeboat.MANUAL_TRIGGER_ANNOTATION, run.manualValue());
+    }
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
         policy.getMetadata().getNamespace(), labels(name), annotations, policy,
         agentCommand(spec, policy.getMetadata().getNamespace(), name, claims.names(), run.backupId(), pins),
