@@ -66,6 +66,11 @@ public final class OperatorCrash implements AutoCloseable {
     return client;
   }
 
+  /** Kills the process now: no request of it reaches the API server any more. */
+  public void kill() {
+    dead = true;
+  }
+
   /** Whether the process has been killed. */
   public boolean dead() {
     return dead;
