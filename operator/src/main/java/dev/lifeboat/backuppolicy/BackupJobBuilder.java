@@ -14,6 +14,7 @@ import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,15 +81,16 @@ public final class BackupJobBuilder {
    * {@code restore} emptyDir at {@link #RESTORE_DIR}; with {@code verify.check} the agent runs first, as
    * an init container, and the user's check runs after it with the restored data at /restore/&lt;claim&gt;.
    * Not retried: a drill that fails says something about the backup. It mounts no claim, so it never
-   * waits for or holds back the app or a backup.
+   * waits for or holds back the app or a backup. {@code slot} is the verify.schedule slot it runs for.
    */
-  public Job drill(BackupPolicy policy, String drillId, String backupId) {
+  public Job drill(BackupPolicy policy, String drillId, String backupId, Instant slot) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
     String namespace = policy.getMetadata().getNamespace();
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, VERIFY_OPERATION);
     annotations.put(Lifeboat.VERIFIED_BACKUP_ANNOTATION, backupId);
+    annotations.put(Lifeboat.SCHEDULE_SLOT_ANNOTATION, Times.rfc3339(slot));
     JobTemplate template = DrillJob.template(spec.jobTemplate);
     List<String> command = AgentCommandLine.verify(spec.destination.s3, namespace, name, backupId, spec.encryption,
         RESTORE_DIR, AgentJob.deadlineSeconds(template, annotations));
