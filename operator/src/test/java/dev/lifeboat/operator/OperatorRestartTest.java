@@ -17,6 +17,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.RestoreStage;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.ListedBackup;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The operator killed at every step of a backup run and of a restore, and a new one started against
+ * The operator killed at every step of a backup run, a restore drill and a restore, and a new one started against
  * the same API server with nothing in memory. The kill points are not picked by hand: the scenario
  * is played once to list every write the operator makes (Job created, status written, workload
  * scaled, Event posted), then once per write with the process dying just before it — after the Job
@@ -83,6 +84,11 @@ class OperatorRestartTest {
   }
 
   @TestFactory
+  Stream<DynamicTest> aRestoreDrillSurvivesTheOperatorKilledAtEveryStep() {
+    return killedAtEveryStep(this::restoreDrill, this::assertOneRecordedDrill);
+  }
+
+  @TestFactory
   Stream<DynamicTest> aRestoreSurvivesTheOperatorKilledAtEveryStep() {
     return killedAtEveryStep(this::restore, this::assertRestoredAndScaledBack);
   }
@@ -92,20 +98,18 @@ class OperatorRestartTest {
    * once per write with the operator killed just before it, and once per reconcile with the
    * operator replaced before it; each play must pass {@code check}.
    */
-  Stream<DynamicTest> killedAtEveryStep(Consumer<KilledOperator> scenario, Runnable check) {
-    KilledOperator uninterrupted = play(scenario, (client, harness) -> KilledOperator.never(client, harness));
-    check.run();
+  Stream<DynamicTest> killedAtEveryStep(Consumer<KilledOperator> scenario, Consumer<KilledOperator> check) {
+    KilledOperator uninterrupted = play(scenario, (client, harness) -> KilledOperator.never(client, harness, clock));
+    check.accept(uninterrupted);
     List<String> writes = uninterrupted.writes();
     assertThat(writes).as("the scenario makes the operator write").isNotEmpty();
     Stream<DynamicTest> betweenReconciles = IntStream.rangeClosed(2, uninterrupted.reconciles()).mapToObj(n ->
         dynamicTest("replaced before reconcile " + n + " of " + uninterrupted.reconciles(), () -> {
-          play(scenario, (client, harness) -> KilledOperator.beforeReconcile(client, harness, n));
-          check.run();
+          check.accept(play(scenario, (client, harness) -> KilledOperator.beforeReconcile(client, harness, clock, n)));
         }));
     Stream<DynamicTest> beforeWrites = IntStream.rangeClosed(1, writes.size()).mapToObj(n -> dynamicTest(
         "killed before write " + n + " of " + writes.size() + ": " + writes.get(n - 1), () -> {
-          play(scenario, (client, harness) -> KilledOperator.beforeWrite(client, harness, n));
-          check.run();
+          check.accept(play(scenario, (client, harness) -> KilledOperator.beforeWrite(client, harness, clock, n)));
         }));
     return Stream.concat(betweenReconciles, beforeWrites);
   }
@@ -129,9 +133,7 @@ class OperatorRestartTest {
   void scheduledBackup(KilledOperator operator) {
     BackupPolicy created = createPolicy(Fixtures.dailyPolicy());
     operator.reconcile(this::reconcilePolicy); // lists the repository: two earlier backups
-    Instant created2am = Times.parse(created.getMetadata().getCreationTimestamp()).atZone(ZoneOffset.UTC).toLocalDate()
-        .plusDays(1).atTime(LocalTime.of(2, 0)).toInstant(ZoneOffset.UTC);
-    clock.set(created2am);
+    clock.set(dayAfter(created, LocalTime.of(2, 0)));
     runToTheEnd(operator);
   }
 
@@ -144,6 +146,11 @@ class OperatorRestartTest {
     operator.reconcile(this::reconcilePolicy);
     clock.advance(Duration.ofMinutes(1));
     runToTheEnd(operator);
+  }
+
+  static Instant dayAfter(BackupPolicy created, LocalTime at) {
+    return Times.parse(created.getMetadata().getCreationTimestamp()).atZone(ZoneOffset.UTC).toLocalDate().plusDays(1)
+        .atTime(at).toInstant(ZoneOffset.UTC);
   }
 
   BackupPolicy createPolicy(BackupPolicy policy) {
@@ -181,7 +188,8 @@ class OperatorRestartTest {
         "sha256:00", 1.0, false, "backed up 3 files", null);
   }
 
-  void assertOneRecordedRun() {
+  void assertOneRecordedRun(KilledOperator operator) {
+    assertThat(operator.jobsCreated()).as("Jobs created: the repository listing and the run").isEqualTo(2);
     List<Job> runs = runJobs();
     assertThat(runs).as("one Job for the run").extracting(job -> job.getMetadata().getName()).hasSize(1);
     String id = JobOutcomeReader.backupId(runs.get(0));
@@ -192,6 +200,54 @@ class OperatorRestartTest {
     assertThat(status.backups).as("no backup lost").extracting(b -> b.id)
         .containsExactly(id, EARLIER.get(1).id(), EARLIER.get(0).id());
     assertThat(status.recent.succeeded).as("counted once").isEqualTo(1);
+  }
+
+  // ---- a restore drill ----
+
+  /** The 04:00 drill (spec.verify) the day after the policy was created, of the newest backup the listing found. */
+  void restoreDrill(KilledOperator operator) {
+    BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getSpec().schedule = "0 2 1 1 *"; // no backup run in the way
+    policy.getSpec().verify = new VerifySpec();
+    policy.getSpec().verify.schedule = "0 4 * * *";
+    BackupPolicy created = createPolicy(policy);
+    operator.reconcile(this::reconcilePolicy);
+    clock.set(dayAfter(created, LocalTime.of(4, 0)));
+    operator.reconcile(this::reconcilePolicy); // starts the drill
+    drillJobs().forEach(job -> harness.startJob(job, "verifying\n"));
+    clock.advance(Duration.ofMinutes(1));
+    operator.reconcile(this::reconcilePolicy);
+    finishDrills();
+    clock.advance(Duration.ofMinutes(1));
+    operator.reconcile(this::reconcilePolicy); // records the result
+    finishDrills();
+    clock.advance(Duration.ofMinutes(1));
+    operator.reconcile(this::reconcilePolicy);
+  }
+
+  List<Job> drillJobs() {
+    return harness.jobs(NAMESPACE).stream()
+        .filter(job -> job.getMetadata().getAnnotations().containsKey(Lifeboat.VERIFIED_BACKUP_ANNOTATION)).toList();
+  }
+
+  void finishDrills() {
+    drillJobs().stream().filter(job -> !JobOutcomeReader.finished(job)).forEach(job -> harness.finishJob(job, true,
+        new AgentResult(AgentResult.CURRENT_VERSION, "verify", job.getMetadata().getAnnotations()
+            .get(Lifeboat.VERIFIED_BACKUP_ANNOTATION), BackupPhase.Succeeded, null, null, null, null, null, null, false,
+            "all checksums match", null), null));
+  }
+
+  void assertOneRecordedDrill(KilledOperator operator) {
+    assertThat(operator.jobsCreated()).as("Jobs created: the repository listing and the drill").isEqualTo(2);
+    List<Job> drills = drillJobs();
+    assertThat(drills).as("one Job for the drill").extracting(job -> job.getMetadata().getName()).hasSize(1);
+    BackupPolicyStatus status = harness.get(NAMESPACE, POLICY).getStatus();
+    assertThat(status.lastVerification.job).as("the drill is recorded").isEqualTo(drills.get(0).getMetadata().getName());
+    assertThat(status.lastVerification.result).isEqualTo("Succeeded");
+    assertThat(status.lastVerification.id).isEqualTo(EARLIER.get(1).id());
+    assertThat(runJobs()).as("no backup run").isEmpty();
+    assertThat(status.backups).as("no backup lost").extracting(b -> b.id)
+        .containsExactly(EARLIER.get(1).id(), EARLIER.get(0).id());
   }
 
   // ---- a restore ----
@@ -255,7 +311,8 @@ class OperatorRestartTest {
     return client.batch().v1().jobs().inNamespace(NAMESPACE).withName(RESTORE + "-" + step).get();
   }
 
-  void assertRestoredAndScaledBack() {
+  void assertRestoredAndScaledBack(KilledOperator operator) {
+    assertThat(operator.jobsCreated()).as("Jobs created: listing, safety backup, restore").isEqualTo(3);
     RestoreRequestStatus status = harness.getRestore(NAMESPACE, RESTORE).getStatus();
     assertThat(status.stage).isEqualTo(RestoreStage.Done);
     assertThat(status.phase).as(status.message).isEqualTo(RestorePhase.Succeeded);

@@ -3,13 +3,17 @@ package dev.lifeboat.testing;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The API client of one operator process that is killed just before its n-th write (create,
@@ -28,6 +32,7 @@ public final class OperatorCrash implements AutoCloseable {
   private final List<String> writes = new ArrayList<>();
   private final KubernetesClient client;
   private volatile boolean dead;
+  private final AtomicInteger jobsCreated = new AtomicInteger();
 
   /** A client of {@code apiServer}'s server that dies before its write number {@code killBefore} (1-based). */
   public OperatorCrash(KubernetesClient apiServer, int killBefore) {
@@ -39,6 +44,13 @@ public final class OperatorCrash implements AutoCloseable {
           @Override
           public void before(BasicBuilder request, HttpRequest sent, RequestTags tags) {
             intercept(request, sent);
+          }
+
+          @Override
+          public void after(HttpRequest sent, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+            if ("POST".equals(sent.method()) && sent.uri().getPath().endsWith("/jobs") && response.code() == 201) {
+              jobsCreated.incrementAndGet();
+            }
           }
         }))
         .build();
@@ -74,6 +86,11 @@ public final class OperatorCrash implements AutoCloseable {
   /** Whether the process has been killed. */
   public boolean dead() {
     return dead;
+  }
+
+  /** How many Jobs the API server created for this process (a create refused as a duplicate is not one). */
+  public int jobsCreated() {
+    return jobsCreated.get();
   }
 
   /** The writes that reached the API server, in order. */
