@@ -90,7 +90,12 @@ class OperatorRestartTest {
 
   @TestFactory
   Stream<DynamicTest> aRestoreSurvivesTheOperatorKilledAtEveryStep() {
-    return killedAtEveryStep(this::restore, this::assertRestoredAndScaledBack);
+    return killedAtEveryStep(operator -> restore(operator, true), this::assertRestoredAndScaledBack);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> aFailedRestoreStillScalesBackWhereverTheOperatorIsKilled() {
+    return killedAtEveryStep(operator -> restore(operator, false), this::assertFailedAndScaledBack);
   }
 
   /**
@@ -254,9 +259,10 @@ class OperatorRestartTest {
 
   /**
    * A Replace restore that scales down a Deployment (2 replicas, its pod stopping only on a later
-   * look) and a StatefulSet (3), takes a safety backup, restores and scales both back.
+   * look) and a StatefulSet (3), takes a safety backup, restores ({@code restoreSucceeds} or its
+   * Job fails) and scales both back.
    */
-  void restore(KilledOperator operator) {
+  void restore(KilledOperator operator, boolean restoreSucceeds) {
     client.resource(Fixtures.dailyPolicy()).create();
     client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
         .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
@@ -290,8 +296,9 @@ class OperatorRestartTest {
     operator.reconcile(this::reconcileRestore); // safety backup recorded: restore
     harness.startJob(restoreJob("restore"), "restore memory-data: 1000 / 4000 bytes (25%)\n");
     operator.reconcile(this::reconcileRestore);
-    harness.finishJob(restoreJob("restore"), true, new AgentResult(AgentResult.CURRENT_VERSION, "restore", null,
-        BackupPhase.Succeeded, null, null, 810_000L, 3L, null, 1.0, null, "restored 3 files", null), null);
+    harness.finishJob(restoreJob("restore"), restoreSucceeds, new AgentResult(AgentResult.CURRENT_VERSION, "restore",
+        null, restoreSucceeds ? BackupPhase.Succeeded : BackupPhase.Failed, null, null, 810_000L, 3L, null, 1.0, null,
+        restoreSucceeds ? "restored 3 files" : "checksum mismatch in archive.tar.zst", null), null);
     operator.reconcile(this::reconcileRestore); // restored: scales back, done
     operator.reconcile(this::reconcileRestore);
   }
@@ -312,10 +319,20 @@ class OperatorRestartTest {
   }
 
   void assertRestoredAndScaledBack(KilledOperator operator) {
+    assertEndedAndScaledBack(operator, RestorePhase.Succeeded);
+  }
+
+  void assertFailedAndScaledBack(KilledOperator operator) {
+    assertEndedAndScaledBack(operator, RestorePhase.Failed);
+    assertThat(harness.getRestore(NAMESPACE, RESTORE).getStatus().message).contains("checksum mismatch")
+        .contains("the previous contents are in safety backup");
+  }
+
+  void assertEndedAndScaledBack(KilledOperator operator, RestorePhase phase) {
     assertThat(operator.jobsCreated()).as("Jobs created: listing, safety backup, restore").isEqualTo(3);
     RestoreRequestStatus status = harness.getRestore(NAMESPACE, RESTORE).getStatus();
     assertThat(status.stage).isEqualTo(RestoreStage.Done);
-    assertThat(status.phase).as(status.message).isEqualTo(RestorePhase.Succeeded);
+    assertThat(status.phase).as(status.message).isEqualTo(phase);
     assertThat(status.backup.id).isEqualTo(EARLIER.get(1).id());
     assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())
         .as("the Deployment scaled back").isEqualTo(2);
