@@ -38,7 +38,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -104,29 +103,32 @@ class OperatorRestartTest {
    * operator replaced before it; each play must pass {@code check}.
    */
   Stream<DynamicTest> killedAtEveryStep(Consumer<KilledOperator> scenario, Consumer<KilledOperator> check) {
-    KilledOperator uninterrupted = play(scenario, (client, harness) -> KilledOperator.never(client, harness, clock));
+    KilledOperator uninterrupted = play(scenario, KilledOperator::never);
     check.accept(uninterrupted);
     List<String> writes = uninterrupted.writes();
     assertThat(writes).as("the scenario makes the operator write").isNotEmpty();
     Stream<DynamicTest> betweenReconciles = IntStream.rangeClosed(2, uninterrupted.reconciles()).mapToObj(n ->
-        dynamicTest("replaced before reconcile " + n + " of " + uninterrupted.reconciles(), () -> {
-          check.accept(play(scenario, (client, harness) -> KilledOperator.beforeReconcile(client, harness, clock, n)));
-        }));
-    Stream<DynamicTest> beforeWrites = IntStream.rangeClosed(1, writes.size()).mapToObj(n -> dynamicTest(
-        "killed before write " + n + " of " + writes.size() + ": " + writes.get(n - 1), () -> {
-          check.accept(play(scenario, (client, harness) -> KilledOperator.beforeWrite(client, harness, clock, n)));
-        }));
+        dynamicTest("replaced before reconcile " + n + " of " + uninterrupted.reconciles(), () -> check.accept(
+            play(scenario, (client, harness, clock) -> KilledOperator.beforeReconcile(client, harness, clock, n)))));
+    Stream<DynamicTest> beforeWrites = IntStream.rangeClosed(1, writes.size()).mapToObj(n ->
+        dynamicTest("killed before write " + n + " of " + writes.size() + ": " + writes.get(n - 1), () -> check.accept(
+            play(scenario, (client, harness, clock) -> KilledOperator.beforeWrite(client, harness, clock, n)))));
     return Stream.concat(betweenReconciles, beforeWrites);
   }
 
+  /** How a play's operator is started (and when it will be killed). */
+  interface Start {
+    KilledOperator start(KubernetesClient client, ReconcileHarness harness, MutableClock clock);
+  }
+
   /** A fresh API server (the store emptied), then the scenario with the operator {@code started} there. */
-  KilledOperator play(Consumer<KilledOperator> scenario, BiFunction<KubernetesClient, ReconcileHarness, KilledOperator> started) {
+  KilledOperator play(Consumer<KilledOperator> scenario, Start started) {
     server.reset();
     ReconcileHarness.installCrds(client);
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
     clock = new MutableClock(Instant.now());
     harness = new ReconcileHarness(client, server, clock);
-    try (KilledOperator operator = started.apply(client, harness)) {
+    try (KilledOperator operator = started.start(client, harness, clock)) {
       scenario.accept(operator);
       return operator;
     }
