@@ -21,6 +21,7 @@ import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.KilledOperator;
@@ -66,6 +67,7 @@ class OperatorRestartTest {
       new ListedBackup("20251107T020000Z", "2025-11-07T02:00:41Z", "scheduled", 800_000L, 3L, false, List.of(CLAIM), null),
       new ListedBackup("20251108T020000Z", "2025-11-08T02:00:41Z", "scheduled", 810_000L, 3L, false, List.of(CLAIM), null));
   static final String RESTORE = "restore-memory";
+  static final String NO_SECRET = "secret \"s3-credentials\" not found";
 
   KubernetesClient client;
   KubernetesMockServer server;
@@ -80,6 +82,11 @@ class OperatorRestartTest {
   @TestFactory
   Stream<DynamicTest> aManualBackupRunSurvivesTheOperatorKilledAtEveryStep() {
     return killedAtEveryStep(this::manualBackup, this::assertOneRecordedRun);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> aRunWhosePodCannotStartIsRecordedAsFailedWhereverTheOperatorIsKilled() {
+    return killedAtEveryStep(this::stuckBackup, this::assertOneFailedRunGone);
   }
 
   @TestFactory
@@ -181,6 +188,25 @@ class OperatorRestartTest {
     operator.reconcile(this::reconcilePolicy);
   }
 
+  /**
+   * The 02:00 run whose pod cannot start (its Secret is missing): given up after the grace the
+   * kubelet gets, recorded as failed, its Job deleted once that is written.
+   */
+  void stuckBackup(KilledOperator operator) {
+    BackupPolicy created = createPolicy(Fixtures.dailyPolicy());
+    operator.reconcile(this::reconcilePolicy);
+    clock.set(dayAfter(created, LocalTime.of(2, 0)));
+    operator.reconcile(this::reconcilePolicy); // starts the run
+    Instant since = clock.instant();
+    runJobs().forEach(job -> harness.podWaiting(job, "CreateContainerConfigError", NO_SECRET, since));
+    clock.advance(Duration.ofMinutes(1));
+    operator.reconcile(this::reconcilePolicy); // the kubelet still gets its grace
+    clock.advance(StuckPods.CONTAINER_GRACE);
+    operator.reconcile(this::reconcilePolicy); // gives up: recorded, then the Job deleted
+    clock.advance(Duration.ofMinutes(1));
+    operator.reconcile(this::reconcilePolicy);
+  }
+
   void reconcilePolicy() {
     harness.reconcile(NAMESPACE, POLICY);
   }
@@ -207,6 +233,17 @@ class OperatorRestartTest {
     assertThat(status.backups).as("no backup lost").extracting(b -> b.id)
         .containsExactly(id, EARLIER.get(1).id(), EARLIER.get(0).id());
     assertThat(status.recent.succeeded).as("counted once").isEqualTo(1);
+  }
+
+  void assertOneFailedRunGone(KilledOperator operator) {
+    assertThat(operator.jobsCreated()).as("Jobs created: the repository listing and the run").isEqualTo(2);
+    assertThat(runJobs()).as("the Job that could not start is deleted").isEmpty();
+    BackupPolicyStatus status = harness.get(NAMESPACE, POLICY).getStatus();
+    assertThat(status.lastBackup.phase).as("the run is recorded").isEqualTo(BackupPhase.Failed);
+    assertThat(status.lastBackup.message).contains(NO_SECRET);
+    assertThat(status.recent.failed).as("counted once").isEqualTo(1);
+    assertThat(status.backups).as("no backup lost").extracting(b -> b.id)
+        .containsExactly(EARLIER.get(1).id(), EARLIER.get(0).id());
   }
 
   // ---- a restore drill ----
