@@ -45,7 +45,7 @@ public final class LifeboatOperator implements AutoCloseable {
   public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock,
       Runnable onLeaseLost) {
     this.client = client;
-    this.lease = new LeaderLease(onLeaseLost);
+    this.lease = new LeaderLease(settings.leaseTerms().identity(), onLeaseLost);
     this.settings = settings;
     this.metrics = new OperatorMetrics(this::policies);
     this.operator = new Operator(o -> {
@@ -105,6 +105,9 @@ public final class LifeboatOperator implements AutoCloseable {
   public void close() {
     lease.stopping();
     operator.stop();
+    if (settings.leaderElection()) {
+      lease.release(client, settings);
+    }
     policies.forEach(SharedIndexInformer::close);
     if (notifier != null) {
       notifier.close();

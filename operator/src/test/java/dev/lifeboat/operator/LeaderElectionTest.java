@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * is all leader election relies on (checked below). It does not answer the SelfSubjectRulesReview
  * JOSDK sends before electing, so the test answers it as a real API server would for the chart's
  * RBAC: get, create and update on leases. The Lease terms are shortened (held 4 s) so a takeover
- * comes quickly; production keeps JOSDK's defaults.
+ * after a crash comes quickly; production keeps JOSDK's defaults.
  */
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectionTest {
@@ -132,6 +132,8 @@ class LeaderElectionTest {
 
     first.close();
     first = null;
+    assertThat(lease().getSpec().getHolderIdentity()).as("handed over on close, not left to expire")
+        .isNotEqualTo("replica-a");
     awaitLeader("replica-b");
     finishSuccessfully(run);
     await().atMost(TAKEOVER).untilAsserted(() -> assertThat(policy().getStatus().lastBackup.phase)
@@ -171,11 +173,12 @@ class LeaderElectionTest {
     first = null;
   }
 
+  Lease lease() {
+    return client.leases().inNamespace(LEASE_NAMESPACE).withName(OperatorSettings.LEASE_NAME).get();
+  }
+
   void awaitLeader(String identity) {
-    await().atMost(TAKEOVER).until(() -> {
-      Lease lease = client.leases().inNamespace(LEASE_NAMESPACE).withName(OperatorSettings.LEASE_NAME).get();
-      return lease != null && identity.equals(lease.getSpec().getHolderIdentity());
-    });
+    await().atMost(TAKEOVER).until(() -> lease() != null && identity.equals(lease().getSpec().getHolderIdentity()));
   }
 
   BackupPolicy policy() {
