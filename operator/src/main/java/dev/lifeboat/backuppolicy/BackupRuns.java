@@ -95,8 +95,9 @@ final class BackupRuns {
         annotations.get(Lifeboat.MANUAL_TRIGGER_ANNOTATION));
     Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
     recorder.started(status, run, job.getMetadata().getName(), created == null ? now : created);
-    LOG.info("backup {} of {}/{}: Job {} has no record in status (the operator stopped before writing it); recorded as started", id,
-        policy.getMetadata().getNamespace(), policy.getMetadata().getName(), job.getMetadata().getName());
+    LOG.info("backup {} of {}/{}: Job {} has no record in status (the operator stopped before writing it); "
+        + "recorded as started", id, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+        job.getMetadata().getName());
   }
 
   /** Records each finished, unrecorded Job; with invalid rules (null) they wait until the spec is fixed. */
