@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.DiscoveryPhase;
 import dev.lifeboat.api.v1alpha1.JobNames;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.RepositoryDiscovery;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.Checked;
@@ -62,7 +63,8 @@ final class BackupDiscovery {
 
   /**
    * Starts or finishes the listing. While it runs no backup may start; once it ended (also when its
-   * pod cannot start, {@link StuckPods}) the Job is deleted, its result being in status.
+   * pod cannot start, {@link StuckPods}) its result goes into status, and the Job is deleted once
+   * that status is written ({@link #deleteRecorded}).
    */
   Progress advance(BackupPolicy policy, BackupPolicyStatus status, RetentionRules rules, Instant now) {
     String namespace = policy.getMetadata().getNamespace();
@@ -105,7 +107,24 @@ final class BackupDiscovery {
       result.message = listing.problem().message() + "; existing backups appear in status after the next run";
     }
     status.discovery = result;
-    jobs.delete(namespace, name);
     return new Progress(new Finished(result.phase == DiscoveryPhase.Succeeded, result.message), null);
+  }
+
+  /**
+   * Deletes the listing Job once status holds what it found: called after the status write, so an
+   * operator stopped in between finds the Job again and records it, rather than listing anew.
+   */
+  void deleteRecorded(List<Job> informed, BackupPolicyStatus status) {
+    if (status.discovery == null || status.discovery.phase == DiscoveryPhase.Running) {
+      return;
+    }
+    informed.stream().filter(BackupDiscovery::isListing).forEach(job ->
+        jobs.delete(job.getMetadata().getNamespace(), job.getMetadata().getName()));
+  }
+
+  private static boolean isListing(Job job) {
+    var annotations = job.getMetadata().getAnnotations();
+    return annotations != null
+        && BackupJobBuilder.DISCOVER_OPERATION.equals(annotations.get(Lifeboat.OPERATION_ANNOTATION));
   }
 }

@@ -10,9 +10,11 @@ import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
+import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +63,12 @@ public final class BackupJobBuilder {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, run.backupId());
     annotations.put(Lifeboat.TRIGGER_ANNOTATION, run.trigger().name());
+    if (run.slot() != null) {
+      annotations.put(Lifeboat.SCHEDULE_SLOT_ANNOTATION, Times.rfc3339(run.slot()));
+    }
+    if (run.manualValue() != null) {
+      annotations.put(Lifeboat.MANUAL_TRIGGER_ANNOTATION, run.manualValue());
+    }
     return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
         policy.getMetadata().getNamespace(), labels(name), annotations, policy,
         agentCommand(spec, policy.getMetadata().getNamespace(), name, claims.names(), run.backupId(), pins),
@@ -73,15 +81,16 @@ public final class BackupJobBuilder {
    * {@code restore} emptyDir at {@link #RESTORE_DIR}; with {@code verify.check} the agent runs first, as
    * an init container, and the user's check runs after it with the restored data at /restore/&lt;claim&gt;.
    * Not retried: a drill that fails says something about the backup. It mounts no claim, so it never
-   * waits for or holds back the app or a backup.
+   * waits for or holds back the app or a backup. {@code slot} is the verify.schedule slot it runs for.
    */
-  public Job drill(BackupPolicy policy, String drillId, String backupId) {
+  public Job drill(BackupPolicy policy, String drillId, String backupId, Instant slot) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
     String namespace = policy.getMetadata().getNamespace();
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Lifeboat.OPERATION_ANNOTATION, VERIFY_OPERATION);
     annotations.put(Lifeboat.VERIFIED_BACKUP_ANNOTATION, backupId);
+    annotations.put(Lifeboat.SCHEDULE_SLOT_ANNOTATION, Times.rfc3339(slot));
     JobTemplate template = DrillJob.template(spec.jobTemplate);
     List<String> command = AgentCommandLine.verify(spec.destination.s3, namespace, name, backupId, spec.encryption,
         RESTORE_DIR, AgentJob.deadlineSeconds(template, annotations));

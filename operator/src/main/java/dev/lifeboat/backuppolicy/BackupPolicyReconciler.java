@@ -164,6 +164,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     transitions.announce(policy, before == null ? null : before.conditions, status.conditions);
     StatusCopy.writeIfChanged(client, policy, before, status);
     runs.deleteGivenUp(jobs, status); // only now that status says why
+    discovery.deleteRecorded(informed, status); // only now that status holds what it found
 
     Optional<Instant> nextDrill = Optional.ofNullable(Times.parse(status.nextVerification));
     Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip, nextDrill,

@@ -3,6 +3,7 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.EventRecorder;
@@ -57,6 +58,7 @@ final class BackupRuns {
   List<Job> current(BackupPolicy policy, BackupPolicyStatus status, List<Job> informed, Instant now) {
     List<Job> all = new ArrayList<>(informed.stream().filter(job -> JobOutcomeReader.backupId(job) != null).toList());
     all.sort(Comparator.comparing(JobOutcomeReader::backupId));
+    all.forEach(job -> adoptUnrecorded(policy, status, job, now));
     var running = status.lastBackup;
     if (running == null || running.phase != BackupPhase.Running || running.job == null
         || all.stream().anyMatch(job -> running.id.equals(JobOutcomeReader.backupId(job)))) {
@@ -73,6 +75,29 @@ final class BackupRuns {
         running.startTime, null), null, now);
     events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
     return all;
+  }
+
+  /**
+   * A run whose Job exists but whose start the status does not hold (the operator died between
+   * creating the Job and writing status) is recorded as started now, from the Job: its slot and
+   * manual trigger are consumed, so the same run is not started a second time once it ends.
+   */
+  private void adoptUnrecorded(BackupPolicy policy, BackupPolicyStatus status, Job job, Instant now) {
+    String id = JobOutcomeReader.backupId(job);
+    String known = status.lastBackup == null ? null : status.lastBackup.id;
+    if (known != null && id.compareTo(known) <= 0) {
+      return;
+    }
+    var annotations = job.getMetadata().getAnnotations();
+    RunPlanner.Trigger trigger = RunPlanner.Trigger.Manual.name().equals(annotations.get(Lifeboat.TRIGGER_ANNOTATION))
+        ? RunPlanner.Trigger.Manual : RunPlanner.Trigger.Scheduled;
+    RunPlanner.Run run = new RunPlanner.Run(id, trigger, Times.parse(annotations.get(Lifeboat.SCHEDULE_SLOT_ANNOTATION)),
+        annotations.get(Lifeboat.MANUAL_TRIGGER_ANNOTATION));
+    Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
+    recorder.started(status, run, job.getMetadata().getName(), created == null ? now : created);
+    LOG.info("backup {} of {}/{}: Job {} has no record in status (the operator stopped before writing it); "
+        + "recorded as started", id, policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+        job.getMetadata().getName());
   }
 
   /** Records each finished, unrecorded Job; with invalid rules (null) they wait until the spec is fixed. */

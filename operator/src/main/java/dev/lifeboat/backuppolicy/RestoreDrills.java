@@ -62,6 +62,7 @@ final class RestoreDrills {
       List<StuckPods.Start> starting) {
     List<Job> drills = informed.stream().filter(RestoreDrills::isDrill)
         .sorted(Comparator.comparing(job -> job.getMetadata().getName())).toList();
+    adoptUnrecorded(policy, status, drills, now);
     boolean running = status.lastVerification != null && RUNNING.equals(status.lastVerification.result);
     if (running) {
       running = follow(policy, status, drills, now, starting);
@@ -87,22 +88,49 @@ final class RestoreDrills {
       events.normal(policy, Reasons.VERIFICATION_SKIPPED, "no restore drill: there is no good backup to verify yet");
       return;
     }
-    start(policy, status, newest.get(), now);
+    start(policy, status, newest.get(), due.get(), now);
     starting.add(StuckPods.Start.ON_ITS_WAY);
   }
 
-  private void start(BackupPolicy policy, BackupPolicyStatus status, String backupId, Instant now) {
+  private void start(BackupPolicy policy, BackupPolicyStatus status, String backupId, Instant slot, Instant now) {
     String drillId = Times.backupId(now);
-    Job job = builder.drill(policy, drillId, backupId);
+    Job job = builder.drill(policy, drillId, backupId, slot);
     jobs.createOnce(job);
+    status.lastVerification = running(backupId, job.getMetadata().getName(), now);
+    events.normal(policy, Reasons.VERIFICATION_STARTED, status.lastVerification.message);
+  }
+
+  private static VerificationResult running(String backupId, String jobName, Instant started) {
     VerificationResult result = new VerificationResult();
     result.id = backupId;
-    result.time = Times.rfc3339(now);
+    result.time = Times.rfc3339(started);
     result.result = RUNNING;
-    result.job = job.getMetadata().getName();
+    result.job = jobName;
     result.message = "restore drill of backup " + backupId + " running in Job " + result.job;
-    status.lastVerification = result;
-    events.normal(policy, Reasons.VERIFICATION_STARTED, result.message);
+    return result;
+  }
+
+  /**
+   * A drill Job for a slot the status has not consumed (the operator stopped between creating the
+   * Job and writing status) is recorded as running, from the Job: the slot is not drilled a second
+   * time, and this drill's result is recorded when it ends.
+   */
+  private void adoptUnrecorded(BackupPolicy policy, BackupPolicyStatus status, List<Job> drills, Instant now) {
+    for (Job job : drills) {
+      var annotations = job.getMetadata().getAnnotations();
+      Instant slot = Times.parse(annotations.get(Lifeboat.SCHEDULE_SLOT_ANNOTATION));
+      Instant consumed = Times.parse(status.lastVerificationScheduleTime);
+      if (slot == null || consumed != null && !slot.isAfter(consumed)) {
+        continue;
+      }
+      Instant created = Times.parse(job.getMetadata().getCreationTimestamp());
+      status.lastVerification = running(annotations.get(Lifeboat.VERIFIED_BACKUP_ANNOTATION), job.getMetadata().getName(),
+          created == null ? now : created);
+      status.lastVerificationScheduleTime = Times.rfc3339(slot);
+      LOG.info("restore drill of {}/{}: Job {} has no record in status (the operator stopped before writing it); "
+          + "recorded as running", policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+          job.getMetadata().getName());
+    }
   }
 
   /** The running drill: recorded if it ended (then false), else whether its pod may still start. */

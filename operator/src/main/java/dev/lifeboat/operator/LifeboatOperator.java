@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,9 +32,20 @@ public final class LifeboatOperator implements AutoCloseable {
   private final OperatorMetrics metrics;
   /** Null without a webhook. */
   private final WebhookNotifier notifier;
+  private final LeaderLease lease;
 
   public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock) {
+    this(client, settings, clock, LeaderLease.EXIT);
+  }
+
+  /**
+   * With leader election, {@code onLeaseLost} runs when another replica takes the Lease from this
+   * one while it runs (production exits; tests watch for it); never when this one is closed.
+   */
+  public LifeboatOperator(KubernetesClient client, OperatorSettings settings, LifeboatClock clock,
+      Runnable onLeaseLost) {
     this.client = client;
+    this.lease = new LeaderLease(settings.leaseTerms().identity(), onLeaseLost);
     this.settings = settings;
     this.metrics = new OperatorMetrics(this::policies);
     this.operator = new Operator(o -> {
@@ -46,9 +56,7 @@ public final class LifeboatOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
       if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(settings.leaseNamespace().isEmpty()
-            ? new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
-            : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+        o.withLeaderElectionConfiguration(lease.configuration(settings));
       }
     });
     this.notifier = settings.webhook() == null ? null : new WebhookNotifier(new SecretWebhookUrl(client,
@@ -95,7 +103,11 @@ public final class LifeboatOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    lease.stopping();
     operator.stop();
+    if (settings.leaderElection()) {
+      lease.release(client, settings);
+    }
     policies.forEach(SharedIndexInformer::close);
     if (notifier != null) {
       notifier.close();

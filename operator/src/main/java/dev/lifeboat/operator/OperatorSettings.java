@@ -3,6 +3,8 @@ package dev.lifeboat.operator;
 import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.common.PrivilegedJobs;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +17,7 @@ import java.util.stream.Collectors;
  * @param agentImage image of the backup and restore Jobs (the same jar holds the agent)
  * @param leaderElection whether to take a Lease before reconciling (needed with replicas > 1)
  * @param leaseNamespace namespace of the Lease; empty means the client's namespace
+ * @param leaseTerms how the Lease is held: JOSDK's defaults, shortened by tests
  * @param logFormat text or json
  * @param crossNamespaceRestore whose backups a RestoreRequest may read besides its own namespace's
  * @param healthPort port of /healthz, /readyz and /metrics; 0 disables them
@@ -26,6 +29,7 @@ public record OperatorSettings(
     String agentImage,
     boolean leaderElection,
     String leaseNamespace,
+    LeaseTerms leaseTerms,
     String logFormat,
     CrossNamespaceRestore crossNamespaceRestore,
     int healthPort,
@@ -38,6 +42,18 @@ public record OperatorSettings(
    */
   public record Webhook(String namespace, String secret, String key) {}
 
+  /**
+   * How the Lease is held: for {@code duration} after each renewal, renewed within
+   * {@code renewDeadline} or leadership is given up, tried every {@code retryPeriod}.
+   *
+   * @param identity the holder's name in the Lease; empty means JOSDK's choice (the pod's name)
+   */
+  public record LeaseTerms(String identity, Duration duration, Duration renewDeadline, Duration retryPeriod) {
+    /** JOSDK's defaults: held 15 s, renewed within 10 s, tried every 2 s. */
+    public static final LeaseTerms DEFAULT = new LeaseTerms("", LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE);
+  }
+
   public static final String LEASE_NAME = "lifeboat-operator";
   public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
 
@@ -48,6 +64,7 @@ public record OperatorSettings(
         nonBlank(env.get("LIFEBOAT_AGENT_IMAGE"), DEFAULT_AGENT_IMAGE),
         Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_LEADER_ELECTION", "false")),
         nonBlank(env.get("LIFEBOAT_LEADER_ELECTION_NAMESPACE"), ""),
+        LeaseTerms.DEFAULT,
         nonBlank(env.get("LIFEBOAT_LOG_FORMAT"), "text"),
         CrossNamespaceRestore.parse(env.get("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE")),
         Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")),
@@ -71,32 +88,38 @@ public record OperatorSettings(
 
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
-    return new OperatorSettings(Set.of(), agentImage, false, "", "text", CrossNamespaceRestore.DENIED, 0,
+    return new OperatorSettings(Set.of(), agentImage, false, "", LeaseTerms.DEFAULT, "text", CrossNamespaceRestore.DENIED, 0,
         PrivilegedJobs.NONE, null);
   }
 
   /** The same settings with another cross-namespace restore rule (the sandbox's --allow-cross-namespace-restore, tests). */
   public OperatorSettings withCrossNamespaceRestore(CrossNamespaceRestore rule) {
-    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat, rule, healthPort,
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat, rule, healthPort,
         privilegedJobs, webhook);
   }
 
   /** The same settings with privileged Jobs allowed in these namespaces (the sandbox's option, tests). */
   public OperatorSettings withPrivilegedJobs(PrivilegedJobs allowed) {
-    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
         crossNamespaceRestore, healthPort, allowed, webhook);
   }
 
   /** The same settings with another port for /healthz, /readyz and /metrics (the sandbox's --operator-port). */
   public OperatorSettings withHealthPort(int port) {
-    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
         crossNamespaceRestore, port, privilegedJobs, webhook);
   }
 
   /** The same settings with notifications to this webhook (tests). */
   public OperatorSettings withWebhook(Webhook target) {
-    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, logFormat,
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
         crossNamespaceRestore, healthPort, privilegedJobs, target);
+  }
+
+  /** The same settings with leader election on, the Lease in {@code namespace} held on {@code terms} (tests). */
+  public OperatorSettings withLeaderElection(String namespace, LeaseTerms terms) {
+    return new OperatorSettings(watchNamespaces, agentImage, true, namespace, terms, logFormat, crossNamespaceRestore,
+        healthPort, privilegedJobs, webhook);
   }
 
   /** What both controllers need of these settings. */

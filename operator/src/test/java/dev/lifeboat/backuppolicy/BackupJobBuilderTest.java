@@ -278,14 +278,20 @@ class BackupJobBuilderTest {
   }
 
   @Test
-  void backupIdAndTriggerAreAnnotated() {
+  void backupIdTriggerAndWhatTheRunConsumesAreAnnotated() {
     RunPlanner.Run manual = new RunPlanner.Run("20251109T101500Z", RunPlanner.Trigger.Manual, null, "now-please");
 
     Job job = builder.build(policy(), manual, claims(CLAIM), List.of());
 
     assertThat(job.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "lifeboat.dev/backup-id", "20251109T101500Z",
-        "lifeboat.dev/trigger", "Manual"));
+        "lifeboat.dev/trigger", "Manual",
+        "lifeboat.dev/manual-trigger", "now-please"));
+    RunPlanner.Run scheduled = new RunPlanner.Run("20251109T020000Z", RunPlanner.Trigger.Scheduled,
+        Instant.parse("2025-11-09T02:00:00Z"), null);
+    assertThat(builder.build(policy(), scheduled, claims(CLAIM), List.of()).getMetadata().getAnnotations())
+        .containsEntry("lifeboat.dev/schedule-slot", "2025-11-09T02:00:00Z")
+        .doesNotContainKey("lifeboat.dev/manual-trigger");
     assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("lifeboat.dev/backup-id", "20251109T101500Z");
     assertThat(agent(job).getCommand()).containsSequence("--backup-id", "20251109T101500Z");

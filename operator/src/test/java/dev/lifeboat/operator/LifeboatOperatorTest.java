@@ -70,8 +70,10 @@ class LifeboatOperatorTest {
     client.resource(policy).create();
     // A new policy first lists its repository (empty here), then runs.
     await().atMost(Duration.ofSeconds(20)).until(() -> cluster.completeDiscovery(NAMESPACE));
-    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.jobs(NAMESPACE).size() == 1
-        && cluster.jobs(NAMESPACE).get(0).getMetadata().getAnnotations().containsKey("lifeboat.dev/backup-id"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      List<Job> jobs = cluster.jobs(NAMESPACE); // one look: the listing Job may be deleted in between
+      return jobs.size() == 1 && jobs.get(0).getMetadata().getAnnotations().containsKey("lifeboat.dev/backup-id");
+    });
     await().atMost(Duration.ofSeconds(20)).until(() -> policy().getStatus() != null
         && trigger.equals(policy().getStatus().lastManualTrigger));
     return cluster.jobs(NAMESPACE).get(0);

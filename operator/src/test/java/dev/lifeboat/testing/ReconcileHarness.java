@@ -47,6 +47,8 @@ public final class ReconcileHarness {
   /** What {@code lifeboat agent list} prints for an empty repository. */
   public static final String EMPTY_LISTING = "[]\n";
   private final KubernetesClient client;
+  /** The client the reconcilers (the operator process) talk through; the test's own {@code client} plays the cluster. */
+  private KubernetesClient operatorClient;
   private final KubernetesMockServer server;
   private final MutableClock clock;
   private CrossNamespaceRestore crossNamespace = CrossNamespaceRestore.DENIED;
@@ -63,7 +65,7 @@ public final class ReconcileHarness {
     this.client = client;
     this.server = server;
     this.clock = clock;
-    newOperatorInstance();
+    newOperatorInstance(client);
   }
 
   /** Applies the CRDs the build generated, as a user installing Lifeboat would. */
@@ -80,9 +82,18 @@ public final class ReconcileHarness {
 
   /** A brand-new reconciler instance: what a restarted operator starts with (nothing in memory). */
   public void newOperatorInstance() {
+    newOperatorInstance(operatorClient);
+  }
+
+  /**
+   * A brand-new reconciler instance talking to the API server through {@code through} (e.g. a
+   * client that dies at a chosen request, {@link OperatorCrash}).
+   */
+  public void newOperatorInstance(KubernetesClient through) {
+    operatorClient = through;
     ControllerSettings settings = new ControllerSettings("lifeboat:test", crossNamespace, privilegedJobs);
-    reconciler = new BackupPolicyReconciler(client, clock, settings);
-    restoreReconciler = new RestoreRequestReconciler(client, clock, settings);
+    reconciler = new BackupPolicyReconciler(through, clock, settings);
+    restoreReconciler = new RestoreRequestReconciler(through, clock, settings);
   }
 
   /** Restarts the controllers with the operator setting privilegedJobNamespaces. */
@@ -151,7 +162,7 @@ public final class ReconcileHarness {
       UpdateControl<P> control = target.reconcile(primary, new JobContext<>(primary, component));
       control.getResource().filter(r -> control.isPatchStatus()).ifPresent(r -> {
         r.getMetadata().setResourceVersion(null);
-        client.resource(r).updateStatus();
+        operatorClient.resource(r).updateStatus();
       });
       return control.getScheduleDelay().map(Duration::ofMillis);
     } catch (RuntimeException e) {
@@ -346,7 +357,7 @@ public final class ReconcileHarness {
 
     @Override
     public KubernetesClient getClient() {
-      return client;
+      return operatorClient;
     }
 
     @Override

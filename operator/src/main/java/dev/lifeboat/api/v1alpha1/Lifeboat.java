@@ -15,6 +15,14 @@ public final class Lifeboat {
   public static final String BACKUP_ID_ANNOTATION = GROUP + "/backup-id";
   /** Why a run was started: Scheduled or Manual. */
   public static final String TRIGGER_ANNOTATION = GROUP + "/trigger";
+  /**
+   * On a scheduled run's Job: the schedule slot it runs for (RFC 3339). With the manual trigger
+   * annotation, what the run consumes: an operator that created the Job but died before its status
+   * said so learns it from the Job, and does not run the same slot or trigger again.
+   */
+  public static final String SCHEDULE_SLOT_ANNOTATION = GROUP + "/schedule-slot";
+  /** On a manual run's Job: the spec.trigger.manual value it runs for. */
+  public static final String MANUAL_TRIGGER_ANNOTATION = GROUP + "/manual-trigger";
 
   /** What a Job that is not a backup run does: list (read the repository) or restore. */
   public static final String OPERATION_ANNOTATION = GROUP + "/operation";
