@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.agent.archive.Codec;
+import dev.lifeboat.testing.RawTar;
+import dev.lifeboat.testing.RawTar.Entry;
 import dev.lifeboat.testing.TestRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -24,21 +24,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 final class Forger {
   static final ObjectMapper JSON = new ObjectMapper();
-
-  /** One tar entry, written exactly as given (no clean-up of the name by the library). */
-  record Entry(String name, byte type, String link, String content) {
-    static Entry file(String name, String content) {
-      return new Entry(name, TarConstants.LF_NORMAL, null, content);
-    }
-
-    static Entry symlink(String name, String target) {
-      return new Entry(name, TarConstants.LF_SYMLINK, target, null);
-    }
-
-    static Entry hardlink(String name, String target) {
-      return new Entry(name, TarConstants.LF_LINK, target, null);
-    }
-  }
 
   private final TestRepository repository;
 
@@ -52,7 +37,7 @@ final class Forger {
    * fileListSha256 with the forged objects' own.
    */
   void replaceArchive(String id, Entry... entries) {
-    byte[] archive = zstd(tar(entries));
+    byte[] archive = zstd(RawTar.tar(entries));
     ArrayNode files = JSON.createArrayNode();
     for (Entry entry : entries) {
       if (entry.type() == TarConstants.LF_NORMAL) {
@@ -89,27 +74,6 @@ final class Forger {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static byte[] tar(Entry... entries) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, "UTF-8")) {
-      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Entry raw : entries) {
-        TarArchiveEntry entry = new TarArchiveEntry(raw.name(), raw.type(), true);
-        if (raw.link() != null) {
-          entry.setLinkName(raw.link());
-        }
-        byte[] content = raw.content() == null ? new byte[0] : raw.content().getBytes(StandardCharsets.UTF_8);
-        entry.setSize(content.length);
-        out.putArchiveEntry(entry);
-        out.write(content);
-        out.closeArchiveEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
   }
 
   static byte[] zstd(byte[] plain) {

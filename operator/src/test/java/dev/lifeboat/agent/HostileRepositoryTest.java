@@ -3,7 +3,7 @@ package dev.lifeboat.agent;
 import static dev.lifeboat.testing.TestRepository.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.agent.Forger.Entry;
+import dev.lifeboat.testing.RawTar.Entry;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.common.ListedBackup;

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.testing.RawTar;
+import dev.lifeboat.testing.RawTar.Entry;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,7 @@ class HostileArchiveTest {
   @ParameterizedTest
   @ValueSource(strings = {"../outside/x", "a/../../outside/x", "./../outside/x", "a/b/../../../outside/x"})
   void refusesNamesWithDotDot(String name) {
-    byte[] tar = tar(new Raw(name, TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(new Entry(name, TarConstants.LF_NORMAL, null, "evil"));
 
     assertRefused(tar, name);
     assertThat(tmp.resolve("x")).doesNotExist();
@@ -46,10 +44,10 @@ class HostileArchiveTest {
 
   @Test
   void devicesAndFifosAreSkippedWithAWarningNeitherCreatedNorFatal() throws IOException {
-    byte[] tar = tar(new Raw("pipe", TarConstants.LF_FIFO, null, null),
-        new Raw("dev/zero", TarConstants.LF_CHR, null, null),
-        new Raw("dev/sda", TarConstants.LF_BLK, null, null),
-        new Raw("ok.txt", TarConstants.LF_NORMAL, null, "fine"));
+    byte[] tar = RawTar.tar(new Entry("pipe", TarConstants.LF_FIFO, null, null),
+        new Entry("dev/zero", TarConstants.LF_CHR, null, null),
+        new Entry("dev/sda", TarConstants.LF_BLK, null, null),
+        new Entry("ok.txt", TarConstants.LF_NORMAL, null, "fine"));
 
     ArchiveStats stats = new SafeExtractor(target, RestoreMode.Replace, List.of())
         .extract(new ByteArrayInputStream(tar), Map.of());
@@ -65,34 +63,34 @@ class HostileArchiveTest {
   void refusesAbsoluteNames() {
     String name = outside.resolve("x").toString();
 
-    assertRefused(tar(new Raw(name, TarConstants.LF_NORMAL, null, "evil")), name);
-    assertRefused(tar(new Raw("/etc/x", TarConstants.LF_NORMAL, null, "evil")), "/etc/x");
+    assertRefused(RawTar.tar(new Entry(name, TarConstants.LF_NORMAL, null, "evil")), name);
+    assertRefused(RawTar.tar(new Entry("/etc/x", TarConstants.LF_NORMAL, null, "evil")), "/etc/x");
   }
 
   @Test
   void refusesAFileWrittenThroughASymlinkFromTheArchive() {
-    byte[] tar = tar(
-        new Raw("link", TarConstants.LF_SYMLINK, outside.toString(), null),
-        new Raw("link/evil", TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(
+        new Entry("link", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Entry("link/evil", TarConstants.LF_NORMAL, null, "evil"));
 
     assertRefused(tar, "link/evil");
   }
 
   @Test
   void refusesAFileWrittenThroughARelativeSymlinkChain() {
-    byte[] tar = tar(
-        new Raw("a/", TarConstants.LF_DIR, null, null),
-        new Raw("a/up", TarConstants.LF_SYMLINK, "../..", null),
-        new Raw("a/up/outside/evil", TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(
+        new Entry("a/", TarConstants.LF_DIR, null, null),
+        new Entry("a/up", TarConstants.LF_SYMLINK, "../..", null),
+        new Entry("a/up/outside/evil", TarConstants.LF_NORMAL, null, "evil"));
 
     assertRefused(tar, "a/up/outside/evil");
   }
 
   @Test
   void refusesADirectoryCreatedThroughASymlink() {
-    byte[] tar = tar(
-        new Raw("link", TarConstants.LF_SYMLINK, outside.toString(), null),
-        new Raw("link/sub/", TarConstants.LF_DIR, null, null));
+    byte[] tar = RawTar.tar(
+        new Entry("link", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Entry("link/sub/", TarConstants.LF_DIR, null, null));
 
     assertRefused(tar, "link/sub/");
   }
@@ -100,7 +98,7 @@ class HostileArchiveTest {
   @Test
   void refusesWritingThroughASymlinkAlreadyInTheTarget() throws IOException {
     Files.createSymbolicLink(target.resolve("data"), outside);
-    byte[] tar = tar(new Raw("data/evil", TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(new Entry("data/evil", TarConstants.LF_NORMAL, null, "evil"));
 
     assertThatThrownBy(() -> extract(tar, RestoreMode.Merge))
         .isInstanceOf(UnsafeArchiveException.class)
@@ -110,7 +108,7 @@ class HostileArchiveTest {
 
   @Test
   void refusesAHardlinkToAnAbsolutePath() {
-    byte[] tar = tar(new Raw("passwd", TarConstants.LF_LINK, "/etc/passwd", null));
+    byte[] tar = RawTar.tar(new Entry("passwd", TarConstants.LF_LINK, "/etc/passwd", null));
 
     assertRefused(tar, "passwd");
     assertThat(target.resolve("passwd")).doesNotExist();
@@ -119,7 +117,7 @@ class HostileArchiveTest {
   @Test
   void refusesAHardlinkLeavingTheTarget() throws IOException {
     Path secret = Files.writeString(outside.resolve("secret"), "secret");
-    byte[] tar = tar(new Raw("stolen", TarConstants.LF_LINK, "../outside/secret", null));
+    byte[] tar = RawTar.tar(new Entry("stolen", TarConstants.LF_LINK, "../outside/secret", null));
 
     assertThatThrownBy(() -> extract(tar, RestoreMode.Replace))
         .isInstanceOf(UnsafeArchiveException.class)
@@ -131,9 +129,9 @@ class HostileArchiveTest {
   @Test
   void refusesAHardlinkThroughASymlink() throws IOException {
     Files.writeString(outside.resolve("secret"), "secret");
-    byte[] tar = tar(
-        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
-        new Raw("stolen", TarConstants.LF_LINK, "door/secret", null));
+    byte[] tar = RawTar.tar(
+        new Entry("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Entry("stolen", TarConstants.LF_LINK, "door/secret", null));
 
     assertThatThrownBy(() -> extract(tar, RestoreMode.Replace))
         .isInstanceOf(UnsafeArchiveException.class)
@@ -143,9 +141,9 @@ class HostileArchiveTest {
 
   @Test
   void acceptsAHardlinkToAFileExtractedEarlier() throws IOException {
-    byte[] tar = tar(
-        new Raw("a.txt", TarConstants.LF_NORMAL, null, "shared"),
-        new Raw("b.txt", TarConstants.LF_LINK, "a.txt", null));
+    byte[] tar = RawTar.tar(
+        new Entry("a.txt", TarConstants.LF_NORMAL, null, "shared"),
+        new Entry("b.txt", TarConstants.LF_LINK, "a.txt", null));
 
     extract(tar, RestoreMode.Replace);
 
@@ -155,9 +153,9 @@ class HostileArchiveTest {
   @Test
   void aDirectoryLaterReplacedBySymlinkDoesNotGetItsModeAppliedOutside() throws IOException {
     Files.setAttribute(outside, "unix:mode", 0700);
-    byte[] tar = tar(
-        new Raw("d/", TarConstants.LF_DIR, null, null),
-        new Raw("d", TarConstants.LF_SYMLINK, outside.toString(), null));
+    byte[] tar = RawTar.tar(
+        new Entry("d/", TarConstants.LF_DIR, null, null),
+        new Entry("d", TarConstants.LF_SYMLINK, outside.toString(), null));
 
     extract(tar, RestoreMode.Replace);
 
@@ -167,7 +165,7 @@ class HostileArchiveTest {
 
   @Test
   void verifierRefusesUnsafeNamesToo() {
-    byte[] tar = tar(new Raw("../x", TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(new Entry("../x", TarConstants.LF_NORMAL, null, "evil"));
 
     assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
         .isInstanceOf(UnsafeArchiveException.class)
@@ -176,9 +174,9 @@ class HostileArchiveTest {
 
   @Test
   void verifierRefusesAFileBeneathASymlinkOfTheArchiveAsARestoreWould() {
-    byte[] tar = tar(
-        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
-        new Raw("door/evil", TarConstants.LF_NORMAL, null, "evil"));
+    byte[] tar = RawTar.tar(
+        new Entry("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Entry("door/evil", TarConstants.LF_NORMAL, null, "evil"));
 
     assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
         .isInstanceOf(UnsafeArchiveException.class)
@@ -187,14 +185,14 @@ class HostileArchiveTest {
 
   @Test
   void verifierRefusesAHardlinkToAnythingButAFileOfTheArchive() throws IOException {
-    byte[] throughSymlink = tar(
-        new Raw("door", TarConstants.LF_SYMLINK, outside.toString(), null),
-        new Raw("stolen", TarConstants.LF_LINK, "door/secret", null));
-    byte[] toNothing = tar(new Raw("stolen", TarConstants.LF_LINK, "secret", null));
-    byte[] toAFile = tar(
-        new Raw("a.txt", TarConstants.LF_NORMAL, null, "shared"),
-        new Raw("b.txt", TarConstants.LF_LINK, "a.txt", null),
-        new Raw("c.txt", TarConstants.LF_LINK, "b.txt", null));
+    byte[] throughSymlink = RawTar.tar(
+        new Entry("door", TarConstants.LF_SYMLINK, outside.toString(), null),
+        new Entry("stolen", TarConstants.LF_LINK, "door/secret", null));
+    byte[] toNothing = RawTar.tar(new Entry("stolen", TarConstants.LF_LINK, "secret", null));
+    byte[] toAFile = RawTar.tar(
+        new Entry("a.txt", TarConstants.LF_NORMAL, null, "shared"),
+        new Entry("b.txt", TarConstants.LF_LINK, "a.txt", null),
+        new Entry("c.txt", TarConstants.LF_LINK, "b.txt", null));
 
     for (byte[] tar : List.of(throughSymlink, toNothing)) {
       assertThatThrownBy(() -> ArchiveVerifier.verify(new ByteArrayInputStream(tar), Map.of()))
@@ -219,29 +217,5 @@ class HostileArchiveTest {
 
   private void extract(byte[] tar, RestoreMode mode) throws IOException {
     new SafeExtractor(target, mode, List.of()).extract(new ByteArrayInputStream(tar), Map.of());
-  }
-
-  /** An entry written exactly as given: no name clean-up by the library. */
-  private record Raw(String name, byte type, String link, String content) {}
-
-  private static byte[] tar(Raw... entries) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, "UTF-8")) {
-      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Raw raw : entries) {
-        TarArchiveEntry entry = new TarArchiveEntry(raw.name(), raw.type(), true);
-        if (raw.link() != null) {
-          entry.setLinkName(raw.link());
-        }
-        byte[] content = raw.content() == null ? new byte[0] : raw.content().getBytes(StandardCharsets.UTF_8);
-        entry.setSize(content.length);
-        out.putArchiveEntry(entry);
-        out.write(content);
-        out.closeArchiveEntry();
-      }
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return bytes.toByteArray();
   }
 }
