@@ -3,6 +3,7 @@ package dev.lifeboat.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -25,7 +26,7 @@ public class BackupPolicySpec {
   public Trigger trigger;
 
   @Required
-  @JsonPropertyDescription("Which PersistentVolumeClaims of this namespace to back up.")
+  @JsonPropertyDescription("What to back up: PersistentVolumeClaims of this namespace, and/or the output of dump commands.")
   public BackupSource source;
 
   @Default("Direct")
@@ -34,6 +35,11 @@ public class BackupPolicySpec {
 
   @JsonPropertyDescription("VolumeSnapshotClass to use when copyMethod is Snapshot; empty means the cluster default.")
   public String volumeSnapshotClassName;
+
+  @Min(1)
+  @Default("600")
+  @JsonPropertyDescription("Seconds a VolumeSnapshot may take to become ready to use before the run fails, when copyMethod is Snapshot. Default 600.")
+  public Integer snapshotTimeoutSeconds = 600;
 
   @JsonPropertyDescription("Commands run in application pods before and after the copy, for application-consistent backups (e.g. sqlite3 .backup, pg_dump).")
   public Hooks hooks;

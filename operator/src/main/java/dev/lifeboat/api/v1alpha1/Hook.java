@@ -13,8 +13,7 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Hook {
-  @Required
-  @JsonPropertyDescription("Selects the pods, in this namespace, to run the command in.")
+  @JsonPropertyDescription("Selects the pods, in this namespace, to run the command in. Default: the running pods that use the policy's claims.")
   @SchemaFrom(type = LabelSelectorSchema.class)
   public LabelSelector podSelector;
 

@@ -10,13 +10,15 @@ import java.util.List;
 /** Immutable once created: a restore is a one-shot action, so a changed spec is a new RestoreRequest. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "spec is immutable; create a new RestoreRequest instead")
+@ValidationRule(value = "!has(self.target.command) || !has(self.mode) || self.mode != 'Merge'",
+    message = "mode Merge applies to a volume, not to target.command")
 public class RestoreRequestSpec {
   @Required
   @JsonPropertyDescription("Which backup to restore: from a policy of this namespace or straight from a repository.")
   public RestoreSource source;
 
   @Required
-  @JsonPropertyDescription("The PVC to restore into: an existing one or one created for the restore.")
+  @JsonPropertyDescription("Where to restore: an existing PVC, one created for the restore, or (for a dump) a command.")
   public RestoreTarget target;
 
   @Default("Replace")

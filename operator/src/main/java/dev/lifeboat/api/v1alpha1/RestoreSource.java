@@ -11,6 +11,8 @@ import java.util.List;
     message = "set exactly one of source.policy or source.repository")
 @ValidationRule(value = "!(has(self.backup) && has(self.before))",
     message = "set at most one of source.backup or source.before")
+@ValidationRule(value = "!has(self.dump) || (!has(self.claim) && !has(self.paths))",
+    message = "source.dump cannot be combined with source.claim or source.paths")
 public class RestoreSource {
   @JsonPropertyDescription("A BackupPolicy in this namespace whose destination and encryption key are used.")
   public String policy;
@@ -30,4 +32,7 @@ public class RestoreSource {
 
   @JsonPropertyDescription("Restore only these paths (files or directories, relative to the volume root).")
   public List<String> paths;
+
+  @JsonPropertyDescription("Which dump of the backup to restore, by its name in the policy's source.dumps; it is streamed into target.command. Not with claim or paths. Not supported yet: this version of Lifeboat refuses it.")
+  public String dump;
 }

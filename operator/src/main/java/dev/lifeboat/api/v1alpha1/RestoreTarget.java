@@ -6,8 +6,10 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.claim) != has(self.newClaim)",
-    message = "set exactly one of target.claim or target.newClaim")
+@ValidationRule(value = "(has(self.claim) ? 1 : 0) + (has(self.newClaim) ? 1 : 0) + (has(self.command) ? 1 : 0) == 1",
+    message = "set exactly one of target.claim, target.newClaim or target.command")
+@ValidationRule(value = "!(has(self.command) && has(self.subPath))",
+    message = "target.subPath applies to a volume, not to target.command")
 public class RestoreTarget {
   @JsonPropertyDescription("An existing PVC in this namespace.")
   public String claim;
@@ -19,8 +21,14 @@ public class RestoreTarget {
   @JsonPropertyDescription("Restore into this directory of the volume instead of its root.")
   public String subPath;
 
-  /** The PVC restored into, existing or new. */
+  @JsonPropertyDescription("A command whose standard input receives a dump (source.dump), e.g. pg_restore. Not supported yet: this version of Lifeboat refuses it.")
+  public CommandContainer command;
+
+  /** The PVC restored into, existing or new; null when the target is a command. */
   public static String claimName(RestoreTarget target) {
-    return target.claim != null ? target.claim : target.newClaim.name;
+    if (target.claim != null) {
+      return target.claim;
+    }
+    return target.newClaim != null ? target.newClaim.name : null;
   }
 }
