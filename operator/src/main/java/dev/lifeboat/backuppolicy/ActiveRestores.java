@@ -42,7 +42,11 @@ public class ActiveRestores {
   public List<String> restoringInto(String namespace, Collection<String> claims) {
     return client.resources(RestoreRequest.class).inNamespace(namespace).list().getItems().stream()
         .filter(ActiveRestores::unfinished)
-        .filter(r -> r.getSpec() != null && r.getSpec().target != null && claims.contains(RestoreTarget.claimName(r.getSpec().target)))
+        .filter(r -> r.getSpec() != null && r.getSpec().target != null)
+        .filter(r -> {
+          String target = RestoreTarget.claimName(r.getSpec().target);
+          return target != null && claims.contains(target);
+        })
         .map(r -> r.getMetadata().getName())
         .sorted()
         .toList();

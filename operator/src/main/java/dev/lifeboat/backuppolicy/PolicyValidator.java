@@ -4,13 +4,17 @@ import dev.lifeboat.api.v1alpha1.Alerts;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.CopyMethod;
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Retention;
+import dev.lifeboat.common.CommandChecks;
 import dev.lifeboat.common.Durations;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class PolicyValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Pattern DUMP_NAME = Pattern.compile(DumpSource.NAME_PATTERN);
 
   public record Result(List<String> problems) {
     public boolean valid() {
@@ -66,17 +71,31 @@ public final class PolicyValidator {
         }
       }
     }
+    if (spec.snapshotTimeoutSeconds != null && spec.snapshotTimeoutSeconds < 1) {
+      problems.add("spec.snapshotTimeoutSeconds: " + spec.snapshotTimeoutSeconds + " must be at least 1");
+    }
+    notSupportedYet(spec, problems);
+    if (spec.encryption != null && (spec.encryption.keySecretRef == null || blank(spec.encryption.keySecretRef.name))) {
+      problems.add("spec.encryption.keySecretRef.name: is required");
+    }
+    jobTemplate(spec.jobTemplate, problems);
+    return new Result(List.copyOf(problems));
+  }
+
+  /**
+   * What the API describes but the backup Jobs cannot do yet: refused, so that a policy is never
+   * accepted and then silently half done. Each refusal goes with the change that implements it.
+   */
+  private static void notSupportedYet(BackupPolicySpec spec, List<String> problems) {
+    if (spec.source != null && notEmpty(spec.source.dumps)) {
+      problems.add("spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them");
+    }
     if (spec.copyMethod == CopyMethod.Snapshot) {
       problems.add("spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
     }
     if (spec.hooks != null && (notEmpty(spec.hooks.before) || notEmpty(spec.hooks.after))) {
       problems.add("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
     }
-    if (spec.encryption != null && (spec.encryption.keySecretRef == null || blank(spec.encryption.keySecretRef.name))) {
-      problems.add("spec.encryption.keySecretRef.name: is required");
-    }
-    jobTemplate(spec.jobTemplate, problems);
-    return new Result(List.copyOf(problems));
   }
 
   private static ZoneId zone(String timeZone, List<String> problems) {
@@ -94,14 +113,50 @@ public final class PolicyValidator {
       return;
     }
     boolean claims = notEmpty(source.claims);
-    if (claims == (source.selector != null)) {
-      problems.add("spec.source: set exactly one of claims or selector");
+    if (!claims && source.selector == null && !notEmpty(source.dumps)) {
+      problems.add("spec.source: set at least one of claims, selector or dumps");
+    }
+    if (claims && source.selector != null) {
+      problems.add("spec.source: set at most one of claims or selector");
     }
     if (claims) {
       for (String claim : source.claims) {
         if (claim == null || !DNS_LABEL.matcher(claim).matches()) {
           problems.add("spec.source.claims: '" + claim + "' is not a valid PersistentVolumeClaim name");
         }
+      }
+    }
+    if (source.dumps != null) {
+      dumps(source.dumps, problems);
+    }
+  }
+
+  private static void dumps(List<DumpSource> dumps, List<String> problems) {
+    if (dumps.size() > BackupSource.MAX_DUMPS) {
+      problems.add("spec.source.dumps: " + dumps.size() + " dumps; at most " + BackupSource.MAX_DUMPS + " are allowed");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < dumps.size(); i++) {
+      String field = "spec.source.dumps[" + i + "]";
+      DumpSource dump = dumps.get(i);
+      if (dump == null) {
+        problems.add(field + ": is empty");
+        continue;
+      }
+      if (blank(dump.name)) {
+        problems.add(field + ".name: is required");
+      } else if (!DUMP_NAME.matcher(dump.name).matches()) {
+        problems.add(field + ".name: '" + dump.name + "' is not a DNS label of at most " + DumpSource.MAX_NAME_LENGTH
+            + " characters (lowercase letters, digits and -)");
+      } else if (seen.containsKey(dump.name)) {
+        problems.add(field + ".name: '" + dump.name + "' is also the name of spec.source.dumps[" + seen.get(dump.name)
+            + "]; names must be unique");
+      } else {
+        seen.put(dump.name, i);
+      }
+      CommandChecks.check(field, dump, "the dump", problems);
+      if (dump.timeoutSeconds != null && dump.timeoutSeconds < 1) {
+        problems.add(field + ".timeoutSeconds: " + dump.timeoutSeconds + " must be at least 1");
       }
     }
   }

@@ -23,9 +23,10 @@ final class PendingStep implements RestoreStep {
     if (run.status.phase == null) {
       run.status.phase = RestorePhase.Pending;
     }
-    Optional<Problem> subPath = TargetClaim.subPathProblem(run.spec.target);
-    if (subPath.isPresent()) {
-      return run.fail(ConditionTypes.RESTORED, subPath.get());
+    // Before anything reads the target: a command target has no claim.
+    Optional<Problem> invalid = RequestValidator.validate(run.spec);
+    if (invalid.isPresent()) {
+      return run.fail(ConditionTypes.RESTORED, invalid.get());
     }
     Optional<Problem> claim = targets.prepare(run.request());
     if (claim.isPresent() && Reasons.WAITING_FOR_CLAIM.equals(claim.get().reason())) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.api.v1alpha1.Alerts;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.CopyMethod;
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.Hooks;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
@@ -84,13 +85,17 @@ class PolicyValidatorTest {
   @Test
   void claimsAndSelectorTogetherAreRejected() {
     assertThat(problems(spec -> spec.source.selector = new LabelSelectorBuilder().addToMatchLabels("app", "rose").build()))
-        .containsExactly("spec.source: set exactly one of claims or selector");
+        .containsExactly("spec.source: set at most one of claims or selector");
   }
 
   @Test
-  void neitherClaimsNorSelectorIsRejected() {
-    assertThat(problems(spec -> spec.source.claims = null)).containsExactly("spec.source: set exactly one of claims or selector");
-    assertThat(problems(spec -> spec.source.claims = List.of())).containsExactly("spec.source: set exactly one of claims or selector");
+  void aSourceWithNothingToBackUpIsRejected() {
+    assertThat(problems(spec -> spec.source.claims = null)).containsExactly("spec.source: set at least one of claims, selector or dumps");
+    assertThat(problems(spec -> spec.source.claims = List.of())).containsExactly("spec.source: set at least one of claims, selector or dumps");
+    assertThat(problems(spec -> {
+      spec.source.claims = null;
+      spec.source.dumps = List.of();
+    })).containsExactly("spec.source: set at least one of claims, selector or dumps");
   }
 
   @Test
@@ -105,6 +110,100 @@ class PolicyValidatorTest {
   void anInvalidClaimNameIsNamed() {
     assertThat(problems(spec -> spec.source.claims = List.of("Memory_Data"))).containsExactly(
         "spec.source.claims: 'Memory_Data' is not a valid PersistentVolumeClaim name");
+  }
+
+  static DumpSource dump(String name) {
+    DumpSource dump = new DumpSource();
+    dump.name = name;
+    dump.image = "postgres:16";
+    dump.command = List.of("pg_dump", "--format=custom", "--dbname=$(DATABASE_URL)");
+    return dump;
+  }
+
+  static final String DUMPS_NOT_YET =
+      "spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them";
+
+  @Test
+  void aDumpOnlyPolicyIsWellFormedButRefusedAsNotSupportedYet() {
+    assertThat(problems(spec -> {
+      spec.source.claims = null;
+      spec.source.dumps = List.of(dump("tzurot-db"));
+    })).containsExactly(DUMPS_NOT_YET);
+  }
+
+  @Test
+  void dumpsBesideClaimsAreRefusedAsNotSupportedYet() {
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump("tzurot-db")))).containsExactly(DUMPS_NOT_YET);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Tzurot", "tzurot_db", "-db", "db-", "tzurot.db", ""})
+  void aDumpNameThatIsNotADnsLabelNamesTheDumpAndTheValue(String name) {
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump("ok"), dump(name)))).first().asString()
+        .isEqualTo(name.isEmpty() ? "spec.source.dumps[1].name: is required"
+            : "spec.source.dumps[1].name: '" + name + "' is not a DNS label of at most 58 characters (lowercase letters, digits and -)");
+  }
+
+  @Test
+  void aDumpNameMustLeaveRoomForTheContainerPrefix() {
+    String longest = "d".repeat(58);
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest)))).containsExactly(DUMPS_NOT_YET);
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest + "d")))).first().asString()
+        .startsWith("spec.source.dumps[0].name: '" + longest + "d' is not a DNS label of at most 58 characters");
+  }
+
+  @Test
+  void aRepeatedDumpNameNamesBothDumps() {
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump("db"), dump("cache"), dump("db")))).containsExactly(
+        "spec.source.dumps[2].name: 'db' is also the name of spec.source.dumps[0]; names must be unique", DUMPS_NOT_YET);
+  }
+
+  @Test
+  void aDumpNeedsAnImageAndACommand() {
+    DumpSource bare = new DumpSource();
+    bare.name = "tzurot-db";
+    DumpSource blankWord = dump("cache");
+    blankWord.command = List.of("redis-cli", "");
+
+    assertThat(problems(spec -> spec.source.dumps = List.of(bare, blankWord))).containsExactly(
+        "spec.source.dumps[0].image: required (the image that runs the dump)",
+        "spec.source.dumps[0].command: required, without empty words (the image's entrypoint is not used)",
+        "spec.source.dumps[1].command: required, without empty words (the image's entrypoint is not used)",
+        DUMPS_NOT_YET);
+  }
+
+  @Test
+  void aDumpTimeoutBelowOneSecondIsRejected() {
+    DumpSource dump = dump("db");
+    dump.timeoutSeconds = 0;
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump))).containsExactly(
+        "spec.source.dumps[0].timeoutSeconds: 0 must be at least 1", DUMPS_NOT_YET);
+  }
+
+  @Test
+  void aDumpTimesOutAfterAnHourByDefault() {
+    assertThat(new DumpSource().timeoutSeconds).isEqualTo(3600);
+  }
+
+  @Test
+  void tooManyDumpsAreRejected() {
+    List<DumpSource> many = java.util.stream.IntStream.range(0, 33).mapToObj(i -> dump("db-" + i)).toList();
+    assertThat(problems(spec -> spec.source.dumps = many)).containsExactly(
+        "spec.source.dumps: 33 dumps; at most 32 are allowed", DUMPS_NOT_YET);
+  }
+
+  @Test
+  void anEmptyDumpEntryIsNamed() {
+    List<DumpSource> dumps = new java.util.ArrayList<>();
+    dumps.add(null);
+    assertThat(problems(spec -> spec.source.dumps = dumps)).containsExactly("spec.source.dumps[0]: is empty", DUMPS_NOT_YET);
+  }
+
+  @Test
+  void aSnapshotTimeoutBelowOneSecondIsRejected() {
+    assertThat(problems(spec -> spec.snapshotTimeoutSeconds = 0)).containsExactly(
+        "spec.snapshotTimeoutSeconds: 0 must be at least 1");
+    assertThat(new BackupPolicySpec().snapshotTimeoutSeconds).isEqualTo(600);
   }
 
   @Test
@@ -192,9 +291,8 @@ class PolicyValidatorTest {
   }
 
   @Test
-  void hooksAreRejectedAsNotSupportedYet() {
+  void hooksAreRejectedAsNotSupportedYetAlsoWithoutAPodSelector() {
     Hook hook = new Hook();
-    hook.podSelector = new LabelSelectorBuilder().addToMatchLabels("app", "rose").build();
     hook.command = List.of("sqlite3", "/app/data/memory.db", ".backup /app/data/.lifeboat/memory.db");
 
     assertThat(problems(spec -> {

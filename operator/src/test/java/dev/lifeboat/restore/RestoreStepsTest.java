@@ -145,6 +145,27 @@ class RestoreStepsTest extends ControllerTest {
   }
 
   @Test
+  void pendingRefusesACommandTargetBeforeLookingForAClaim() {
+    request(r -> {
+      r.getSpec().source.dump = "tzurot-db";
+      r.getSpec().target.claim = null;
+      r.getSpec().target.command = new dev.lifeboat.api.v1alpha1.CommandContainer();
+      r.getSpec().target.command.image = "postgres:16";
+      r.getSpec().target.command.command = List.of("pg_restore", "--dbname=$(DATABASE_URL)");
+    });
+    RestoreRun run = at(RestoreStage.Pending, s -> {});
+
+    assertThat(advance(pending, run)).isEmpty();
+
+    assertThat(run.status.phase).isEqualTo(RestorePhase.Failed);
+    assertCondition(run.status.conditions, ConditionTypes.RESTORED, "False", Reasons.INVALID_SPEC,
+        "spec.source.dump: restoring dumps is not supported by this version of Lifeboat yet", generation());
+    assertThat(run.status.message).contains("spec.target.command: restoring into a command is not supported");
+    assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    assertThat(harness.jobs(NAMESPACE)).isEmpty();
+  }
+
+  @Test
   void pendingFailsWithClaimExistsForANewClaimThatAlreadyExistsAndIsNotOurs() {
     request(r -> newClaim(r, CLAIM));
     RestoreRun run = at(RestoreStage.Pending, s -> {});

@@ -16,10 +16,12 @@ import io.fabric8.generator.annotation.Size;
 public class DumpSource extends CommandContainer {
   /** Longest name whose container name, dump-&lt;name&gt;, is still a DNS label. */
   public static final int MAX_NAME_LENGTH = 58;
+  /** A DNS label of at most {@link #MAX_NAME_LENGTH} characters. */
+  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]{0,56}[a-z0-9])?$";
 
   @Required
   @Size(max = MAX_NAME_LENGTH)
-  @Pattern("^[a-z0-9]([-a-z0-9]{0,56}[a-z0-9])?$")
+  @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Name of the dump, unique in the policy: a DNS label of at most 58 characters. The backup stores it as <backupId>/<name>.dump; a restore names it in source.dump.")
   public String name;
 
