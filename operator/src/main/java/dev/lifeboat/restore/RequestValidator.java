@@ -25,12 +25,18 @@ final class RequestValidator {
 
   /** Empty when the spec can be acted on; otherwise every problem, as one InvalidSpec. */
   static Optional<Problem> validate(RestoreRequestSpec spec) {
+    List<String> problems = problems(spec);
+    return problems.isEmpty() ? Optional.empty()
+        : Optional.of(new Problem(Reasons.INVALID_SPEC, String.join("; ", problems)));
+  }
+
+  /** Every problem of the spec, each naming its field, in field order. */
+  static List<String> problems(RestoreRequestSpec spec) {
     List<String> problems = new ArrayList<>();
     source(spec.source, problems);
     target(spec, problems);
     notSupportedYet(spec, problems);
-    return problems.isEmpty() ? Optional.empty()
-        : Optional.of(new Problem(Reasons.INVALID_SPEC, String.join("; ", problems)));
+    return List.copyOf(problems);
   }
 
   private static void source(RestoreSource source, List<String> problems) {
@@ -42,10 +48,10 @@ final class RequestValidator {
           + DumpSource.MAX_NAME_LENGTH + " characters)");
     }
     if (source.claim != null) {
-      problems.add("spec.source.claim: names a volume; it cannot be combined with spec.source.dump");
+      problems.add("spec.source.claim: cannot be combined with spec.source.dump (a dump is not a volume)");
     }
     if (source.paths != null) {
-      problems.add("spec.source.paths: select files of a volume; they cannot be combined with spec.source.dump");
+      problems.add("spec.source.paths: cannot be combined with spec.source.dump (a dump has no files)");
     }
   }
 

@@ -161,7 +161,8 @@ class RestoreStepsTest extends ControllerTest {
     assertCondition(run.status.conditions, ConditionTypes.RESTORED, "False", Reasons.INVALID_SPEC,
         "spec.source.dump: restoring dumps is not supported by this version of Lifeboat yet", generation());
     assertThat(run.status.message).contains("spec.target.command: restoring into a command is not supported");
-    assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+        .extracting(c -> c.getMetadata().getName()).as("no claim created").containsExactly(CLAIM);
     assertThat(harness.jobs(NAMESPACE)).isEmpty();
   }
 
