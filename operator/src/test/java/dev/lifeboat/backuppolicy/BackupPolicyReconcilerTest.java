@@ -301,6 +301,23 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   }
 
   @Test
+  void aDumpOnlyPolicyIsRefusedAsNotSupportedYetAndNoJobStarts() {
+    apply(p -> {
+      p.getSpec().source.claims = null;
+      var dump = new dev.lifeboat.api.v1alpha1.DumpSource();
+      dump.name = "tzurot-db";
+      dump.image = "postgres:16";
+      dump.command = List.of("pg_dump", "--dbname=$(DATABASE_URL)");
+      p.getSpec().source.dumps = List.of(dump);
+    });
+    reconcileAt(at(0, "02:00:00"));
+    reconcileAt(at(0, "02:00:05"));
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.INVALID_SPEC,
+        "spec.source.dumps: dump sources are not supported by this version of Lifeboat yet", 1L);
+    assertThat(jobs()).isEmpty();
+  }
+
+  @Test
   void missingClaimIsNamedInAConditionAndNoJobStarts() {
     apply(p -> p.getSpec().source.claims = List.of(CLAIM, "ghost-data"));
     reconcileAt(at(0, "02:00:00"));
