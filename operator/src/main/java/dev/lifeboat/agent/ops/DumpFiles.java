@@ -136,7 +136,10 @@ final class DumpFiles {
     }
   }
 
-  /** The last lines of {@code err} (at most 20 lines, 2 KiB), or "(no standard error)". */
+  /**
+   * The last lines of {@code err} (at most 20 lines, 2 KiB) on one line, joined by " | " (a failure is
+   * reported as one line), or "(no standard error)".
+   */
   static String errTail(Path dir) {
     Path err = dir.resolve(ERR);
     byte[] bytes;
@@ -157,7 +160,7 @@ final class DumpFiles {
     if (lines.size() > TAIL_LINES) {
       lines = lines.subList(lines.size() - TAIL_LINES, lines.size());
     }
-    return String.join("\n", lines);
+    return String.join(" | ", lines.stream().map(String::strip).filter(l -> !l.isEmpty()).toList());
   }
 
   static void closeQuietly(AutoCloseable closeable) {
