@@ -153,6 +153,10 @@ class DumpEndToEndTest {
     JsonNode manifest = manifest();
     assertThat(manifest.get("dumps").findValuesAsText("name")).containsExactly("first", "second");
     assertThat(manifest.get("volumes").get(0).get("claim").asText()).isEqualTo("memory-data");
+    AgentCli.Run list = agent.run("list");
+    JsonNode listed = new ObjectMapper().readTree(list.stdout()).get(0);
+    assertThat(listed.get("dumps").toString()).isEqualTo("[\"first\",\"second\"]");
+    assertThat(listed.get("volumes").toString()).isEqualTo("[\"memory-data\"]");
 
     // Restoring a volume of it works as before; a dump that is not there is named.
     Path target = dir.resolve("restored-volume");

@@ -143,9 +143,10 @@ final class DumpFiles {
   static String errTail(Path dir) {
     Path err = dir.resolve(ERR);
     byte[] bytes;
+    long from;
     try (RandomAccessFile file = new RandomAccessFile(err.toFile(), "r")) {
       long length = file.length();
-      long from = Math.max(0, length - TAIL_BYTES);
+      from = Math.max(0, length - TAIL_BYTES);
       bytes = new byte[(int) (length - from)];
       file.seek(from);
       file.readFully(bytes);
@@ -157,6 +158,9 @@ final class DumpFiles {
       return "(no standard error)";
     }
     List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n")));
+    if (from > 0 && lines.size() > 1) {
+      lines.remove(0); // cut in the middle
+    }
     if (lines.size() > TAIL_LINES) {
       lines = lines.subList(lines.size() - TAIL_LINES, lines.size());
     }
