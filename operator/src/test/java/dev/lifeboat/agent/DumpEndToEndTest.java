@@ -242,6 +242,28 @@ class DumpEndToEndTest {
     assertThat(restore.endsWithin(10)).isTrue();
   }
 
+  @Test
+  void aLargeDumpStreamsThroughASmallHeap() throws Exception {
+    // 200 MiB of incompressible output through an agent JVM with a 96 MiB heap, as Jobs run it: held
+    // in memory anywhere, it would not fit.
+    long size = 200L * 1024 * 1024;
+    DumpContainer big = dump("big", "head", "-c", String.valueOf(size), "/dev/urandom");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "dev.lifeboat.Main", "agent", "backup"));
+    command.addAll(agent.repository());
+    command.addAll(List.of("--backup-id", ID, "--dump", "big=" + big.dir()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(repository.s3().environment());
+    Process child = builder.start();
+    String output = new String(child.getInputStream().readAllBytes());
+    assertThat(child.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as(output).isZero();
+    JsonNode dump = manifest().get("dumps").get(0);
+    assertThat(dump.get("bytes").asLong()).isEqualTo(size);
+    assertThat(dump.get("size").asLong()).isGreaterThan(size); // random data: zstd's frame only adds
+  }
+
   static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }

@@ -100,18 +100,19 @@ public final class BackupOperation {
     long files = 0;
     long stored = 0;
     // Dumps first: a broken one fails the backup before the volumes were read for nothing.
+    int started = 0;
     try (Heartbeat heartbeat = request.dumps().isEmpty() ? null : Heartbeat.start(request.dumps().get(0).dir().getParent())) {
       repository.store().checkAccess();
-      for (int i = 0; i < request.dumps().size(); i++) {
-        try {
-          Manifest.Dump written = backUpDump(id, request.dumps().get(i), request);
-          dumps.add(written);
-          stored += written.size();
-        } catch (IOException | RuntimeException e) {
-          request.dumps().subList(i + 1, request.dumps().size()).forEach(d -> DumpFiles.abort(d.dir()));
-          throw e;
-        }
+      for (DumpSource dump : request.dumps()) {
+        started++;
+        Manifest.Dump written = backUpDump(id, dump, request);
+        dumps.add(written);
+        stored += written.size();
       }
+    } catch (IOException | RuntimeException e) {
+      // The containers of dumps not started yet wait for go: tell them to end.
+      request.dumps().subList(started, request.dumps().size()).forEach(d -> DumpFiles.abort(d.dir()));
+      throw e;
     }
     for (VolumeSource volume : request.volumes()) {
       Manifest.Volume written = backUpVolume(id, volume, request, warnings, omissions);
