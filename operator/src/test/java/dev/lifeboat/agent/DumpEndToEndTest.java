@@ -98,7 +98,9 @@ class DumpEndToEndTest {
   void aDumpRoundTripsByteForByte(String codec, boolean encrypted, String object) throws Exception {
     List<String> keyArgs = encrypted ? List.of("--encryption-key-file", key.toString()) : List.of();
     DumpContainer container = dump("db", "cat", stream.toString());
-    List<String> args = new ArrayList<>(List.of("--dump", "db=" + container.dir() + ",timeout=60", "--compression", codec));
+    Path termination = dir.resolve("termination-log");
+    List<String> args = new ArrayList<>(List.of("--dump", "db=" + container.dir() + ",timeout=60", "--compression", codec,
+        "--termination-log", termination.toString()));
     args.addAll(keyArgs);
     AgentCli.Run run = backup(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -118,6 +120,10 @@ class DumpEndToEndTest {
     assertThat(dump.get("sha256").asText()).isEqualTo(sha256(stored));
     assertThat(dump.get("seconds").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(manifest.get("bytes").asLong()).isEqualTo(stored.length);
+    JsonNode result = new ObjectMapper().readTree(termination.toFile());
+    assertThat(result.get("dumps").get(0).get("name").asText()).isEqualTo("db");
+    assertThat(result.get("dumps").get(0).get("bytes").asLong()).isEqualTo(Files.size(stream));
+    assertThat(result.get("dumps").get(0).get("size").asLong()).isEqualTo(stored.length);
     if (codec.equals("none") && !encrypted) {
       assertThat(sha256(stored)).isEqualTo(sha256(Files.readAllBytes(stream))); // a plain dump is the stream itself
     }

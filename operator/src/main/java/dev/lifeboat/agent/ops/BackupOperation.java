@@ -151,7 +151,8 @@ public final class BackupOperation {
     return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, phase, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),
         Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention,
-        Findings.first(warnings), Findings.first(omissions));
+        Findings.first(warnings), Findings.first(omissions), dumps.isEmpty() ? null : dumps.stream()
+            .map(d -> new AgentResult.Dump(d.name(), d.size(), d.bytes(), d.seconds())).toList());
   }
 
   private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings,

@@ -43,6 +43,21 @@ class DumpFilesTest {
   }
 
   @Test
+  void anOpenNobodyAnswersIsReleasedAfterTheTimeout() throws Exception {
+    Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("out").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+    for (boolean reading : new boolean[] {true, false}) {
+      long start = System.nanoTime();
+      AutoCloseable opened = reading
+          ? DumpFiles.openOrGiveUp(dir, () -> DumpFiles.openForReading(dir), Duration.ofMillis(300))
+          : DumpFiles.openOrGiveUp(dir, () -> DumpFiles.openForWriting(dir), Duration.ofMillis(300));
+      assertThat(opened).isNull();
+      assertThat((System.nanoTime() - start) / 1e9).as(reading ? "reading" : "writing").isLessThan(3);
+      assertThat(dir.resolve("abort")).exists();
+    }
+  }
+
+  @Test
   void dumpFlagsAreParsed() {
     DumpSource dump = DumpSource.parse("tzurot-db=/lifeboat/dumps/tzurot-db,timeout=3600");
     assertThat(dump.name()).isEqualTo("tzurot-db");
