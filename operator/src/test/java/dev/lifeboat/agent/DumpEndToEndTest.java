@@ -169,9 +169,12 @@ class DumpEndToEndTest {
     AgentCli.Run restored = agent.run("restore", "--backup", ID, "--target", target.toString());
     assertThat(restored.exitCode()).as(restored.stderr()).isZero();
     assertThat(target.resolve("state.json")).hasContent("{}");
-    AgentCli.Run missing = agent.run("restore", "--backup", ID, "--dump", "third", "--to-command", dir.toString());
-    assertThat(missing.exitCode()).isNotZero();
+    DumpContainer waiting = target("third", "cat");
+    AgentCli.Run missing = agent.run("restore", "--backup", ID, "--dump", "third", "--to-command",
+        waiting.dir().toString());
+    assertThat(missing.exitCode()).isEqualTo(4);
     assertThat(missing.stderr()).contains("backup " + ID + " has no dump 'third'; it holds [first, second]");
+    assertThat(waiting.endsWithin(10)).as("the target container is told to give up").isTrue();
   }
 
   @Test

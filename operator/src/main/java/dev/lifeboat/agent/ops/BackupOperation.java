@@ -69,6 +69,18 @@ public final class BackupOperation {
   }
 
   public AgentResult run(Request request) throws IOException {
+    int[] started = {0};
+    try {
+      return run(request, started);
+    } catch (IOException | RuntimeException e) {
+      // The containers of dumps not started yet wait for go: tell them to end.
+      request.dumps().subList(started[0], request.dumps().size()).forEach(d -> DumpFiles.abort(d.dir()));
+      throw e;
+    }
+  }
+
+  /** {@code started[0]} counts the dumps started so far. */
+  private AgentResult run(Request request, int[] started) throws IOException {
     Instant start = clock.instant();
     String id = request.backupId() != null ? request.backupId() : Times.backupId(start);
     // Listed once: for the id check, the 10 % rule and retention (one GET per backup in the repository).
@@ -100,19 +112,14 @@ public final class BackupOperation {
     long files = 0;
     long stored = 0;
     // Dumps first: a broken one fails the backup before the volumes were read for nothing.
-    int started = 0;
     try (Heartbeat heartbeat = request.dumps().isEmpty() ? null : Heartbeat.start(request.dumps().get(0).dir().getParent())) {
       repository.store().checkAccess();
       for (DumpSource dump : request.dumps()) {
-        started++;
+        started[0]++;
         Manifest.Dump written = backUpDump(id, dump, request);
         dumps.add(written);
         stored += written.size();
       }
-    } catch (IOException | RuntimeException e) {
-      // The containers of dumps not started yet wait for go: tell them to end.
-      request.dumps().subList(started, request.dumps().size()).forEach(d -> DumpFiles.abort(d.dir()));
-      throw e;
     }
     for (VolumeSource volume : request.volumes()) {
       Manifest.Volume written = backUpVolume(id, volume, request, warnings, omissions);

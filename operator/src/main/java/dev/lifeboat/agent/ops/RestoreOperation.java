@@ -111,6 +111,15 @@ public final class RestoreOperation {
    * by then: a damaged object fails the restore, but the command may have acted on what came first.
    */
   public AgentResult runDump(DumpRequest request) throws IOException {
+    try {
+      return restoreDump(request);
+    } catch (IOException | RuntimeException e) {
+      DumpFiles.abort(request.commandDir()); // a target still waiting for go ends (ignored once it started)
+      throw e;
+    }
+  }
+
+  private AgentResult restoreDump(DumpRequest request) throws IOException {
     Instant start = clock.instant();
     if (!Files.isDirectory(request.commandDir())) {
       throw new IllegalArgumentException("--to-command: " + request.commandDir() + " is not a directory");
@@ -120,7 +129,8 @@ public final class RestoreOperation {
     requireKey(chosen, request.encryption());
     DumpReader.Waits waits = new DumpReader.Waits(request.waits().start(), request.waits().exit());
     long bytes;
-    try (Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
+    try (Heartbeat heartbeat = Heartbeat.start(request.commandDir().toAbsolutePath().getParent());
+        Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
       Manifest manifest = stillThere(chosen, pin);
       bytes = readDump(manifest, dump, request.encryption(),
           plain -> DumpRestore.write(dump.name(), plain, request.commandDir(), waits), "restore dump " + dump.name());
