@@ -128,8 +128,10 @@ public final class BackupOperation {
       stored += written.size();
     }
     Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
-    Manifest manifest = new Manifest(dumps.isEmpty() ? Manifest.FORMAT_VERSION : Manifest.FORMAT_VERSION_DUMPS, id, repository.namespace(), repository.policy(),
-        request.kind(), Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
+    // Format 2 only with dumps: an agent that knows no dumps must refuse such a backup by name.
+    int format = dumps.isEmpty() ? Manifest.FORMAT_VERSION : Manifest.FORMAT_VERSION_DUMPS;
+    Manifest manifest = new Manifest(format, id, repository.namespace(), repository.policy(), request.kind(),
+        Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
         request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
         stored, files, suspicion.suspicious(), suspicion.reason(), volumes, dumps.isEmpty() ? null : dumps,
         warnings.isEmpty() ? null : warnings,
