@@ -27,7 +27,8 @@ public record AgentResult(
     String message,
     Retention retention,
     List<String> warnings,
-    List<String> omissions) {
+    List<String> omissions,
+    List<Dump> dumps) {
 
   public static final int CURRENT_VERSION = 1;
   /** At most this many warning and omission lines travel in the result; the message says how many there were. */
@@ -76,6 +77,22 @@ public record AgentResult(
     }
   }
 
+  /**
+   * One dump of a backup, compact (the termination message has 4096 bytes): size stored, bytes the
+   * command wrote, seconds it took. The manifest has the rest.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Dump(String name, Long size, Long bytes, Double seconds) {}
+
+  /** A result without dumps. */
+  public AgentResult(Integer version, String command, String id, BackupPhase phase, String startTime,
+      String completionTime, Long bytes, Long files, String checksum, Double durationSeconds, Boolean suspicious,
+      String message, Retention retention, List<String> warnings, List<String> omissions) {
+    this(version, command, id, phase, startTime, completionTime, bytes, files, checksum, durationSeconds, suspicious,
+        message, retention, warnings, omissions, null);
+  }
+
   /** A result without warnings or omissions (every command but backup). */
   public AgentResult(Integer version, String command, String id, BackupPhase phase, String startTime,
       String completionTime, Long bytes, Long files, String checksum, Double durationSeconds, Boolean suspicious,
@@ -86,12 +103,17 @@ public record AgentResult(
 
   public AgentResult withMessage(String text) {
     return new AgentResult(version, command, id, phase, startTime, completionTime, bytes, files, checksum,
-        durationSeconds, suspicious, text, retention, warnings, omissions);
+        durationSeconds, suspicious, text, retention, warnings, omissions, dumps);
   }
 
   public AgentResult withRetention(Retention trimmed) {
     return new AgentResult(version, command, id, phase, startTime, completionTime, bytes, files, checksum,
-        durationSeconds, suspicious, message, trimmed, warnings, omissions);
+        durationSeconds, suspicious, message, trimmed, warnings, omissions, dumps);
+  }
+
+  public AgentResult withDumps(List<Dump> list) {
+    return new AgentResult(version, command, id, phase, startTime, completionTime, bytes, files, checksum,
+        durationSeconds, suspicious, message, retention, warnings, omissions, list);
   }
 
   public boolean succeeded() {

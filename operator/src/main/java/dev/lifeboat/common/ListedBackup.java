@@ -15,15 +15,22 @@ import java.util.List;
  * @param kind scheduled, or pre-restore for a safety backup taken before a restore
  * @param keyId id of the client-side encryption key, null when not encrypted
  * @param partial the backup left data out (PartiallyFailed): restored only when named by id
+ * @param dumps the names of the dumps it holds; absent (null) when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ListedBackup(String id, String time, String kind, long bytes, long files, boolean suspicious,
-    List<String> volumes, String keyId, boolean partial) {
+    List<String> volumes, String keyId, boolean partial, List<String> dumps) {
 
   public static final String KIND_PRE_RESTORE = "pre-restore";
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** A backup without dumps. */
+  public ListedBackup(String id, String time, String kind, long bytes, long files, boolean suspicious,
+      List<String> volumes, String keyId, boolean partial) {
+    this(id, time, kind, bytes, files, suspicious, volumes, keyId, partial, null);
+  }
 
   /** A backup that left nothing out. */
   public ListedBackup(String id, String time, String kind, long bytes, long files, boolean suspicious,

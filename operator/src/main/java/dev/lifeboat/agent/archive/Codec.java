@@ -15,9 +15,9 @@ import java.util.zip.GZIPOutputStream;
  * so {@code zstd -d | tar -x} and {@code tar -xzf} read the archives without Lifeboat.
  */
 public enum Codec {
-  zstd(".tar.zst"),
-  gzip(".tar.gz"),
-  none(".tar");
+  zstd(".tar.zst", ".zst"),
+  gzip(".tar.gz", ".gz"),
+  none(".tar", "");
 
   /** Large enough that the tar stream's 10 KiB blocks do not each cross into native code. */
   private static final int BUFFER = 1 << 17;
@@ -25,9 +25,11 @@ public enum Codec {
   private static final String ENCRYPTED_SUFFIX = ".enc";
 
   private final String extension;
+  private final String streamExtension;
 
-  Codec(String extension) {
+  Codec(String extension, String streamExtension) {
     this.extension = extension;
+    this.streamExtension = streamExtension;
   }
 
   /** The codec of this name, as a manifest records it; empty for a name this agent does not know. */
@@ -42,6 +44,11 @@ public enum Codec {
 
   public String extension() {
     return extension;
+  }
+
+  /** The suffix of a compressed stream that is not a tar (a dump): ".zst", ".gz" or nothing. */
+  public String streamExtension() {
+    return streamExtension;
   }
 
   /** Wraps {@code out}; closing the returned stream ends the compressed stream and closes {@code out}. */

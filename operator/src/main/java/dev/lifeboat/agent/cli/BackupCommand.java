@@ -3,6 +3,7 @@ package dev.lifeboat.agent.cli;
 import dev.lifeboat.agent.archive.ArchiveEncryption;
 import dev.lifeboat.agent.archive.Codec;
 import dev.lifeboat.agent.ops.BackupOperation;
+import dev.lifeboat.agent.ops.DumpSource;
 import dev.lifeboat.agent.ops.VolumeSource;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.s3.S3Store;
@@ -18,13 +19,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Back up volumes (directories) into the repository, then apply retention.")
+    description = "Back up volumes (directories) and dumps (commands' output) into the repository, then apply retention.")
 public final class BackupCommand implements Callable<Integer> {
   @Mixin
   RepositoryOptions repository;
 
-  @Option(names = "--volume", required = true, paramLabel = "CLAIM=DIR", description = "A volume to back up (repeatable).")
+  @Option(names = "--volume", paramLabel = "CLAIM=DIR", description = "A volume to back up (repeatable).")
   List<String> volumes = new ArrayList<>();
+
+  @Option(names = "--dump", paramLabel = "NAME=DIR[,timeout=S]",
+      description = "A dump to back up: the output a dump container writes into the FIFO DIR/out (repeatable;"
+          + " docs/agent.md). At least one --volume or --dump.")
+  List<String> dumps = new ArrayList<>();
+
+  /** How long a dump container may take to open its FIFO; shortened by tests. */
+  @Option(names = "--dump-start-timeout", defaultValue = "600", hidden = true, paramLabel = "SECONDS")
+  double dumpStartTimeout;
+
+  /** How long after its output ended a dump's exit status may take to appear. */
+  @Option(names = "--dump-exit-timeout", defaultValue = "60", hidden = true, paramLabel = "SECONDS")
+  double dumpExitTimeout;
 
   @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out matching paths, relative to each volume root.")
   List<String> excludes = new ArrayList<>();
@@ -75,6 +89,10 @@ public final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     return AgentRun.execute("backup", backupId, terminationLog, () -> {
       List<VolumeSource> sources = volumes.stream().map(VolumeSource::parse).toList();
+      List<DumpSource> dumpSources = dumps.stream().map(DumpSource::parse).toList();
+      if (sources.isEmpty() && dumpSources.isEmpty()) {
+        throw new IllegalArgumentException("nothing to back up: give at least one --volume CLAIM=DIR or --dump NAME=DIR");
+      }
       RetentionRules rules = retention == null ? null : RetentionRules.parse(retention, pins);
       if (sqlite == SqliteMode.online && !Files.isDirectory(scratchDir)) {
         throw new IllegalArgumentException("--scratch-dir: " + scratchDir + " is not a directory");
@@ -82,8 +100,9 @@ public final class BackupCommand implements Callable<Integer> {
       ArchiveEncryption encryption = key.load();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
-            sources, excludes, compression, encryption, rules, minSize, backupId, kind,
-            sqlite == SqliteMode.online ? scratchDir : null));
+            sources, dumpSources, excludes, compression, encryption, rules, minSize, backupId, kind,
+            sqlite == SqliteMode.online ? scratchDir : null,
+            new BackupOperation.DumpWaits(Seconds.of(dumpStartTimeout), Seconds.of(dumpExitTimeout))));
       }
     });
   }

@@ -34,7 +34,8 @@ public final class ListCommand implements Callable<Integer> {
       List<ListedBackup> entries = listing.complete().stream()
           .map(m -> new ListedBackup(m.id(), m.endTime(), m.kind(), m.bytes(), m.files(), m.suspicious(),
               m.volumes().stream().map(Manifest.Volume::claim).toList(),
-              m.encryption() == null ? null : m.encryption().keyId(), m.partial()))
+              m.encryption() == null ? null : m.encryption().keyId(), m.partial(),
+              m.dumpList().isEmpty() ? null : m.dumpList().stream().map(Manifest.Dump::name).toList()))
           .toList();
       System.out.println(new String(Json.write(entries), java.nio.charset.StandardCharsets.UTF_8));
       return 0;

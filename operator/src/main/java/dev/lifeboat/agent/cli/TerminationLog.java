@@ -26,6 +26,8 @@ final class TerminationLog {
         List<DamagedBackup> kept = r.damaged().subList(0, r.damaged().size() / 2);
         trimmed = trimmed.withRetention(new AgentResult.Retention(r.kept(), r.pruned(), r.prunedIds(), r.oldest(),
             r.newest(), r.bytes(), r.error(), r.pinned(), kept.isEmpty() ? null : kept, r.damagedCount(), r.leftovers()));
+      } else if (trimmed.dumps() != null && trimmed.dumps().size() > 1) {
+        trimmed = trimmed.withDumps(trimmed.dumps().subList(0, trimmed.dumps().size() / 2)); // all are in the manifest
       } else {
         String message = trimmed.message();
         trimmed = trimmed.withMessage(message.substring(0, Math.max(0, message.length() - 256)) + "...");

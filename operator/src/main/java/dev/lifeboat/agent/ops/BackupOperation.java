@@ -45,9 +45,20 @@ public final class BackupOperation {
   /**
    * What to back up and how. encryption and rules may be null; sqliteScratch is where SQLite
    * databases are captured consistently before they are archived, null to archive them as bytes.
+   * dumpWaits may be null (the defaults: 10 minutes for a dump container to start, 60 seconds for its
+   * exit status).
    */
-  public record Request(List<VolumeSource> volumes, List<String> excludes, Codec codec, ArchiveEncryption encryption,
-      RetentionRules rules, long minSize, String backupId, String kind, Path sqliteScratch) {}
+  public record Request(List<VolumeSource> volumes, List<DumpSource> dumps, List<String> excludes, Codec codec,
+      ArchiveEncryption encryption, RetentionRules rules, long minSize, String backupId, String kind, Path sqliteScratch,
+      DumpWaits dumpWaits) {
+    public Request {
+      volumes = volumes == null ? List.of() : volumes;
+      dumps = dumps == null ? List.of() : dumps;
+    }
+  }
+
+  /** How long the agent waits for a dump container to open its output, and for its exit status after it. */
+  public record DumpWaits(Duration start, Duration exit) {}
 
   private final BackupRepository repository;
   private final Clock clock;
@@ -58,6 +69,18 @@ public final class BackupOperation {
   }
 
   public AgentResult run(Request request) throws IOException {
+    int[] started = {0};
+    try {
+      return run(request, started);
+    } catch (IOException | RuntimeException e) {
+      // The containers of dumps not started yet wait for go: tell them to end.
+      request.dumps().subList(started[0], request.dumps().size()).forEach(d -> DumpFiles.abort(d.dir()));
+      throw e;
+    }
+  }
+
+  /** {@code started[0]} counts the dumps started so far. */
+  private AgentResult run(Request request, int[] started) throws IOException {
     Instant start = clock.instant();
     String id = request.backupId() != null ? request.backupId() : Times.backupId(start);
     // Listed once: for the id check, the 10 % rule and retention (one GET per backup in the repository).
@@ -71,12 +94,33 @@ public final class BackupOperation {
         throw new IllegalArgumentException("--volume: " + volume.dir() + " (claim " + volume.claim() + ") is not a directory");
       }
     }
-    repository.store().checkAccess();
+    if (request.volumes().isEmpty() && request.dumps().isEmpty()) {
+      throw new IllegalArgumentException("nothing to back up: give at least one --volume or --dump");
+    }
+    for (DumpSource dump : request.dumps()) {
+      if (!Files.isDirectory(dump.dir())) {
+        throw new IllegalArgumentException("--dump: " + dump.dir() + " (dump " + dump.name() + ") is not a directory");
+      }
+    }
+    if (request.dumps().stream().map(DumpSource::name).distinct().count() != request.dumps().size()) {
+      throw new IllegalArgumentException("--dump: a name is given twice");
+    }
     List<Manifest.Volume> volumes = new ArrayList<>();
+    List<Manifest.Dump> dumps = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> omissions = new ArrayList<>();
     long files = 0;
     long stored = 0;
+    // Dumps first: a broken one fails the backup before the volumes were read for nothing.
+    try (Heartbeat heartbeat = request.dumps().isEmpty() ? null : Heartbeat.start(request.dumps().get(0).dir().getParent())) {
+      repository.store().checkAccess();
+      for (DumpSource dump : request.dumps()) {
+        started[0]++;
+        Manifest.Dump written = backUpDump(id, dump, request);
+        dumps.add(written);
+        stored += written.size();
+      }
+    }
     for (VolumeSource volume : request.volumes()) {
       Manifest.Volume written = backUpVolume(id, volume, request, warnings, omissions);
       volumes.add(written);
@@ -84,10 +128,13 @@ public final class BackupOperation {
       stored += written.size();
     }
     Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
-    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, repository.namespace(), repository.policy(),
-        request.kind(), Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
+    // Format 2 only with dumps: an agent that knows no dumps must refuse such a backup by name.
+    int format = dumps.isEmpty() ? Manifest.FORMAT_VERSION : Manifest.FORMAT_VERSION_DUMPS;
+    Manifest manifest = new Manifest(format, id, repository.namespace(), repository.policy(), request.kind(),
+        Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
         request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
-        stored, files, suspicion.suspicious(), suspicion.reason(), volumes, warnings.isEmpty() ? null : warnings,
+        stored, files, suspicion.suspicious(), suspicion.reason(), volumes, dumps.isEmpty() ? null : dumps,
+        warnings.isEmpty() ? null : warnings,
         omissions.isEmpty() ? null : omissions, AgentVersion.get());
     byte[] manifestBytes = Json.write(manifest);
     repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
@@ -103,7 +150,8 @@ public final class BackupOperation {
     }
     BackupPhase phase = manifest.partial() ? BackupPhase.PartiallyFailed : BackupPhase.Succeeded;
     String message = (manifest.partial() ? "PARTIAL: " + Findings.summary(omissions, "left out") + "; " : "")
-        + "backed up " + files + " files of " + request.volumes().size() + " volume(s), " + Sizes.human(stored)
+        + "backed up " + files + " files of " + request.volumes().size() + " volume(s)"
+        + (dumps.isEmpty() ? "" : " and " + dumps.size() + " dump(s)") + ", " + Sizes.human(stored)
         + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
         + (warnings.isEmpty() ? "" : "; " + Findings.summary(warnings, "warning(s)"))
@@ -112,7 +160,8 @@ public final class BackupOperation {
     return new AgentResult(AgentResult.CURRENT_VERSION, "backup", id, phase, Times.rfc3339(start),
         Times.rfc3339(end), stored, files, "sha256:" + sha256(manifestBytes),
         Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention,
-        Findings.first(warnings), Findings.first(omissions));
+        Findings.first(warnings), Findings.first(omissions), dumps.isEmpty() ? null : dumps.stream()
+            .map(d -> new AgentResult.Dump(d.name(), d.size(), d.bytes(), d.seconds())).toList());
   }
 
   private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings,
@@ -138,6 +187,44 @@ public final class BackupOperation {
     repository.store().putSmall(repository.key(id, fileListName), fileList, "application/json");
     return new Manifest.Volume(volume.claim(), object, digest.count(), digest.sha256Hex(), stats.files(), stats.bytes(),
         fileListName, sha256(fileList));
+  }
+
+  /**
+   * One dump: the command's standard output, read from its FIFO as it is produced, through the same
+   * compression → encryption → multipart upload as a volume. Any failure aborts the upload.
+   */
+  private Manifest.Dump backUpDump(String id, DumpSource dump, Request request) throws IOException {
+    String object = dumpObject(dump.name(), request.codec(), request.encryption() != null);
+    Instant start = clock.instant();
+    S3Store.UploadStream upload = repository.store().upload(repository.key(id, object), PART_SIZE, PARALLEL_PARTS);
+    DigestingOutputStream digest = new DigestingOutputStream(upload);
+    OutputStream compressed = null;
+    long bytes;
+    try {
+      OutputStream sink = request.encryption() == null ? digest
+          : request.encryption().encrypt(digest, dumpAssociatedData(id, dump.name()));
+      compressed = new BufferedOutputStream(request.codec().compress(sink), WRITE_BUFFER);
+      DumpWaits waits = request.dumpWaits();
+      bytes = DumpReader.read(dump, compressed, waits == null ? DumpReader.Waits.DEFAULT
+          : new DumpReader.Waits(waits.start(), waits.exit()));
+      compressed.close();
+    } catch (IOException | RuntimeException e) {
+      upload.abort(); // before closing: closing would store what came so far
+      DumpFiles.closeQuietly(compressed);
+      throw e;
+    }
+    double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+    return new Manifest.Dump(dump.name(), object, digest.count(), digest.sha256Hex(), bytes, seconds);
+  }
+
+  /** {@code <name>.dump<compression>[.enc]}: e.g. tzurot-db.dump.zst, which {@code zstd -d} reads. */
+  static String dumpObject(String name, Codec codec, boolean encrypted) {
+    return name + ".dump" + codec.streamExtension() + (encrypted ? ".enc" : "");
+  }
+
+  /** A dump's associated data: "lifeboat/ID/NAME.dump", never that of a volume (a claim) of the same name. */
+  public static byte[] dumpAssociatedData(String backupId, String name) {
+    return associatedData(backupId, name + ".dump");
   }
 
   /** The newest complete, not suspicious, regular backup before this one, for the 10 % rule. */

@@ -59,6 +59,10 @@ public final class BackupSelector {
 
   public static Manifest.Volume volume(Manifest manifest, String claim) {
     List<String> claims = manifest.volumes().stream().map(Manifest.Volume::claim).toList();
+    if (claims.isEmpty()) {
+      throw new IllegalArgumentException("backup " + manifest.id() + " holds no volume, only the dumps "
+          + manifest.dumpList().stream().map(Manifest.Dump::name).toList() + "; restore one with --dump NAME --to-command DIR");
+    }
     if (claim == null || claim.isBlank()) {
       if (claims.size() == 1) {
         return manifest.volumes().get(0);
@@ -72,5 +76,16 @@ public final class BackupSelector {
           + "'; it holds " + claims);
     }
     return volume;
+  }
+
+  /** The dump of this name; dumps are always named (a backup may hold a volume too). */
+  public static Manifest.Dump dump(Manifest manifest, String name) {
+    Manifest.Dump dump = manifest.dump(name);
+    if (dump == null) {
+      List<String> names = manifest.dumpList().stream().map(Manifest.Dump::name).toList();
+      throw new IllegalArgumentException("--dump: backup " + manifest.id() + " has no dump '" + name + "'; it holds "
+          + (names.isEmpty() ? "none" : names.toString()));
+    }
+    return dump;
   }
 }

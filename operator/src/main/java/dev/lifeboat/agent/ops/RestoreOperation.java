@@ -52,6 +52,20 @@ public final class RestoreOperation {
   public record Request(String backup, Instant before, String claim, Path target, RestoreMode mode, List<String> paths,
       ArchiveEncryption encryption, Duration pinTtl) {}
 
+  /**
+   * A dump restored into a command: the command reads {@code commandDir/out} as its standard input.
+   *
+   * @param waits how long the command may take to open its input, and to end once its input ended
+   */
+  public record DumpRequest(String backup, Instant before, String dump, Path commandDir, ArchiveEncryption encryption,
+      Duration pinTtl, BackupOperation.DumpWaits waits) {}
+
+  /** What reads a dump's plain bytes; returns how many it took. */
+  @FunctionalInterface
+  interface DumpConsumer {
+    long accept(InputStream plain) throws IOException;
+  }
+
   private final BackupRepository repository;
   private final Clock clock;
   private final PrintStream out;
@@ -89,6 +103,84 @@ public final class RestoreOperation {
         BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), volume.size(), stats.files(), null,
         Duration.between(start, end).toMillis() / 1000.0, chosen.suspicious(), message, null,
         Findings.first(stats.warnings()), null);
+  }
+
+  /**
+   * Streams one dump into a command (download → decrypt → decompress → the command's standard input),
+   * checking the object's SHA-256 and the dump's length at the end. The command has consumed its input
+   * by then: a damaged object fails the restore, but the command may have acted on what came first.
+   */
+  public AgentResult runDump(DumpRequest request) throws IOException {
+    try {
+      return restoreDump(request);
+    } catch (IOException | RuntimeException e) {
+      DumpFiles.abort(request.commandDir()); // a target still waiting for go ends (ignored once it started)
+      throw e;
+    }
+  }
+
+  private AgentResult restoreDump(DumpRequest request) throws IOException {
+    Instant start = clock.instant();
+    if (!Files.isDirectory(request.commandDir())) {
+      throw new IllegalArgumentException("--to-command: " + request.commandDir() + " is not a directory");
+    }
+    Manifest chosen = BackupSelector.select(repository, request.backup(), request.before());
+    Manifest.Dump dump = BackupSelector.dump(chosen, request.dump());
+    requireKey(chosen, request.encryption());
+    DumpReader.Waits waits = new DumpReader.Waits(request.waits().start(), request.waits().exit());
+    long bytes;
+    try (Heartbeat heartbeat = Heartbeat.start(request.commandDir().toAbsolutePath().getParent());
+        Pins.Hold pin = pin(chosen, Pin.RESTORE, request.pinTtl())) {
+      Manifest manifest = stillThere(chosen, pin);
+      bytes = readDump(manifest, dump, request.encryption(),
+          plain -> DumpRestore.write(dump.name(), plain, request.commandDir(), waits), "restore dump " + dump.name());
+    }
+    Instant end = clock.instant();
+    String message = "restored dump " + dump.name() + " of backup " + chosen.id() + " (" + Sizes.human(bytes)
+        + ") into the target command";
+    return new AgentResult(AgentResult.CURRENT_VERSION, "restore", chosen.id(),
+        BackupPhase.Succeeded, Times.rfc3339(start), Times.rfc3339(end), dump.size(), 0L, null,
+        Duration.between(start, end).toMillis() / 1000.0, chosen.suspicious(), message, null, null, null);
+  }
+
+  /**
+   * Downloads one dump, decrypts and decompresses it into {@code consumer}, then checks the stored
+   * object's size and SHA-256 and the dump's length against the manifest.
+   */
+  long readDump(Manifest manifest, Manifest.Dump dump, ArchiveEncryption encryption, DumpConsumer consumer,
+      String label) throws IOException {
+    String key = repository.key(manifest.id(), dump.object());
+    try (InputStream raw = dump.size() > DOWNLOAD_CHUNK
+        ? repository.store().downloadInParallel(key, DOWNLOAD_CHUNK, PARALLEL_DOWNLOADS)
+        : repository.store().download(key)) {
+      Progress progress = new Progress(raw, label, dump.size(), out);
+      DigestingInputStream digest = new DigestingInputStream(progress);
+      long bytes;
+      try {
+        InputStream plain = encryption == null ? digest
+            : encryption.decrypt(digest, BackupOperation.dumpAssociatedData(manifest.id(), dump.name()));
+        InputStream stream = Codec.named(manifest.compression()).orElseThrow().decompress(plain);
+        bytes = consumer.accept(stream);
+        stream.transferTo(java.io.OutputStream.nullOutputStream()); // to the end: the checksums cover every byte
+      } catch (DumpFailed | FileSystemException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ChecksumMismatchException(dump.object(), key + " cannot be read, it is damaged or was altered: "
+            + e.getMessage());
+      }
+      if (digest.count() != dump.size() || !digest.sha256Hex().equals(dump.sha256())) {
+        throw new ChecksumMismatchException(dump.object(), key + " does not match its manifest (size " + digest.count()
+            + " vs " + dump.size() + ", SHA-256 differs)");
+      }
+      if (bytes != dump.bytes()) {
+        throw new ChecksumMismatchException(dump.object(), key + " holds " + bytes + " bytes of dump " + dump.name()
+            + ", its manifest says " + dump.bytes());
+      }
+      progress.print();
+      return bytes;
+    } catch (MissingObjectException e) {
+      throw new DamagedObjectException(key + " is missing; the manifest of backup " + manifest.id() + " lists it", e);
+    }
   }
 
   /**

@@ -10,7 +10,7 @@ public final class VerificationFailed extends Exception {
   private final String volume;
 
   public VerificationFailed(String backupId, String volume, Throwable cause) {
-    super("backup " + backupId + (volume == null ? "" : ", volume " + volume) + ": " + cause.getMessage(), cause);
+    super(context(backupId, volume) + cause.getMessage(), cause);
     this.backupId = backupId;
     this.volume = volume;
   }
@@ -19,13 +19,18 @@ public final class VerificationFailed extends Exception {
     return backupId;
   }
 
-  /** The volume being read when it failed; null before the first. */
+  /** The volume (its claim) or "dump NAME" being read when it failed; null before the first. */
   public String volume() {
     return volume;
   }
 
-  /** What the one-line cause is prefixed with: "backup ID, volume CLAIM: ". */
+  /** What the one-line cause is prefixed with: "backup ID, volume CLAIM: " or "backup ID, dump NAME: ". */
   public String context() {
-    return "backup " + backupId + (volume == null ? "" : ", volume " + volume) + ": ";
+    return context(backupId, volume);
+  }
+
+  private static String context(String backupId, String volume) {
+    return "backup " + backupId + (volume == null ? "" : volume.startsWith("dump ") ? ", " + volume : ", volume " + volume)
+        + ": ";
   }
 }

@@ -12,6 +12,7 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +56,10 @@ public final class VerifyOperation {
       throw new IllegalArgumentException("--restore-to: " + request.restoreTo() + " is not a directory");
     }
     Manifest chosen = BackupSelector.select(repository, request.backup(), null);
-    List<Manifest.Volume> volumes = request.claim() == null || request.claim().isBlank()
-        ? chosen.volumes() : List.of(BackupSelector.volume(chosen, request.claim()));
+    boolean all = request.claim() == null || request.claim().isBlank();
+    List<Manifest.Volume> volumes = all ? chosen.volumes() : List.of(BackupSelector.volume(chosen, request.claim()));
+    // Dumps are checked with the whole backup; a drill restores volumes only (a dump needs its command).
+    List<Manifest.Dump> dumps = all ? chosen.dumpList() : List.of();
     RestoreOperation.requireKey(chosen, request.encryption());
     long files = 0;
     long bytes = 0;
@@ -80,13 +83,19 @@ public final class VerifyOperation {
           databases += report.databases();
         }
       }
+      for (Manifest.Dump d : dumps) {
+        volume = "dump " + d.name();
+        reader.readDump(manifest, d, request.encryption(), plain -> plain.transferTo(OutputStream.nullOutputStream()),
+            "verify dump " + d.name());
+        bytes += d.size();
+      }
     } catch (IOException | RuntimeException e) {
       throw new VerificationFailed(chosen.id(), volume, e);
     }
     Instant end = clock.instant();
     return new AgentResult(AgentResult.CURRENT_VERSION, "verify", chosen.id(), BackupPhase.Succeeded,
         Times.rfc3339(start), Times.rfc3339(end), bytes, files, null, Duration.between(start, end).toMillis() / 1000.0,
-        chosen.suspicious(), message(chosen.id(), volumes.size(), files, request.restoreTo() != null, databases), null);
+        chosen.suspicious(), message(chosen.id(), volumes.size(), dumps.size(), files, request.restoreTo() != null, databases), null);
   }
 
   /** Where a volume is restored, or null to only read it. */
@@ -101,9 +110,10 @@ public final class VerifyOperation {
     return new SafeExtractor(restoreTo.resolve(volume.claim()), RestoreMode.Replace, List.of());
   }
 
-  static String message(String id, int volumes, long files, boolean restored, int databases) {
+  static String message(String id, int volumes, int dumps, long files, boolean restored, int databases) {
     StringBuilder message = new StringBuilder("verified backup ").append(id).append(": ")
         .append(plural(volumes, "volume")).append(", ").append(plural(files, "file"))
+        .append(dumps == 0 ? "" : ", " + plural(dumps, "dump"))
         .append(", all checksums match");
     if (restored) {
       message.append("; restored to scratch; ").append(switch (databases) {

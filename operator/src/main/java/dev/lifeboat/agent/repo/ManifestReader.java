@@ -14,6 +14,11 @@ final class ManifestReader {
   private ManifestReader() {}
 
   static Manifest read(String backupId, String key, byte[] bytes) {
+    return read(backupId, key, bytes, Manifest.NEWEST_FORMAT_VERSION);
+  }
+
+  /** As an agent that reads formats 1 to {@code newest} would: tests play an older agent with it. */
+  static Manifest read(String backupId, String key, byte[] bytes, int newest) {
     if (bytes.length == 0) {
       throw damaged(backupId, key + " is empty (0 bytes)", null);
     }
@@ -27,10 +32,11 @@ final class ManifestReader {
       throw damaged(backupId, key + " is not a JSON object", null);
     }
     JsonNode version = tree.get("formatVersion");
-    if (version == null || !version.canConvertToExactIntegral() || version.asInt() != Manifest.FORMAT_VERSION) {
+    if (version == null || !version.canConvertToExactIntegral() || version.asInt() < Manifest.FORMAT_VERSION
+        || version.asInt() > newest) {
       String found = version == null ? "no formatVersion" : "formatVersion " + version;
-      throw damaged(backupId, key + " has " + found + "; this agent reads " + Manifest.FORMAT_VERSION
-          + ": upgrade Lifeboat", null);
+      String reads = newest == Manifest.FORMAT_VERSION ? String.valueOf(newest) : Manifest.FORMAT_VERSION + " to " + newest;
+      throw damaged(backupId, key + " has " + found + "; this agent reads " + reads + ": upgrade Lifeboat", null);
     }
     Manifest manifest;
     try {
@@ -58,14 +64,20 @@ final class ManifestReader {
       return "a compression this agent knows: it names " + manifest.compression() + ", this agent reads "
           + Codec.names();
     }
-    if (manifest.volumes() == null || manifest.volumes().isEmpty()) {
-      return "its volumes";
+    if (manifest.volumes().isEmpty() && manifest.dumpList().isEmpty()) {
+      return "its volumes and dumps (it has neither)";
     }
     for (int i = 0; i < manifest.volumes().size(); i++) {
       Manifest.Volume v = manifest.volumes().get(i);
       if (v == null || v.claim() == null || v.object() == null || v.sha256() == null || v.fileList() == null
           || v.fileListSha256() == null) {
         return "volumes[" + i + "]'s claim, object, sha256, fileList or fileListSha256";
+      }
+    }
+    for (int i = 0; i < manifest.dumpList().size(); i++) {
+      Manifest.Dump d = manifest.dumpList().get(i);
+      if (d == null || d.name() == null || d.object() == null || d.sha256() == null) {
+        return "dumps[" + i + "]'s name, object or sha256";
       }
     }
     return null;

@@ -45,6 +45,21 @@ class TerminationLogTest {
   }
 
   @Test
+  void manyDumpsAreTrimmedBeforeTheMessage() {
+    List<AgentResult.Dump> dumps = IntStream.range(0, 80)
+        .mapToObj(i -> new AgentResult.Dump("database-number-" + i, 123_456_789L, 987_654_321L, 12.5)).toList();
+    AgentResult result = new AgentResult(1, "backup", "20251109T020000Z", BackupPhase.Succeeded, null, null, 10L, 1L,
+        null, 1.0, false, "backed up 0 files of 0 volume(s) and 80 dump(s)", null).withDumps(dumps);
+
+    String json = TerminationLog.fit(result);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
+    AgentResult read = AgentResult.parse(json);
+    assertThat(read.message()).isEqualTo(result.message());
+    assertThat(read.dumps()).isNotEmpty().hasSizeLessThan(80).isEqualTo(dumps.subList(0, read.dumps().size()));
+  }
+
+  @Test
   void aHugeMessageIsShortenedToFit() {
     AgentResult result = new AgentResult(1, "backup", null, BackupPhase.Failed, null, null, null, null, null, null, null,
         "x".repeat(10_000), null);
