@@ -111,8 +111,14 @@ final class LocalJobRunner implements AutoCloseable {
     Set<Process> running = processes.get(pod);
     if (running != null) {
       LOG.info("pod {} deleted: stopping its {} running container(s)", pod, running.size());
-      running.forEach(Process::destroyForcibly);
+      running.forEach(LocalJobRunner::stop);
     }
+  }
+
+  /** Kills a container's process and whatever it started (a runtime kills the container's whole cgroup). */
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private void submit(Job job) {
@@ -355,7 +361,7 @@ final class LocalJobRunner implements AutoCloseable {
       done = process.waitFor(Math.min(remainingSeconds(pod.deadline()), 24 * 3600), TimeUnit.SECONDS);
     } catch (InterruptedException | RuntimeException e) {
       // Another container ended the Job, or the sandbox is closing: this one is stopped, not left behind.
-      process.destroyForcibly();
+      stop(process);
       throw e;
     } finally {
       processes.computeIfPresent(key, (k, running) -> {
@@ -364,7 +370,8 @@ final class LocalJobRunner implements AutoCloseable {
       });
     }
     if (!done) {
-      process.destroyForcibly().waitFor();
+      stop(process);
+      process.waitFor();
       pod.report().terminated(name, process.exitValue(), "Error", null);
       publish(pod);
       if (remainingSeconds(pod.deadline()) <= 0) {
