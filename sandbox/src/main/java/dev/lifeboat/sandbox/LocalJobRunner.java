@@ -27,10 +27,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plays kubelet and Job controller for Lifeboat's own Jobs (and only those): for each new Job it
- * creates the Pod object (owned by the Job), runs the pod's init containers in order then its containers all
- * at once as local processes
- * ({@link #runPod}), reports every container's state and termination message in the pod's status
+ * creates the Pod object (owned by the Job), runs the pod's init containers in order then its
+ * containers all at once as local processes ({@link #runPod}), reports every container's state and termination message in the pod's status
  * as a kubelet does ({@link PodStatusReport}), retries up to backoffLimit (podFailurePolicy FailJob
  * rules on exit codes end it at once), and sets the Job's status and conditions as the Job
  * controller would. A container whose Secrets or ConfigMaps are missing is not started: its pod
@@ -357,7 +356,9 @@ final class LocalJobRunner implements AutoCloseable {
     boolean done;
     try {
       pod.report().running(name);
-      publish(pod);
+      if (!publish(pod)) {
+        stop(process); // the pod was deleted before its process could be found by its deletion
+      }
       done = process.waitFor(Math.min(remainingSeconds(pod.deadline()), 24 * 3600), TimeUnit.SECONDS);
     } catch (InterruptedException | RuntimeException e) {
       // Another container ended the Job, or the sandbox is closing: this one is stopped, not left behind.
@@ -427,17 +428,18 @@ final class LocalJobRunner implements AutoCloseable {
     }
   }
 
-  /** Writes the pod's status as the kubelet reports it now; nothing if the pod is gone. */
-  private void publish(RunningPod running) {
+  /** Writes the pod's status as the kubelet reports it now; nothing if the pod is gone (false). */
+  private boolean publish(RunningPod running) {
     // The pod's containers run on their own threads: one status write at a time, each of the report as it is then.
     synchronized (running.report()) {
       Pod pod = client.pods().inNamespace(running.namespace()).withName(running.podName()).get();
       if (pod == null) {
-        return;
+        return false;
       }
       pod.setStatus(running.report().build());
       pod.getSpec().setNodeName("sandbox");
       client.pods().inNamespace(running.namespace()).resource(pod).updateStatus();
+      return true;
     }
   }
 
