@@ -213,6 +213,42 @@ class SandboxPodContainersTest {
   }
 
   /**
+   * The runtime contract of Lifeboat's dump Jobs, with the image's static busybox (this machine's
+   * here): the init container copies it into the bin emptyDir and makes the FIFO; the dump
+   * container runs its command through the copy, writing to the FIFO the agent reads.
+   */
+  @Test
+  void theImagesBusyboxHelperIsCopiedIntoThePodAndRunsTheDumpCommand() {
+    assumeTrue(ContainerLaunch.hostHelper() != null, "no busybox on this machine: skipped");
+    PodSpec pod = new PodSpecBuilder()
+        .addNewVolume().withName("lifeboat-bin").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewVolume().withName("lifeboat-dumps").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("lifeboat-setup").withImage("lifeboat:test")
+        .withCommand(ContainerLaunch.HELPER, "sh", "-c", "cp " + ContainerLaunch.HELPER + " /lifeboat/bin/busybox"
+            + " && chmod 0555 /lifeboat/bin/busybox && mkdir -p /lifeboat/dumps/notes"
+            + " && mkfifo -m 0666 /lifeboat/dumps/notes/out")
+        .addNewVolumeMount().withName("lifeboat-bin").withMountPath("/lifeboat/bin").endVolumeMount()
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endInitContainer()
+        .addNewContainer().withName("dump-notes").withImage("postgres:16")
+        .withCommand("/lifeboat/bin/busybox", "sh", "-c", "echo \"$1\" > /lifeboat/dumps/notes/out", "sh", "calm tea")
+        .addNewVolumeMount().withName("lifeboat-bin").withMountPath("/lifeboat/bin").endVolumeMount()
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer()
+        .addNewContainer().withName("agent").withImage("lifeboat:test")
+        .withCommand("sh", "-c", "cat /lifeboat/dumps/notes/out")
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer().build();
+    fixture.podJob("dump-helper", pod);
+
+    assertThat(hasCondition(fixture.finished("dump-helper"), "Complete")).isTrue();
+    String name = fixture.onlyPod("dump-helper").getMetadata().getName();
+    assertThat(fixture.emptyDir(name, "lifeboat-bin").resolve("busybox")).isRegularFile()
+        .hasSameBinaryContentAs(ContainerLaunch.hostHelper());
+    assertThat(fixture.podLog(name, "agent").body()).isEqualTo("calm tea\n");
+  }
+
+  /**
    * The agent fails while the dump container still waits for its go: the pod is Running with one
    * container terminated (exit 1) and the other running; the dump container sees {@code abort},
    * exits 0, and the pod ends Failed with each container's own termination.
