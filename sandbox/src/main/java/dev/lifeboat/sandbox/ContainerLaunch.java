@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * a mount with subPath is that path inside its volume's), Secret references become environment
  * values and files, and every path under a mount point in the command line is rewritten to the
  * directory standing in for it, wherever it starts a path ({@link #rewrite}; {@code /tmp} also
- * becomes the agent JVM's java.io.tmpdir). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ * becomes the agent JVM's java.io.tmpdir; the image's helper {@value #HELPER} becomes this machine's
+ * busybox when there is one). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
  *
  * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
  * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
@@ -89,6 +90,12 @@ final class ContainerLaunch {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLaunch.class);
+  /**
+   * The static busybox Lifeboat's image carries (Debian's busybox-static), which its init container
+   * copies into the pod for dump and target containers. In the sandbox it is this machine's busybox,
+   * when there is one ({@link #hostHelper}); else a container naming it cannot start (StartError).
+   */
+  static final String HELPER = "/usr/lib/lifeboat/busybox";
   static final String CONFIG_ERROR = "CreateContainerConfigError";
   static final String CONTAINER_CREATING = "ContainerCreating";
 
@@ -159,6 +166,12 @@ final class ContainerLaunch {
       VolumeOwnership.chmod(terminationLog, 0666);
       writable.add(terminationLog);
     }
+    // Lifeboat's image ships a static busybox at HELPER: that file is this machine's busybox, wherever the
+    // command line names it (as a program, or in a script's words), unless a volume is mounted over it.
+    Path helper = hostHelper();
+    if (helper != null) {
+      mounts.putIfAbsent(HELPER, helper);
+    }
 
     Map<String, KubeletEnvironment.Value> env;
     try {
@@ -220,6 +233,12 @@ final class ContainerLaunch {
         && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
     return new Launch(command, environment, terminationLog, host.prefix(identity, writable, readOnly, readOnlyRoot),
         directory, identity);
+  }
+
+  /** This machine's busybox standing in for the image's {@link #HELPER} ({@code busybox} on PATH, or /bin), or null. */
+  static Path hostHelper() {
+    String busybox = HostSupport.executable("busybox");
+    return busybox == null ? null : Path.of(busybox);
   }
 
   /** Where the runner keeps one container's files: its log and its termination log. */

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,22 +21,26 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Plays kubelet and Job controller for Lifeboat's own Jobs (and only those): for each new Job it
- * creates the Pod object, runs the pod's init containers then its containers as local processes
- * ({@link #runPod}), reports every container's state and termination message in the pod's status
+ * creates the Pod object (owned by the Job), runs the pod's init containers in order then its
+ * containers all at once as local processes ({@link #runPod}), reports every container's state and termination message in the pod's status
  * as a kubelet does ({@link PodStatusReport}), retries up to backoffLimit (podFailurePolicy FailJob
  * rules on exit codes end it at once), and sets the Job's status and conditions as the Job
  * controller would. A container whose Secrets or ConfigMaps are missing is not started: its pod
@@ -66,7 +71,10 @@ final class LocalJobRunner implements AutoCloseable {
     return thread;
   });
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** The processes running now, by pod ({@code namespace/name}): a pod deleted has its containers killed. */
+  private final Map<String, Set<Process>> processes = new ConcurrentHashMap<>();
   private SharedIndexInformer<Job> informer;
+  private SharedIndexInformer<Pod> podInformer;
 
   LocalJobRunner(KubernetesClient client, Clock clock, Path state) {
     this.client = client;
@@ -79,6 +87,37 @@ final class LocalJobRunner implements AutoCloseable {
     informer = client.batch().v1().jobs().inAnyNamespace()
         .withLabel(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE)
         .inform(new OnAddOrUpdate<>(this::submit));
+    podInformer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {}
+
+          @Override
+          public void onUpdate(Pod old, Pod pod) {}
+
+          @Override
+          public void onDelete(Pod pod, boolean finalStateUnknown) {
+            kill(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+          }
+        });
+  }
+
+  /**
+   * As a kubelet when a pod is deleted (by hand, or with its Job by the garbage collector): its
+   * containers are stopped. Each then terminates as a killed process does; the pod being gone, no
+   * status is written, and a Job deleted too gets no new pod.
+   */
+  private void kill(String pod) {
+    Set<Process> running = processes.get(pod);
+    if (running != null) {
+      LOG.info("pod {} deleted: stopping its {} running container(s)", pod, running.size());
+      running.forEach(LocalJobRunner::stop);
+    }
+  }
+
+  /** Kills a container's process and whatever it started (a runtime kills the container's whole cgroup). */
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private void submit(Job job) {
@@ -186,17 +225,24 @@ final class LocalJobRunner implements AutoCloseable {
   /**
    * One pod of the Job, as a kubelet runs it with restartPolicy Never: its init containers in
    * order, each to completion, the first failure failing the pod with its containers never
-   * started; then its containers, one after another (a kubelet starts them together; the sandbox
-   * runs them in turn), the pod succeeding only if all exit 0.
+   * started; then all its containers at once, each on its own thread (so two containers may talk
+   * through a FIFO in a shared emptyDir), the pod ending when every one has exited and succeeding
+   * only if all exit 0. A Job deleted meanwhile gets no new pod.
    */
   private PodOutcome runPod(Job job, int attempt, long deadline) throws IOException, InterruptedException, JobEnded {
     String namespace = job.getMetadata().getNamespace();
     String jobName = job.getMetadata().getName();
     String podName = jobName + "-" + suffix(job.getMetadata().getUid(), attempt);
+    if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
+      throw new JobEnded(null, "Job " + namespace + "/" + jobName + " deleted");
+    }
     Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder()
         .withNewMetadata().withName(podName).withNamespace(namespace)
         .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
         .addToLabels("job-name", jobName).addToLabels("batch.kubernetes.io/job-name", jobName)
+        // As the Job controller: the Job owns its pods, so the garbage collector deletes them with it.
+        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(jobName)
+        .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
         .endMetadata()
         .withSpec(job.getSpec().getTemplate().getSpec())
         .build()).create();
@@ -205,7 +251,8 @@ final class LocalJobRunner implements AutoCloseable {
     String podStart = Times.rfc3339(clock.instant());
     RunningPod running = new RunningPod(namespace, jobName, podName, pod.getSpec(),
         new PodStatusReport(pod.getSpec(), podStart, clock),
-        Files.createDirectories(state.resolve("pods").resolve(namespace).resolve(podName)), new HashSet<>(), deadline);
+        Files.createDirectories(state.resolve("pods").resolve(namespace).resolve(podName)), ConcurrentHashMap.newKeySet(),
+        deadline);
     List<ContainerExit> failed = new ArrayList<>();
     for (Container init : pod.getSpec().getInitContainers() == null ? List.<Container>of()
         : pod.getSpec().getInitContainers()) {
@@ -217,13 +264,50 @@ final class LocalJobRunner implements AutoCloseable {
         return new PodOutcome(false, failed);
       }
     }
-    for (Container container : pod.getSpec().getContainers()) {
-      int exit = runContainer(running, container);
-      if (exit != 0) {
-        failed.add(new ContainerExit(container.getName(), exit));
+    List<Container> containers = pod.getSpec().getContainers();
+    CompletionService<Integer> ended = new ExecutorCompletionService<>(pods);
+    List<Future<Integer>> exits = new ArrayList<>();
+    for (Container container : containers) {
+      exits.add(ended.submit(() -> runContainer(running, container)));
+    }
+    try {
+      // In the order they end, so that the first to end the Job (JobEnded) stops the others at once.
+      for (int i = 0; i < containers.size(); i++) {
+        result(ended.take());
       }
+      for (int i = 0; i < containers.size(); i++) {
+        int exit = result(exits.get(i));
+        if (exit != 0) {
+          failed.add(new ContainerExit(containers.get(i).getName(), exit));
+        }
+      }
+    } finally {
+      // A container that ended the Job (its deadline, its deletion), or this thread interrupted: the others stop too.
+      exits.forEach(exit -> exit.cancel(true));
     }
     return new PodOutcome(failed.isEmpty(), failed);
+  }
+
+  /** A container's exit code, once its thread has run it; what it threw, thrown again. */
+  private static int result(Future<Integer> exit) throws IOException, InterruptedException, JobEnded {
+    try {
+      return exit.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof JobEnded ended) {
+        throw ended;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(cause);
+    }
   }
 
   /** A pod being run: where it is, its spec and status, its files, and the Job's deadline (nanoTime). */
@@ -242,7 +326,10 @@ final class LocalJobRunner implements AutoCloseable {
     ContainerLaunch.Launch launch;
     Process process;
     try {
-      launch = launcher.prepare(pod.namespace(), pod.spec(), container, pod.dir(), pod.volumesSetUp());
+      // One container at a time sets the pod's volumes up, as the kubelet does once per pod, before either starts.
+      synchronized (pod.volumesSetUp()) {
+        launch = launcher.prepare(pod.namespace(), pod.spec(), container, pod.dir(), pod.volumesSetUp());
+      }
       if (launch.identity() != null) {
         LOG.info("pod {}/{} container {} runs as {}", pod.namespace(), pod.podName(), name, launch.identity());
       }
@@ -264,11 +351,28 @@ final class LocalJobRunner implements AutoCloseable {
       podEvent(pod.namespace(), pod.podName(), "Failed", "Error: " + message);
       return START_ERROR_EXIT;
     }
-    pod.report().running(name);
-    publish(pod);
-    boolean done = process.waitFor(Math.min(remainingSeconds(pod.deadline()), 24 * 3600), TimeUnit.SECONDS);
+    String key = pod.namespace() + "/" + pod.podName();
+    processes.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(process);
+    boolean done;
+    try {
+      pod.report().running(name);
+      if (!publish(pod)) {
+        stop(process); // the pod was deleted before its process could be found by its deletion
+      }
+      done = process.waitFor(Math.min(remainingSeconds(pod.deadline()), 24 * 3600), TimeUnit.SECONDS);
+    } catch (InterruptedException | RuntimeException e) {
+      // Another container ended the Job, or the sandbox is closing: this one is stopped, not left behind.
+      stop(process);
+      throw e;
+    } finally {
+      processes.computeIfPresent(key, (k, running) -> {
+        running.remove(process);
+        return running.isEmpty() ? null : running;
+      });
+    }
     if (!done) {
-      process.destroyForcibly().waitFor();
+      stop(process);
+      process.waitFor();
       pod.report().terminated(name, process.exitValue(), "Error", null);
       publish(pod);
       if (remainingSeconds(pod.deadline()) <= 0) {
@@ -324,15 +428,19 @@ final class LocalJobRunner implements AutoCloseable {
     }
   }
 
-  /** Writes the pod's status as the kubelet reports it now; nothing if the pod is gone. */
-  private void publish(RunningPod running) {
-    Pod pod = client.pods().inNamespace(running.namespace()).withName(running.podName()).get();
-    if (pod == null) {
-      return;
+  /** Writes the pod's status as the kubelet reports it now; nothing if the pod is gone (false). */
+  private boolean publish(RunningPod running) {
+    // The pod's containers run on their own threads: one status write at a time, each of the report as it is then.
+    synchronized (running.report()) {
+      Pod pod = client.pods().inNamespace(running.namespace()).withName(running.podName()).get();
+      if (pod == null) {
+        return false;
+      }
+      pod.setStatus(running.report().build());
+      pod.getSpec().setNodeName("sandbox");
+      client.pods().inNamespace(running.namespace()).resource(pod).updateStatus();
+      return true;
     }
-    pod.setStatus(running.report().build());
-    pod.getSpec().setNodeName("sandbox");
-    client.pods().inNamespace(running.namespace()).resource(pod).updateStatus();
   }
 
   /** A Warning Event on the pod, as the kubelet records one. */
@@ -404,6 +512,9 @@ final class LocalJobRunner implements AutoCloseable {
   public void close() {
     if (informer != null) {
       informer.close();
+    }
+    if (podInformer != null) {
+      podInformer.close();
     }
     pods.shutdownNow();
   }

@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * A pod's status as the kubelet reports it (restartPolicy Never), while the job runner runs its
- * init containers one after another, then its containers (one after another too, see
- * {@link LocalJobRunner}). Every container has a status from the start:
+ * init containers one after another, then its containers all at once, each on its own thread (see
+ * {@link LocalJobRunner}): every method is synchronized. Every container has a status from the start:
  *
  * <ul>
  *   <li>not started yet: waiting {@code PodInitializing} (init containers, and regular containers
@@ -53,18 +53,18 @@ final class PodStatusReport {
     this.clock = clock;
   }
 
-  void waiting(String container, String reason, String message) {
+  synchronized void waiting(String container, String reason, String message) {
     states.put(container, new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message)
         .endWaiting().build());
   }
 
-  void running(String container) {
+  synchronized void running(String container) {
     String now = now();
     startedAt.put(container, now);
     states.put(container, new ContainerStateBuilder().withNewRunning().withStartedAt(now).endRunning().build());
   }
 
-  void terminated(String container, int exitCode, String reason, String message) {
+  synchronized void terminated(String container, int exitCode, String reason, String message) {
     states.put(container, new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode).withReason(reason)
         .withMessage(message).withStartedAt(startedAt.get(container)).withFinishedAt(now()).endTerminated().build());
   }
@@ -92,7 +92,7 @@ final class PodStatusReport {
     return new ContainerStateBuilder().withNewWaiting().withReason(reason).endWaiting().build();
   }
 
-  String phase() {
+  synchronized String phase() {
     if (initContainers().stream().anyMatch(c -> exitCode(c) != null && exitCode(c) != 0)) {
       return "Failed";
     }
@@ -110,7 +110,7 @@ final class PodStatusReport {
     return started ? "Running" : "Pending";
   }
 
-  PodStatus build() {
+  synchronized PodStatus build() {
     String phase = phase();
     List<ContainerStatus> init = new ArrayList<>();
     for (Container container : initContainers()) {

@@ -29,7 +29,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
  * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode (plus
  * pods/log, read from the job runner's files), an S3 server (S3Proxy) storing under the state
  * directory, the real operator (same entry code as production), a local job runner in place of the
- * kubelet, and a workload controller giving Deployments and StatefulSets their pods. The API server
+ * kubelet, a workload controller giving Deployments and StatefulSets their pods, and a garbage
+ * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods). The API server
  * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.
  */
 public final class Sandbox implements AutoCloseable {
@@ -47,6 +48,7 @@ public final class Sandbox implements AutoCloseable {
   private final LocalJobRunner runner;
   private final WorkloadController workloads;
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
+  private final GarbageCollector garbageCollector;
   private LifeboatOperator operator;
   /** The operator's /healthz, /readyz and /metrics on 127.0.0.1, as in its pod. */
   private HealthServer operatorEndpoint;
@@ -62,7 +64,7 @@ public final class Sandbox implements AutoCloseable {
         new PodLogDispatcher(this.state), false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     this.client = apiServer.createClient();
-    installCrds();
+    installCrds(client);
     Path blobs = Files.createDirectories(state.resolve("s3"));
     this.s3 = S3Proxy.builder()
         .endpoint(URI.create("http://127.0.0.1:" + requestedS3Port))
@@ -82,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
     if (!Files.isDirectory(blobs.resolve(S3_BUCKET))) {
       Files.createDirectories(blobs.resolve(S3_BUCKET));
     }
+    this.garbageCollector = new GarbageCollector(client).start();
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new OnAddOrUpdate<>(this::bind));
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
@@ -183,7 +186,8 @@ public final class Sandbox implements AutoCloseable {
     return "http://127.0.0.1:" + operatorPort;
   }
 
-  private void installCrds() throws IOException {
+  /** Lifeboat's CRDs, as the chart installs them. */
+  static void installCrds(KubernetesClient client) throws IOException {
     for (String crd : List.of("backuppolicies.lifeboat.dev-v1.yml", "restorerequests.lifeboat.dev-v1.yml")) {
       try (InputStream in = Sandbox.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
         client.apiextensions().v1().customResourceDefinitions()
@@ -213,6 +217,7 @@ public final class Sandbox implements AutoCloseable {
     stopOperator();
     runner.close();
     workloads.close();
+    garbageCollector.close();
     claimBinder.close();
     try {
       s3.stop();

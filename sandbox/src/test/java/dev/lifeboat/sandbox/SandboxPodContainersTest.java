@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A restore drill's pod, as the sandbox's kubelet runs it: an init container restoring into an
- * emptyDir, then a main container with a user's image and command checking what was restored.
+ * emptyDir, then a main container with a user's image and command checking what was restored; and
+ * a dump's pod, whose containers run together and talk through a FIFO.
  * The image is not pulled: the command runs with this machine's tools (sh, sqlite3).
  */
 class SandboxPodContainersTest {
@@ -171,6 +172,129 @@ class SandboxPodContainersTest {
     var report = status(failed, "report").getState().getTerminated();
     assertThat(report.getExitCode()).isEqualTo(2);
     assertThat(report.getMessage()).isEqualTo("drill failed: 0 rows\n");
+  }
+
+  /**
+   * Two containers sharing an emptyDir with a FIFO an init container made: the writer, first in the
+   * spec, blocks opening the FIFO until the reader opens it, so they only finish when run together.
+   */
+  @Test
+  void theContainersRunTogetherSoTwoOfThemCanTalkThroughAFifoInASharedEmptyDir() {
+    PodSpec pod = new PodSpecBuilder()
+        .addNewVolume().withName("dumps").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("lifeboat-setup").withImage("lifeboat:test")
+        .withCommand("sh", "-c", "mkfifo -m 0666 /lifeboat/dumps/out")
+        .addNewVolumeMount().withName("dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endInitContainer()
+        .addNewContainer().withName("dump-notes").withImage("postgres:16")
+        .withCommand("sh", "-c", "seq 1 5000 > /lifeboat/dumps/out; echo wrote")
+        .addNewVolumeMount().withName("dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer()
+        .addNewContainer().withName("agent").withImage("lifeboat:test")
+        .withCommand("sh", "-c", "echo \"read $(wc -l < /lifeboat/dumps/out) lines\"")
+        .addNewVolumeMount().withName("dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer().build();
+    fixture.podJob("dump-fifo", pod);
+
+    var job = fixture.finished("dump-fifo");
+
+    assertThat(hasCondition(job, "Complete")).as("Job conditions %s", job.getStatus().getConditions()).isTrue();
+    Pod done = fixture.onlyPod("dump-fifo");
+    assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
+    for (String container : new String[] {"lifeboat-setup", "dump-notes", "agent"}) {
+      var terminated = status(done, container).getState().getTerminated();
+      assertThat(terminated).as(container).isNotNull();
+      assertThat(terminated.getExitCode()).as(container).isZero();
+      assertThat(terminated.getReason()).as(container).isEqualTo("Completed");
+    }
+    String name = done.getMetadata().getName();
+    assertThat(fixture.podLog(name, "dump-notes").body()).isEqualTo("wrote\n");
+    assertThat(fixture.podLog(name, "agent").body()).isEqualTo("read 5000 lines\n");
+  }
+
+  /**
+   * The runtime contract of Lifeboat's dump Jobs, with the image's static busybox (this machine's
+   * here): the init container copies it into the bin emptyDir and makes the FIFO; the dump
+   * container runs its command through the copy, writing to the FIFO the agent reads.
+   */
+  @Test
+  void theImagesBusyboxHelperIsCopiedIntoThePodAndRunsTheDumpCommand() {
+    assumeTrue(ContainerLaunch.hostHelper() != null, "no busybox on this machine: skipped");
+    PodSpec pod = new PodSpecBuilder()
+        .addNewVolume().withName("lifeboat-bin").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewVolume().withName("lifeboat-dumps").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("lifeboat-setup").withImage("lifeboat:test")
+        .withCommand(ContainerLaunch.HELPER, "sh", "-c", "cp " + ContainerLaunch.HELPER + " /lifeboat/bin/busybox"
+            + " && chmod 0555 /lifeboat/bin/busybox && mkdir -p /lifeboat/dumps/notes"
+            + " && mkfifo -m 0666 /lifeboat/dumps/notes/out")
+        .addNewVolumeMount().withName("lifeboat-bin").withMountPath("/lifeboat/bin").endVolumeMount()
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endInitContainer()
+        .addNewContainer().withName("dump-notes").withImage("postgres:16")
+        .withCommand("/lifeboat/bin/busybox", "sh", "-c", "echo \"$1\" > /lifeboat/dumps/notes/out", "sh", "calm tea")
+        .addNewVolumeMount().withName("lifeboat-bin").withMountPath("/lifeboat/bin").endVolumeMount()
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer()
+        .addNewContainer().withName("agent").withImage("lifeboat:test")
+        .withCommand("sh", "-c", "cat /lifeboat/dumps/notes/out")
+        .addNewVolumeMount().withName("lifeboat-dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer().build();
+    fixture.podJob("dump-helper", pod);
+
+    assertThat(hasCondition(fixture.finished("dump-helper"), "Complete")).isTrue();
+    String name = fixture.onlyPod("dump-helper").getMetadata().getName();
+    assertThat(fixture.emptyDir(name, "lifeboat-bin").resolve("busybox")).isRegularFile()
+        .hasSameBinaryContentAs(ContainerLaunch.hostHelper());
+    assertThat(fixture.podLog(name, "agent").body()).isEqualTo("calm tea\n");
+  }
+
+  /**
+   * The agent fails while the dump container still waits for its go: the pod is Running with one
+   * container terminated (exit 1) and the other running; the dump container sees {@code abort},
+   * exits 0, and the pod ends Failed with each container's own termination.
+   */
+  @Test
+  void oneContainerFailingWhileTheOtherRunsIsReportedPerContainerAndThePodEndsWhenBothHaveExited() throws Exception {
+    PodSpec pod = new PodSpecBuilder()
+        .addNewVolume().withName("dumps").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewContainer().withName("dump-notes").withImage("postgres:16")
+        .withCommand("sh", "-c", "until [ -e /lifeboat/dumps/go ] || [ -e /lifeboat/dumps/abort ]; do sleep 0.1; done;"
+            + " echo saw abort")
+        .addNewVolumeMount().withName("dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer()
+        .addNewContainer().withName("agent").withImage("lifeboat:test").withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withCommand("sh", "-c", "echo 'cannot reach the bucket'; exit 1")
+        .addNewVolumeMount().withName("dumps").withMountPath("/lifeboat/dumps").endVolumeMount()
+        .endContainer().build();
+    fixture.podJob("dump-abort", pod);
+    String name = fixture.onlyPod("dump-abort").getMetadata().getName();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Pod now = sandbox.client().pods().inNamespace(NS).withName(name).get();
+      return now.getStatus() != null && now.getStatus().getContainerStatuses() != null
+          && status(now, "agent").getState().getTerminated() != null;
+    });
+    Pod halfway = sandbox.client().pods().inNamespace(NS).withName(name).get();
+    assertThat(halfway.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(status(halfway, "dump-notes").getState().getRunning()).isNotNull();
+    assertThat(status(halfway, "dump-notes").getReady()).isTrue();
+    assertThat(status(halfway, "agent").getState().getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(status(halfway, "agent").getReady()).isFalse();
+
+    Files.writeString(fixture.emptyDir(name, "dumps").resolve("abort"), "");
+    var job = fixture.finished("dump-abort");
+
+    assertThat(hasCondition(job, "Failed")).isTrue();
+    Pod failed = sandbox.client().pods().inNamespace(NS).withName(name).get();
+    assertThat(failed.getStatus().getPhase()).isEqualTo("Failed");
+    var agent = status(failed, "agent").getState().getTerminated();
+    assertThat(agent.getExitCode()).isEqualTo(1);
+    assertThat(agent.getReason()).isEqualTo("Error");
+    assertThat(agent.getMessage()).isEqualTo("cannot reach the bucket\n");
+    var dump = status(failed, "dump-notes").getState().getTerminated();
+    assertThat(dump.getExitCode()).isZero();
+    assertThat(dump.getReason()).isEqualTo("Completed");
+    assertThat(fixture.podLog(name, "dump-notes").body()).isEqualTo("saw abort\n");
   }
 
   @Test
