@@ -20,7 +20,6 @@ import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -165,12 +164,7 @@ class LifeboatOperatorTest {
   @Test
   void deletingARestoreMidwayStopsItsJobsAndScalesTheAppBack() throws Exception {
     client.resource(Fixtures.dailyPolicy()).create();
-    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
-        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client.apps().deployments().inNamespace(NAMESPACE).resource(Fixtures.app(2)).create();
     RestoreRequest request = Fixtures.restoreFromPolicy("restore-memory");
     ScaleTarget rose = new ScaleTarget();
     rose.kind = "Deployment";

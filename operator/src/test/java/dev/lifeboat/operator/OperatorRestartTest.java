@@ -28,7 +28,6 @@ import dev.lifeboat.testing.KilledOperator;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -303,12 +302,7 @@ class OperatorRestartTest {
    */
   void restore(KilledOperator operator, boolean restoreSucceeds) {
     client.resource(Fixtures.dailyPolicy()).create();
-    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
-        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client.apps().deployments().inNamespace(NAMESPACE).resource(Fixtures.app(2)).create();
     client.apps().statefulSets().inNamespace(NAMESPACE).resource(new StatefulSetBuilder()
         .withNewMetadata().withName("rose-db").withNamespace(NAMESPACE).endMetadata()
         .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "rose-db").endSelector()

@@ -27,7 +27,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.function.Consumer;
@@ -250,12 +249,7 @@ class RestoreRequestReconcilerTest extends ControllerTest {
 
   @Test
   void workloadsAreScaledToZeroAfterTheirReplicasAreRecordedAndBackAfterAFailureAcrossARestart() {
-    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
-        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client.apps().deployments().inNamespace(NAMESPACE).resource(Fixtures.app(2)).create();
     runningPod("rose-7d9f-abcde", "node-a");
     apply(r -> r.getSpec().scaleDown = List.of(scaleTarget("Deployment", "rose")));
     resolve();

@@ -17,7 +17,6 @@ import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +47,7 @@ class StuckRestoreJobsTest extends ControllerTest {
   @BeforeEach
   void policyAndApp() {
     client.resource(Fixtures.dailyPolicy()).create();
-    client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
-        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "rose").endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
-        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client.apps().deployments().inNamespace(NAMESPACE).resource(Fixtures.app(2)).create();
   }
 
   RestoreRequest apply(Consumer<RestoreRequest> change) {

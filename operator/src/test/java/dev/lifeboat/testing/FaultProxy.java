@@ -92,9 +92,9 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy(int upstreamPort, long seed) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.upstreamPort = upstreamPort;
-    Random seeds = new Random(seed); // one well-mixed seed per kind: nearby seeds give alike first draws
+    Random perKind = new Random(seed); // one well-mixed seed per kind: nearby seeds give alike first draws
     for (Kind kind : Kind.values()) {
-      random.put(kind, new Random(seeds.nextLong()));
+      random.put(kind, new Random(perKind.nextLong()));
       Map<Fault, AtomicInteger> counts = new EnumMap<>(Fault.class);
       for (Fault fault : Fault.values()) {
         counts.put(fault, new AtomicInteger());
@@ -379,6 +379,7 @@ public final class FaultProxy implements AutoCloseable {
     return all;
   }
 
+  /** The injected "slow answer" fault itself: a delay before the response is relayed. */
   private static void sleep() {
     try {
       Thread.sleep(SLOW_MILLIS);

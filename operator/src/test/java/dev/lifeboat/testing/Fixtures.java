@@ -1,6 +1,8 @@
 package dev.lifeboat.testing;
 
 import dev.lifeboat.api.v1alpha1.Encryption;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
@@ -72,6 +74,16 @@ public final class Fixtures {
     request.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
     request.setSpec(spec);
     return request;
+  }
+
+  /** The app "rose": a Deployment of {@code replicas} pods labelled app=rose, as restores scale it. */
+  public static Deployment app(int replicas) {
+    return new DeploymentBuilder()
+        .withNewMetadata().withName("rose").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", "rose").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "rose").endMetadata()
+        .withNewSpec().addNewContainer().withName("rose").withImage("rose:1").endContainer().endSpec().endTemplate()
+        .endSpec().build();
   }
 
   public static PersistentVolumeClaim boundClaim(String name, String... accessModes) {

@@ -79,13 +79,13 @@ class SandboxGarbageCollectionTest {
         .withUid(uid).withController(true).withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
         .withNewSpec().withBackoffLimit(0).withNewTemplate().withNewMetadata().addToLabels("app", "lifeboat").endMetadata()
             .withSpec(new PodSpecBuilder().withRestartPolicy("Never")
-            .addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
+            .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
             .addNewContainer().withName("agent").withImage("lifeboat:test")
-            .withCommand("sh", "-c", "echo $$$$ > /work/pid.tmp && mv /work/pid.tmp /work/pid && exec sleep 600")
-            .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount().endContainer().build())
+            .withCommand("sh", "-c", "echo $$$$ > /scratch/pid.tmp && mv /scratch/pid.tmp /scratch/pid && exec sleep 600")
+            .addNewVolumeMount().withName("scratch").withMountPath("/scratch").endVolumeMount().endContainer().build())
         .endTemplate().endSpec().build()).create();
     String pod = fixture.onlyPod(POLICY + "-running").getMetadata().getName();
-    Path pidFile = fixture.emptyDir(pod, "work").resolve("pid");
+    Path pidFile = fixture.emptyDir(pod, "scratch").resolve("pid");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());

@@ -128,6 +128,7 @@ final class DumpFiles {
         return null;
       }
       try {
+        // The file is written by another container of the pod: polling a shared emptyDir is the only signal.
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
