@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * conditions, write status, and wake up again exactly when the next run or condition change is due.
  * The decisions themselves live in the collaborators.
  */
-@ControllerConfiguration(name = BackupPolicyReconciler.NAME)
+// Also on deletion: a policy held by the hooks finalizer still runs its after hooks (RunStages).
+@ControllerConfiguration(name = BackupPolicyReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   public static final String NAME = "backuppolicy";
   /** Claims are not watched; a claim problem is re-checked this often. */
@@ -65,7 +66,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
   private final KubernetesClient client;
   private final LifeboatClock clock;
-  private final PolicyValidator validator = new PolicyValidator();
+  private final PolicyValidator validator;
   private final RunPlanner planner = new RunPlanner();
   private final PolicyConditions conditions = new PolicyConditions();
   private final BackupRecorder recorder = new BackupRecorder();
@@ -76,6 +77,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final BackupDiscovery discovery;
   private final ActiveRestores restores;
   private final RestoreDrills drills;
+  private final RunStages stages;
+  private final HooksFinalizer finalizer;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this(client, clock, settings, Reporting.NONE);
@@ -95,6 +98,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
     this.restores = new ActiveRestores(client, settings.crossNamespace());
     this.drills = new RestoreDrills(jobs, outcomes, jobBuilder, events);
+    this.validator = new PolicyValidator(settings.hooksEnabled());
+    this.stages = new RunStages(new HookRunner(client), new HookPods(client, new ClaimPlacement(client)), runs, events);
+    this.finalizer = new HooksFinalizer(client);
   }
 
   @Override
@@ -108,9 +114,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     // and JOSDK does not cache its own status writes: read the policy fresh so a reconcile never
     // acts on a status older than the last one written.
     BackupPolicy policy = client.resource(cached).get();
-    if (policy == null) {
+    if (policy == null || policy.isMarkedForDeletion() && !policy.hasFinalizer(RunStages.FINALIZER)) {
       return UpdateControl.noUpdate();
     }
+    boolean deleting = policy.isMarkedForDeletion();
     String namespace = policy.getMetadata().getNamespace();
     Instant now = clock.instant();
     BackupPolicyStatus before = policy.getStatus();
@@ -126,7 +133,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     Checked<ClaimResolver.Claims> claims = null;
     Optional<Instant> nextRun = Optional.empty();
     boolean held = false;
-    if (validation.valid()) {
+    if (validation.valid() && !deleting) {
       boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now, starting);
       claims = claimResolver.resolve(namespace, policy.getSpec().source);
       boolean active = discovering || runs.active(jobs, status);
@@ -148,8 +155,11 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         }
       }
     }
+    RunStages.Progress hooks = stages.advance(policy, status, jobs, () -> claimNames(policy),
+        (p, s, at) -> startJob(p, s, at, starting), validation.valid() ? PolicyRetention.rules(policy.getSpec().retention)
+            : null, now);
     status.nextBackup = nextRun.map(Times::rfc3339).orElse(null);
-    if (validation.valid()) {
+    if (validation.valid() && !deleting) {
       drills.advance(policy, status, informed, now, starting);
     }
     runs.deleteOld(jobs, status);
@@ -162,7 +172,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     DamagedBackups.newlyFound(before, status)
         .forEach(damaged -> events.warning(policy, Reasons.BACKUP_DAMAGED, DamagedBackups.event(damaged)));
     transitions.announce(policy, before == null ? null : before.conditions, status.conditions);
-    StatusCopy.writeIfChanged(client, policy, before, status);
+    BackupPolicy written = StatusCopy.writeIfChanged(client, policy, before, status);
+    // Only now that status says the hooks started (and which command runs) does any of it act.
+    finalizer.hold(written, RunStages.holdsOutcome(status.lastBackup, policy.getSpec().copyMethod));
+    stages.launch(hooks);
     runs.deleteGivenUp(jobs, status); // only now that status says why
     discovery.deleteRecorded(informed, status); // only now that status holds what it found
 
@@ -179,6 +192,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Duration realPoll = clock.realDelay(POD_RECHECK);
       Duration poll = realPoll.compareTo(MIN_REAL_POD_RECHECK) < 0 ? MIN_REAL_POD_RECHECK : realPoll;
       delay = Optional.of(delay.filter(d -> d.compareTo(poll) < 0).orElse(poll));
+    }
+    if (hooks.polling()) {
+      // A hook command runs in real time, whatever the operator's clock says.
+      delay = Optional.of(delay.filter(d -> d.compareTo(RunStages.HOOK_POLL) < 0).orElse(RunStages.HOOK_POLL));
     }
     UpdateControl<BackupPolicy> control = UpdateControl.noUpdate();
     delay.ifPresent(control::rescheduleAfter);
@@ -210,15 +227,41 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     return false;
   }
 
+  /** The names of the policy's claims, for the default pods of a hook; none while they cannot be resolved. */
+  private List<String> claimNames(BackupPolicy policy) {
+    Checked<ClaimResolver.Claims> claims = claimResolver.resolve(policy.getMetadata().getNamespace(), policy.getSpec().source);
+    return claims.ok() ? claims.value().names() : List.of();
+  }
+
+  /** The Copying stage of a run with hooks: its Job, or why there can be none now. */
+  private Optional<String> startJob(BackupPolicy policy, BackupPolicyStatus status, Instant now,
+      List<StuckPods.Start> starting) {
+    String namespace = policy.getMetadata().getNamespace();
+    Checked<ClaimResolver.Claims> claims = claimResolver.resolve(namespace, policy.getSpec().source);
+    if (claims.ok()) {
+      List<String> restoring = restores.restoringInto(namespace, claims.value().names());
+      if (!restoring.isEmpty()) {
+        return Optional.of("RestoreRequest " + String.join(", ", restoring) + " began restoring into the claims");
+      }
+      claims = claimResolver.forRun(namespace, claims.value());
+    }
+    if (!claims.ok()) {
+      return Optional.of(claims.problem().message());
+    }
+    runs.startJob(policy, status, claims.value(), restores.backupsBeingRead(namespace, policy.getMetadata().getName()), now);
+    starting.add(StuckPods.Start.ON_ITS_WAY);
+    return Optional.empty();
+  }
+
   private void announceInvalidSpec(BackupPolicy policy, BackupPolicyStatus before, PolicyValidator.Result validation) {
     if (validation.valid()) {
       return;
     }
     boolean alreadyAnnounced = before != null && Conditions.find(before.conditions, ConditionTypes.READY)
-        .filter(c -> Reasons.INVALID_SPEC.equals(c.getReason()) && Objects.equals(validation.message(), c.getMessage()))
+        .filter(c -> validation.reason().equals(c.getReason()) && Objects.equals(validation.message(), c.getMessage()))
         .isPresent();
     if (!alreadyAnnounced) {
-      events.warning(policy, Reasons.INVALID_SPEC, validation.message());
+      events.warning(policy, validation.reason(), validation.message());
     }
   }
 }

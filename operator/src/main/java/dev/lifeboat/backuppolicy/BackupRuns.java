@@ -3,6 +3,7 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
+import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.common.ConditionWriter;
@@ -70,6 +71,9 @@ final class BackupRuns {
       all.sort(Comparator.comparing(JobOutcomeReader::backupId));
       return all;
     }
+    if (RunStages.holdsOutcome(policy, status, running.id)) {
+      return all; // its after hooks run first; then RunStages fails the run for the missing Job
+    }
     String message = "backup Job " + running.job + " disappeared before it finished (deleted?)";
     recorder.finished(status, new JobOutcomeReader.Outcome(running.id, running.job, BackupPhase.Failed, null, message,
         running.startTime, null), null, now);
@@ -107,7 +111,8 @@ final class BackupRuns {
       return; // keptBy needs valid rules
     }
     for (Job job : runJobs) {
-      if (recorder.isRecorded(status, JobOutcomeReader.backupId(job))) {
+      if (recorder.isRecorded(status, JobOutcomeReader.backupId(job))
+          || RunStages.holdsOutcome(policy, status, JobOutcomeReader.backupId(job))) {
         continue;
       }
       outcomes.read(job).ifPresent(outcome -> {
@@ -133,7 +138,8 @@ final class BackupRuns {
       }
       StuckPods.Start start = StuckPods.of(jobs, job);
       Optional<Problem> stuck = start.stuck(job, now);
-      if (stuck.isEmpty()) {
+      if (stuck.isEmpty() || RunStages.holdsOutcome(policy, status, id)) {
+        // A run with hooks ends once its after hooks ran ({@link RunStages}).
         going.add(start);
         continue;
       }
@@ -148,8 +154,15 @@ final class BackupRuns {
     return going;
   }
 
-  /** Whether a run is going: its Job has not finished and status does not already hold its outcome. */
+  /**
+   * Whether a run is going: its Job has not finished and status does not already hold its outcome,
+   * or it is in a stage without a Job (hooks).
+   */
   boolean active(List<Job> runJobs, BackupPolicyStatus status) {
+    var last = status.lastBackup;
+    if (last != null && last.phase == BackupPhase.Running && last.job == null) {
+      return true;
+    }
     return runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
         && !recorder.isRecorded(status, JobOutcomeReader.backupId(job)));
   }
@@ -168,11 +181,53 @@ final class BackupRuns {
     }
   }
 
+  /** Whether a Job has ended, by finishing or by a pod that cannot start ({@link StuckPods}). */
+  boolean ended(Job job, Instant now) {
+    return JobOutcomeReader.finished(job) || StuckPods.of(jobs, job).stuck(job, now).isPresent();
+  }
+
+  /**
+   * Records how a run with hooks ended, once its after hooks ran: Failed with {@code
+   * run.failure} (e.g. a before hook failed, no Job was made), else as its Job ended; the hook
+   * results stay with the run and hook failures it went on despite are among its warnings.
+   */
+  void finishHeld(BackupPolicy policy, BackupPolicyStatus status, Job job, RetentionRules rules, List<String> hookWarnings,
+      Instant now) {
+    BackupRun held = status.lastBackup;
+    JobOutcomeReader.Outcome outcome;
+    if (held.failure != null || job == null) {
+      String message = held.failure != null ? held.failure
+          : "backup Job " + held.job + " disappeared before it finished (deleted?)";
+      outcome = new JobOutcomeReader.Outcome(held.id, held.job, BackupPhase.Failed, null, message, held.startTime, null);
+    } else {
+      outcome = outcomes.read(job).orElseGet(() -> new JobOutcomeReader.Outcome(held.id, held.job, BackupPhase.Failed,
+          null, StuckPods.of(jobs, job).stuck(job, now).map(Problem::message).orElse("the Job did not finish"),
+          held.startTime, Times.rfc3339(now)));
+    }
+    recorder.finished(status, outcome, rules, now);
+    BackupRun done = status.lastBackup;
+    done.stage = held.stage;
+    done.hooksStarted = held.hooksStarted;
+    done.hooks = held.hooks;
+    if (!hookWarnings.isEmpty()) {
+      List<String> warnings = new ArrayList<>(hookWarnings);
+      if (done.warnings != null) {
+        warnings.addAll(done.warnings);
+      }
+      done.warnings = warnings;
+    }
+    announce(policy, outcome, !hookWarnings.isEmpty());
+  }
+
   /** One Event per finished run; anything but a clean success is a Warning a user sees in kubectl describe. */
   private void announce(BackupPolicy policy, JobOutcomeReader.Outcome outcome) {
+    announce(policy, outcome, false);
+  }
+
+  private void announce(BackupPolicy policy, JobOutcomeReader.Outcome outcome, boolean hookWarned) {
     metrics.backupFinished(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), outcome.phase());
     String backup = "backup " + outcome.backupId();
-    boolean warned = outcome.result() != null && outcome.result().warnings() != null
+    boolean warned = hookWarned || outcome.result() != null && outcome.result().warnings() != null
         && !outcome.result().warnings().isEmpty();
     switch (outcome.phase()) {
       case Succeeded -> {
@@ -190,19 +245,48 @@ final class BackupRuns {
         policy.getMetadata().getName(), outcome.phase());
   }
 
-  /** Starts the run's Job; {@code pins} are backups a restore is reading, which retention must keep. */
+  /**
+   * Starts a run: with hooks, its stages begin ({@link RunStages}; the Job comes later, see
+   * {@link #startJob}); without, its Job. {@code pins} are backups a restore is reading, which
+   * retention must keep.
+   */
   void start(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      List<String> pins, Instant now) {
+    if (RunStages.hasHooks(policy.getSpec())) {
+      recorder.started(status, run, null, now);
+      RunStages.begin(status.lastBackup);
+      events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId()
+          + " started: before hooks first");
+    } else {
+      Job job = createJob(policy, status, run, claims, pins, now);
+      recorder.started(status, run, job.getMetadata().getName(), now);
+      events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
+          + job.getMetadata().getName());
+    }
+    LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName());
+  }
+
+  /** Starts the Job of the run status holds (its Copying stage), once its before hooks ran. */
+  void startJob(BackupPolicy policy, BackupPolicyStatus status, ClaimResolver.Claims claims, List<String> pins,
+      Instant now) {
+    BackupRun running = status.lastBackup;
+    RunPlanner.Run run = new RunPlanner.Run(running.id, running.message != null && running.message.startsWith("manual")
+        ? RunPlanner.Trigger.Manual : RunPlanner.Trigger.Scheduled, null, null);
+    Job job = createJob(policy, status, run, claims, pins, now);
+    running.job = job.getMetadata().getName();
+    LOG.info("backup {} of {}/{}: before hooks done, started Job {}", run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), running.job);
+  }
+
+  private Job createJob(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
       List<String> pins, Instant now) {
     Job job = jobBuilder.build(policy, run, claims, pins);
     jobs.createOnce(job);
     JobIdentity.report(new ConditionWriter(status.conditions, policy.getMetadata().getGeneration(), now),
         claims.identity(), policy.getSpec().jobTemplate == null ? null : policy.getSpec().jobTemplate.podSecurityContext,
         jobBuilder.privileged(policy.getMetadata().getNamespace()), "backup Jobs");
-    recorder.started(status, run, job.getMetadata().getName(), now);
-    events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
-        + job.getMetadata().getName());
-    LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
-        policy.getMetadata().getName());
+    return job;
   }
 
   /** Deletes all but the newest few finished Jobs that status already holds the outcome of. */

@@ -230,7 +230,7 @@ public final class PolicyConditions {
   private static void ready(BackupPolicy policy, BackupPolicyStatus status, Inputs inputs, boolean overdue,
       String freshness, ConditionWriter conditions) {
     if (!inputs.validation().valid()) {
-      conditions.set(READY, false, Reasons.INVALID_SPEC, inputs.validation().message());
+      conditions.set(READY, false, inputs.validation().reason(), inputs.validation().message());
     } else if (inputs.claimProblem() != null) {
       conditions.set(READY, inputs.claimProblem());
     } else if (overdue) {

@@ -5,7 +5,10 @@ import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.DumpSource;
+import dev.lifeboat.api.v1alpha1.Hook;
+import dev.lifeboat.api.v1alpha1.Hooks;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
+import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.Retention;
 import dev.lifeboat.common.CommandChecks;
 import dev.lifeboat.common.Durations;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +30,12 @@ public final class PolicyValidator {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern DUMP_NAME = Pattern.compile(DumpSource.NAME_PATTERN);
 
-  public record Result(List<String> problems) {
+  /** {@code reason}: HooksDisabled when that is the only problem, else InvalidSpec. */
+  public record Result(List<String> problems, String reason) {
+    public Result(List<String> problems) {
+      this(problems, Reasons.INVALID_SPEC);
+    }
+
     public boolean valid() {
       return problems.isEmpty();
     }
@@ -34,6 +43,18 @@ public final class PolicyValidator {
     public String message() {
       return String.join("; ", problems);
     }
+  }
+
+  private final boolean hooksEnabled;
+
+  /** A validator for an operator that runs no hooks (the default). */
+  public PolicyValidator() {
+    this(false);
+  }
+
+  /** {@code hooksEnabled}: the operator setting that lets the operator exec into pods. */
+  public PolicyValidator(boolean hooksEnabled) {
+    this.hooksEnabled = hooksEnabled;
   }
 
   public Result validate(BackupPolicySpec spec) {
@@ -79,7 +100,41 @@ public final class PolicyValidator {
       problems.add("spec.encryption.keySecretRef.name: is required");
     }
     jobTemplate(spec.jobTemplate, problems);
-    return new Result(List.copyOf(problems));
+    boolean hooksRefused = hooks(spec.hooks, problems);
+    return new Result(List.copyOf(problems), hooksRefused && problems.size() == 1 ? Reasons.HOOKS_DISABLED
+        : Reasons.INVALID_SPEC);
+  }
+
+  /** Checks the hooks; true when there are some but the operator may not run them. */
+  private boolean hooks(Hooks hooks, List<String> problems) {
+    if (hooks == null || !notEmpty(hooks.before) && !notEmpty(hooks.after)) {
+      return false;
+    }
+    if (!hooksEnabled) {
+      problems.add("spec.hooks: hooks are disabled in this Lifeboat installation: the operator needs pods/exec to run "
+          + "them, which the Helm chart grants with hooks.enabled=true (operator setting LIFEBOAT_HOOKS_ENABLED)");
+      return true;
+    }
+    hookList("spec.hooks.before", hooks.before, problems);
+    hookList("spec.hooks.after", hooks.after, problems);
+    return false;
+  }
+
+  private static void hookList(String field, List<Hook> hooks, List<String> problems) {
+    for (int i = 0; hooks != null && i < hooks.size(); i++) {
+      Hook hook = hooks.get(i);
+      String at = field + "[" + i + "]";
+      if (hook == null || hook.command == null || hook.command.isEmpty() || hook.command.stream().anyMatch(Objects::isNull)) {
+        problems.add(at + ".command: required, the program and its arguments (run without a shell)");
+        continue;
+      }
+      if (hook.timeoutSeconds != null && hook.timeoutSeconds < 1) {
+        problems.add(at + ".timeoutSeconds: " + hook.timeoutSeconds + " must be at least 1");
+      }
+      if (hook.container != null && !hook.container.isEmpty() && !DNS_LABEL.matcher(hook.container).matches()) {
+        problems.add(at + ".container: '" + hook.container + "' is not a container name");
+      }
+    }
   }
 
   /**
@@ -92,9 +147,6 @@ public final class PolicyValidator {
     }
     if (spec.copyMethod == CopyMethod.Snapshot) {
       problems.add("spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
-    }
-    if (spec.hooks != null && (notEmpty(spec.hooks.before) || notEmpty(spec.hooks.after))) {
-      problems.add("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
     }
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +70,12 @@ public class ClaimPlacement {
 
   /** Running pods that mount the claim, on a node: the ones holding a ReadWriteOnce volume there. */
   public List<Pod> podsUsing(String namespace, String claim) {
-    return runningPods(namespace).stream().filter(p -> mounts(p, claim)).toList();
+    return podsUsingAny(namespace, List.of(claim));
+  }
+
+  /** Running pods that mount at least one of the claims (one listing of the namespace's pods). */
+  public List<Pod> podsUsingAny(String namespace, Collection<String> claims) {
+    return runningPods(namespace).stream().filter(p -> claims.stream().anyMatch(claim -> mounts(p, claim))).toList();
   }
 
   public static List<String> accessModes(PersistentVolumeClaim claim) {

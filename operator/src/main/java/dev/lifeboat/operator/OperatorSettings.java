@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * @param healthPort port of /healthz, /readyz and /metrics; 0 disables them
  * @param privilegedJobs namespaces whose Jobs may run as root with the ownership capabilities
  * @param webhook where notifications are posted; null for none
+ * @param hooksEnabled whether policies may have hooks (the operator then execs into pods: the chart's hooks.enabled)
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -34,7 +35,8 @@ public record OperatorSettings(
     CrossNamespaceRestore crossNamespaceRestore,
     int healthPort,
     PrivilegedJobs privilegedJobs,
-    Webhook webhook) {
+    Webhook webhook,
+    boolean hooksEnabled) {
 
   /**
    * Where notifications go: the URL in key {@code key} of Secret {@code secret} in the operator's own
@@ -69,7 +71,8 @@ public record OperatorSettings(
         CrossNamespaceRestore.parse(env.get("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE")),
         Integer.parseInt(nonBlank(env.get("LIFEBOAT_HEALTH_PORT"), "8080")),
         PrivilegedJobs.parse(env.get("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES")),
-        webhook(env));
+        webhook(env),
+        Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_HOOKS_ENABLED", "false")));
   }
 
   /** LIFEBOAT_WEBHOOK_SECRET (and _KEY, default url) in LIFEBOAT_NAMESPACE, the pod's own. */
@@ -89,42 +92,48 @@ public record OperatorSettings(
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
     return new OperatorSettings(Set.of(), agentImage, false, "", LeaseTerms.DEFAULT, "text", CrossNamespaceRestore.DENIED, 0,
-        PrivilegedJobs.NONE, null);
+        PrivilegedJobs.NONE, null, false);
   }
 
   /** The same settings with another cross-namespace restore rule (the sandbox's --allow-cross-namespace-restore, tests). */
   public OperatorSettings withCrossNamespaceRestore(CrossNamespaceRestore rule) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat, rule, healthPort,
-        privilegedJobs, webhook);
+        privilegedJobs, webhook, hooksEnabled);
   }
 
   /** The same settings with privileged Jobs allowed in these namespaces (the sandbox's option, tests). */
   public OperatorSettings withPrivilegedJobs(PrivilegedJobs allowed) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
-        crossNamespaceRestore, healthPort, allowed, webhook);
+        crossNamespaceRestore, healthPort, allowed, webhook, hooksEnabled);
   }
 
   /** The same settings with another port for /healthz, /readyz and /metrics (the sandbox's --operator-port). */
   public OperatorSettings withHealthPort(int port) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
-        crossNamespaceRestore, port, privilegedJobs, webhook);
+        crossNamespaceRestore, port, privilegedJobs, webhook, hooksEnabled);
   }
 
   /** The same settings with notifications to this webhook (tests). */
   public OperatorSettings withWebhook(Webhook target) {
     return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
-        crossNamespaceRestore, healthPort, privilegedJobs, target);
+        crossNamespaceRestore, healthPort, privilegedJobs, target, hooksEnabled);
   }
 
   /** The same settings with leader election on, the Lease in {@code namespace} held on {@code terms} (tests). */
   public OperatorSettings withLeaderElection(String namespace, LeaseTerms terms) {
     return new OperatorSettings(watchNamespaces, agentImage, true, namespace, terms, logFormat, crossNamespaceRestore,
-        healthPort, privilegedJobs, webhook);
+        healthPort, privilegedJobs, webhook, hooksEnabled);
+  }
+
+  /** The same settings with hooks allowed or not (the sandbox's option, tests). */
+  public OperatorSettings withHooksEnabled(boolean enabled) {
+    return new OperatorSettings(watchNamespaces, agentImage, leaderElection, leaseNamespace, leaseTerms, logFormat,
+        crossNamespaceRestore, healthPort, privilegedJobs, webhook, enabled);
   }
 
   /** What both controllers need of these settings. */
   public ControllerSettings controllers() {
-    return new ControllerSettings(agentImage, crossNamespaceRestore, privilegedJobs);
+    return new ControllerSettings(agentImage, crossNamespaceRestore, privilegedJobs, hooksEnabled);
   }
 
   private static String nonBlank(String value, String fallback) {

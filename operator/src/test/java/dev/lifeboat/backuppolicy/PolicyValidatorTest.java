@@ -8,6 +8,7 @@ import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.Hooks;
+import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.VerifyCheck;
 import dev.lifeboat.api.v1alpha1.VerifySpec;
@@ -290,15 +291,46 @@ class PolicyValidatorTest {
         "spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
   }
 
-  @Test
-  void hooksAreRejectedAsNotSupportedYetAlsoWithoutAPodSelector() {
+  static Hooks afterHook(Hook hook) {
+    Hooks hooks = new Hooks();
+    hooks.after = List.of(hook);
+    return hooks;
+  }
+
+  static Hook sqliteBackup() {
     Hook hook = new Hook();
     hook.command = List.of("sqlite3", "/app/data/memory.db", ".backup /app/data/.lifeboat/memory.db");
+    return hook;
+  }
 
-    assertThat(problems(spec -> {
-      spec.hooks = new Hooks();
-      spec.hooks.after = List.of(hook);
-    })).containsExactly("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
+  @Test
+  void hooksAreRefusedNamingTheChartValueWhileTheOperatorMayNotExec() {
+    PolicyValidator.Result result = validator.validate(changed(spec -> spec.hooks = afterHook(sqliteBackup())));
+
+    assertThat(result.problems()).singleElement().asString()
+        .startsWith("spec.hooks: hooks are disabled in this Lifeboat installation")
+        .contains("hooks.enabled=true", "pods/exec", "LIFEBOAT_HOOKS_ENABLED");
+    assertThat(result.reason()).isEqualTo(Reasons.HOOKS_DISABLED);
+  }
+
+  @Test
+  void hooksWithoutAPodSelectorAreValidWhenTheOperatorMayExec() {
+    assertThat(new PolicyValidator(true).validate(changed(spec -> spec.hooks = afterHook(sqliteBackup()))).problems())
+        .isEmpty();
+  }
+
+  @Test
+  void aHookWithoutACommandOrWithANonPositiveTimeoutIsRefusedByItsPlace() {
+    Hook noCommand = new Hook();
+    Hook zeroTimeout = sqliteBackup();
+    zeroTimeout.timeoutSeconds = 0;
+
+    assertThat(new PolicyValidator(true).validate(changed(spec -> {
+      spec.hooks = afterHook(noCommand);
+      spec.hooks.before = List.of(sqliteBackup(), zeroTimeout);
+    })).problems()).containsExactly(
+        "spec.hooks.before[1].timeoutSeconds: 0 must be at least 1",
+        "spec.hooks.after[0].command: required, the program and its arguments (run without a shell)");
   }
 
   @Test

@@ -53,6 +53,7 @@ public final class ReconcileHarness {
   private final MutableClock clock;
   private CrossNamespaceRestore crossNamespace = CrossNamespaceRestore.DENIED;
   private PrivilegedJobs privilegedJobs = PrivilegedJobs.NONE;
+  private boolean hooksEnabled;
   private BackupPolicyReconciler reconciler;
   private RestoreRequestReconciler restoreReconciler;
   private String repositoryListing = EMPTY_LISTING;
@@ -91,7 +92,7 @@ public final class ReconcileHarness {
    */
   public void newOperatorInstance(KubernetesClient through) {
     operatorClient = through;
-    ControllerSettings settings = new ControllerSettings("lifeboat:test", crossNamespace, privilegedJobs);
+    ControllerSettings settings = new ControllerSettings("lifeboat:test", crossNamespace, privilegedJobs, hooksEnabled);
     reconciler = new BackupPolicyReconciler(through, clock, settings);
     restoreReconciler = new RestoreRequestReconciler(through, clock, settings);
   }
@@ -99,6 +100,12 @@ public final class ReconcileHarness {
   /** Restarts the controllers with the operator setting privilegedJobNamespaces. */
   public void allowPrivilegedJobs(PrivilegedJobs rule) {
     privilegedJobs = rule;
+    newOperatorInstance();
+  }
+
+  /** Restarts the controllers with hooks enabled (the chart's hooks.enabled). */
+  public void enableHooks() {
+    hooksEnabled = true;
     newOperatorInstance();
   }
 

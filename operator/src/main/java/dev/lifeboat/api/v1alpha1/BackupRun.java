@@ -38,4 +38,16 @@ public class BackupRun {
 
   @JsonPropertyDescription("Data the backup left out, e.g. files it could not read, with their owner (first few; the message gives the count).")
   public List<String> leftOut;
+
+  @JsonPropertyDescription("Where a run with hooks (or a snapshot) is: BeforeHooks, Snapshotting, AfterHooks or Copying; empty for a plain copy.")
+  public RunStage stage;
+
+  @JsonPropertyDescription("True once the run's first before hook started: its after hooks then always run.")
+  public Boolean hooksStarted;
+
+  @JsonPropertyDescription("Why the run ends Failed once its after hooks ran (e.g. a before hook failed); empty while nothing went wrong.")
+  public String failure;
+
+  @JsonPropertyDescription("Each hook command run, in order, with its outcome and output tail.")
+  public List<HookResult> hooks;
 }

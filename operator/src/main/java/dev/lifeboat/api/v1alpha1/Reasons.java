@@ -69,5 +69,8 @@ public final class Reasons {
   public static final String BACKUP_DAMAGED = "BackupDamaged";
   public static final String NO_DAMAGED_BACKUPS = "NoDamagedBackups";
 
+  public static final String HOOK_FAILED = "HookFailed";
+  public static final String HOOKS_DISABLED = "HooksDisabled";
+
   private Reasons() {}
 }
