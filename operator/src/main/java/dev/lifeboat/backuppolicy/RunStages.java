@@ -148,8 +148,12 @@ final class RunStages {
             return Progress.IDLE; // Snapshot order: the Job's end is recorded as any run's
           }
           Optional<Job> job = runJobs.stream().filter(j -> run.id.equals(JobOutcomeReader.backupId(j))).findFirst();
-          if (job.isPresent() && !runs.ended(job.get(), now) && !deleting) {
+          boolean going = job.isPresent() && !runs.ended(job.get(), now);
+          if (going && !deleting) {
             return Progress.IDLE;
+          }
+          if (going) {
+            abort(run, "the BackupPolicy was deleted while its Job " + run.job + " ran");
           }
           run.stage = RunStage.AfterHooks;
         }
