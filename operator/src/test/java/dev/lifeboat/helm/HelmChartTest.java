@@ -66,7 +66,7 @@ class HelmChartTest {
   /** The ClusterRole, rule for rule, exactly as docs/rbac.md justifies it. */
   private static final List<PolicyRule> DOCUMENTED_RULES = List.of(
       rule("lifeboat.dev", List.of("backuppolicies", "restorerequests"), "get", "list", "watch"),
-      rule("lifeboat.dev", List.of("restorerequests"), "patch", "update"),
+      rule("lifeboat.dev", List.of("backuppolicies", "restorerequests"), "patch", "update"),
       rule("lifeboat.dev", List.of("backuppolicies/status", "restorerequests/status"),
           "get", "patch", "update"),
       rule("batch", List.of("jobs"), "get", "list", "watch", "create", "delete"),
@@ -187,7 +187,8 @@ class HelmChartTest {
         .containsEntry("LIFEBOAT_LEADER_ELECTION", "false")
         .containsEntry("LIFEBOAT_LOG_FORMAT", "text")
         .containsEntry("LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE", "false")
-        .containsEntry("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES", "");
+        .containsEntry("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES", "")
+        .containsEntry("LIFEBOAT_HOOKS_ENABLED", "false");
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     assertThat(operatorContainer(deployment).getEnv())
         .filteredOn(e -> e.getName().equals("LIFEBOAT_LEADER_ELECTION_NAMESPACE"))
@@ -236,6 +237,28 @@ class HelmChartTest {
         .set("privilegedJobNamespaces[1]", "rose"))), Deployment.class);
 
     assertThat(env(operatorContainer(deployment))).containsEntry("LIFEBOAT_PRIVILEGED_JOB_NAMESPACES", "pg,rose");
+  }
+
+  @Test
+  void hooksEnabledGrantsExecIntoPodsAndTellsTheOperator() {
+    List<HasMetadata> on = parse(render(t -> t.set("hooks.enabled", true)));
+    ClusterRole role = single(on, ClusterRole.class);
+
+    assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("pods/exec")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.getApiGroups()).containsExactly("");
+          assertThat(r.getResources()).containsExactly("pods/exec");
+          assertThat(r.getVerbs()).containsExactly("get", "create");
+        });
+    assertThat(role.getRules()).hasSize(DOCUMENTED_RULES.size() + 1);
+    assertThat(env(operatorContainer(single(on, Deployment.class)))).containsEntry("LIFEBOAT_HOOKS_ENABLED", "true");
+  }
+
+  @Test
+  void withoutHooksTheOperatorMayNotExecIntoPods() {
+    ClusterRole role = single(parse(render(t -> t)), ClusterRole.class);
+
+    assertThat(role.getRules()).flatExtracting(PolicyRule::getResources).doesNotContain("pods/exec");
   }
 
   @Test
