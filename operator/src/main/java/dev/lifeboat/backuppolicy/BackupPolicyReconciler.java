@@ -156,7 +156,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       }
     }
     RunStages.Progress hooks = stages.advance(policy, status, jobs, () -> claimNames(policy),
-        (p, s, at) -> startJob(p, s, at, starting), validation.valid() ? PolicyRetention.rules(policy.getSpec().retention)
+        (p, s, at) -> validation.valid() ? startJob(p, s, at, starting) : Optional.of(validation.message()),
+        validation.valid() ? PolicyRetention.rules(policy.getSpec().retention)
             : null, now);
     status.nextBackup = nextRun.map(Times::rfc3339).orElse(null);
     if (validation.valid() && !deleting) {
@@ -174,7 +175,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     transitions.announce(policy, before == null ? null : before.conditions, status.conditions);
     BackupPolicy written = StatusCopy.writeIfChanged(client, policy, before, status);
     // Only now that status says the hooks started (and which command runs) does any of it act.
-    finalizer.hold(written, RunStages.holdsOutcome(status.lastBackup, policy.getSpec().copyMethod));
+    finalizer.hold(written, RunStages.holdsOutcome(policy, status, status.lastBackup == null ? null : status.lastBackup.id));
     stages.launch(hooks);
     runs.deleteGivenUp(jobs, status); // only now that status says why
     discovery.deleteRecorded(informed, status); // only now that status holds what it found

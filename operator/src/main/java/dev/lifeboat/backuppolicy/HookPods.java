@@ -16,7 +16,7 @@ import java.util.Optional;
  * API needs a live container). Sorted by name, so a run goes through them in a predictable order.
  */
 final class HookPods {
-  /** A pod and the container the hook runs in; {@code container} is empty when the pod has none of that name. */
+  /** A pod and the container the hook runs in; {@code containerFound} false when the pod has none of that name. */
   record Target(String pod, String containerName, boolean containerFound) {}
 
   private final KubernetesClient client;

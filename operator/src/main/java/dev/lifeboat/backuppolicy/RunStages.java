@@ -94,7 +94,8 @@ final class RunStages {
 
   static boolean holdsOutcome(BackupPolicy policy, BackupPolicyStatus status, String backupId) {
     BackupRun run = status.lastBackup;
-    return run != null && Objects.equals(run.id, backupId) && holdsOutcome(run, policy.getSpec().copyMethod);
+    return run != null && Objects.equals(run.id, backupId)
+        && holdsOutcome(run, policy.getSpec() == null ? null : policy.getSpec().copyMethod);
   }
 
   /**
