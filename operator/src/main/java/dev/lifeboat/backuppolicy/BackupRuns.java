@@ -138,10 +138,12 @@ final class BackupRuns {
       }
       StuckPods.Start start = StuckPods.of(jobs, job);
       Optional<Problem> stuck = start.stuck(job, now);
-      if (stuck.isEmpty() || RunStages.holdsOutcome(policy, status, id)) {
-        // A run with hooks ends once its after hooks ran ({@link RunStages}).
+      if (stuck.isEmpty()) {
         going.add(start);
         continue;
+      }
+      if (RunStages.holdsOutcome(policy, status, id)) {
+        continue; // a run with hooks ends once its after hooks ran (RunStages)
       }
       String message = stuck.get().message();
       recorder.finished(status, new JobOutcomeReader.Outcome(id, job.getMetadata().getName(), BackupPhase.Failed, null,

@@ -196,6 +196,24 @@ class RunHooksTest extends ControllerTest {
   }
 
   @Test
+  void afterHooksRunWhenTheJobsPodCannotStart() {
+    commandAnswers(FREEZE, 0, "");
+    commandAnswers(THAW, 0, "thawed\n");
+    apply(List.of(hook(HookErrorPolicy.Fail, FREEZE)), List.of(hook(HookErrorPolicy.Fail, THAW)));
+    reconcileUntil(run -> run.stage == RunStage.Copying);
+
+    harness.podWaiting(jobs().get(0), "CreateContainerConfigError", StuckRunsTest.NO_SECRET, clock.instant());
+    clock.set(clock.instant().plus(java.time.Duration.ofMinutes(5)));
+    BackupRun done = reconcileUntil(ended());
+
+    assertThat(done.phase).isEqualTo(BackupPhase.Failed);
+    assertThat(done.message).contains(StuckRunsTest.NO_SECRET);
+    assertThat(result(done, HookPhase.after, 0).outcome).isEqualTo(HookOutcome.Succeeded);
+    harness.reconcile(NAMESPACE, POLICY);
+    assertThat(jobs()).as("the stuck Job is deleted once the run is recorded").isEmpty();
+  }
+
+  @Test
   void aFailureOfAContinueHookIsAWarningOfTheRunWhichGoesOn() {
     commandAnswers("redis-cli", 1, "ERR busy\n");
     apply(List.of(hook(HookErrorPolicy.Continue, "redis-cli")), null);
