@@ -77,7 +77,7 @@ class RunHooksTest extends ControllerTest {
 
   /** Reconciles, as the operator's 2-second wake-ups would, until the run is in this state. */
   BackupRun reconcileUntil(Predicate<BackupRun> state) {
-    await().until(() -> {
+    await().atMost(java.time.Duration.ofMinutes(1)).until(() -> {
       harness.reconcile(NAMESPACE, POLICY);
       return state.test(run());
     });
@@ -287,7 +287,7 @@ class RunHooksTest extends ControllerTest {
 
     client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).delete();
     assertThat(harness.get(NAMESPACE, POLICY)).as("held by the finalizer").isNotNull();
-    await().until(() -> {
+    await().atMost(java.time.Duration.ofMinutes(1)).until(() -> {
       BackupPolicy policy = harness.get(NAMESPACE, POLICY);
       if (policy != null) {
         harness.reconcile(policy);
