@@ -37,7 +37,7 @@ class HookRunnerTest {
   HookRunner.Ended run(Duration timeout, String... command) {
     HookRunner runner = new HookRunner(client);
     runner.start(KEY, new HookRunner.Exec("app", List.of(command), timeout));
-    await().atMost(java.time.Duration.ofMinutes(1)).until(() -> runner.state(KEY) instanceof HookRunner.Done);
+    await().atMost(Duration.ofMinutes(1)).until(() -> runner.state(KEY) instanceof HookRunner.Done);
     return ((HookRunner.Done) runner.state(KEY)).ended();
   }
 

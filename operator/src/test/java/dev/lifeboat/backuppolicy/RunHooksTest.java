@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.OutputStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.StatusStreamMessage;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +78,7 @@ class RunHooksTest extends ControllerTest {
 
   /** Reconciles, as the operator's 2-second wake-ups would, until the run is in this state. */
   BackupRun reconcileUntil(Predicate<BackupRun> state) {
-    await().atMost(java.time.Duration.ofMinutes(1)).until(() -> {
+    await().atMost(Duration.ofMinutes(1)).until(() -> {
       harness.reconcile(NAMESPACE, POLICY);
       return state.test(run());
     });
@@ -203,7 +204,7 @@ class RunHooksTest extends ControllerTest {
     reconcileUntil(run -> run.stage == RunStage.Copying);
 
     harness.podWaiting(jobs().get(0), "CreateContainerConfigError", StuckRunsTest.NO_SECRET, clock.instant());
-    clock.set(clock.instant().plus(java.time.Duration.ofMinutes(5)));
+    clock.set(clock.instant().plus(Duration.ofMinutes(5)));
     BackupRun done = reconcileUntil(ended());
 
     assertThat(done.phase).isEqualTo(BackupPhase.Failed);
@@ -287,7 +288,7 @@ class RunHooksTest extends ControllerTest {
 
     client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).delete();
     assertThat(harness.get(NAMESPACE, POLICY)).as("held by the finalizer").isNotNull();
-    await().atMost(java.time.Duration.ofMinutes(1)).until(() -> {
+    await().atMost(Duration.ofMinutes(1)).until(() -> {
       BackupPolicy policy = harness.get(NAMESPACE, POLICY);
       if (policy != null) {
         harness.reconcile(policy);
