@@ -301,6 +301,31 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   }
 
   @Test
+  void hooksAreRefusedWithReasonHooksDisabledUntilTheChartEnablesThem() {
+    apply(p -> {
+      p.getSpec().hooks = PolicyValidatorTest.afterHook(PolicyValidatorTest.sqliteBackup());
+    });
+    reconcileAt(at(0, "02:00:00"));
+    reconcileAt(at(0, "02:00:05"));
+
+    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.HOOKS_DISABLED,
+        "spec.hooks: hooks are disabled in this Lifeboat installation", 1L);
+    assertThat(jobs()).isEmpty();
+    assertThat(events()).filteredOn(e -> Reasons.HOOKS_DISABLED.equals(e.getReason())).as("announced once").hasSize(1);
+  }
+
+  @Test
+  void aRunWithoutHooksHasNoStageAndThePolicyNoFinalizer() {
+    apply(p -> { });
+    reconcileAt(at(0, "02:00:00"));
+
+    assertThat(policy().getStatus().lastBackup.stage).isNull();
+    assertThat(policy().getStatus().lastBackup.hooksStarted).isNull();
+    assertThat(policy().getMetadata().getFinalizers()).isNullOrEmpty();
+    assertThat(jobs()).hasSize(1);
+  }
+
+  @Test
   void aDumpOnlyPolicyIsRefusedAsNotSupportedYetAndNoJobStarts() {
     apply(p -> {
       p.getSpec().source.claims = null;
