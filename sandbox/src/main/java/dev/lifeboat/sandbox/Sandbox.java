@@ -27,8 +27,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode (plus
- * pods/log, read from the job runner's files, and pods/exec, run as the job runner runs containers), an S3 server (S3Proxy) storing under the state
- * directory, the real operator (same entry code as production), a local job runner in place of the
+ * pods/log, read from the job runner's files, and pods/exec, run as the job runner runs containers),
+ * an S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as production), a local job runner in place of the
  * kubelet, a workload controller giving Deployments and StatefulSets their pods, and a garbage
  * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods). The API server
  * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +149,40 @@ class SandboxExecTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("container nope is not valid for pod " + app.getMetadata().getName());
+  }
+
+  /** A Job's pod whose container {@code work} runs {@code script} with an emptyDir at /work. */
+  Pod jobPod(String name, String script) {
+    fixture.podJob(name, new PodSpecBuilder().addNewContainer().withName("work").withImage("busybox:1")
+        .withCommand("sh", "-c", script).addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+        .endContainer().addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume().build());
+    return fixture.onlyPod(name);
+  }
+
+  @Test
+  void anExecIntoARunningJobPodSharesItsEmptyDirWithTheContainersOwnProcess() throws Exception {
+    Pod pod = jobPod("busy", "echo from the container > /work/note; sleep 600");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(fixture.emptyDir(pod.getMetadata().getName(), "work")
+        .resolve("note")));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    try (ExecWatch watch = sandbox.client().pods().inNamespace(NS).withName(pod.getMetadata().getName())
+        .inContainer("work").writingOutput(out).exec("cat", "/work/note")) {
+      assertThat(watch.exitCode().get(60, TimeUnit.SECONDS)).isZero();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("from the container\n");
+  }
+
+  @Test
+  void aCompletedPodIsRefusedAsKubectlRefusesIt() {
+    Pod pod = jobPod("done", "true");
+    fixture.finished("done");
+
+    var response = fixture.apiGet("/api/v1/namespaces/" + NS + "/pods/" + pod.getMetadata().getName()
+        + "/exec?command=true&container=work&stdout=true");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("cannot exec into a container in a completed pod; current phase is Succeeded");
   }
 
   @Test
