@@ -55,14 +55,12 @@ final class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable 
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    String target = request.getPath() == null ? "" : request.getPath();
-    int question = target.indexOf('?');
-    Matcher exec = EXEC_PATH.matcher(question < 0 ? target : target.substring(0, question));
+    Matcher exec = EXEC_PATH.matcher(path(request));
     String method = String.valueOf(request.getMethod());
     if (!exec.matches() || !(method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("POST"))) {
       return super.dispatch(request);
     }
-    return exec(exec.group(1), exec.group(3), queryAll(question < 0 ? null : target.substring(question + 1)));
+    return exec(exec.group(1), exec.group(3), queryAll(rawQuery(request)));
   }
 
   private MockResponse exec(String namespace, String podName, Map<String, List<String>> query) {

@@ -84,9 +84,15 @@ final class PodExecSession extends WebSocketListener {
   @Override
   public void onOpen(WebSocket webSocket, Response response) {
     // Called on the server's event loop, which must stay free: the exec runs on a thread of its own.
-    Thread thread = new Thread(() -> run(webSocket), "exec-" + pod);
+    daemon("exec-" + pod, () -> run(webSocket));
+  }
+
+  /** A thread of this exec's, which never keeps the JVM alive. */
+  private static Thread daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   private void run(WebSocket webSocket) {
@@ -147,7 +153,7 @@ final class PodExecSession extends WebSocketListener {
 
   /** Copies one of the process's outputs into frames of its channel, and into the log. */
   private Thread pump(InputStream from, byte channel, WebSocket webSocket) {
-    Thread thread = new Thread(() -> {
+    return daemon("exec-" + pod + "-" + (channel == STDOUT ? "stdout" : "stderr"), () -> {
       byte[] buffer = new byte[8192];
       try (from) {
         for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
@@ -160,10 +166,7 @@ final class PodExecSession extends WebSocketListener {
       } catch (IOException e) {
         // the process was killed, its pipe closed
       }
-    }, "exec-" + pod + "-" + (channel == STDOUT ? "stdout" : "stderr"));
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
+    });
   }
 
   @Override
@@ -177,7 +180,7 @@ final class PodExecSession extends WebSocketListener {
 
   /** Feeds the client's stdin to the process as it comes, until the process ends or stops reading. */
   private void feed(Process started) {
-    Thread thread = new Thread(() -> {
+    daemon("exec-" + pod + "-stdin", () -> {
       try (OutputStream to = started.getOutputStream()) {
         while (started.isAlive()) {
           byte[] bytes = input.poll(1, java.util.concurrent.TimeUnit.SECONDS);
@@ -191,9 +194,7 @@ final class PodExecSession extends WebSocketListener {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "exec-" + pod + "-stdin");
-    thread.setDaemon(true);
-    thread.start();
+    });
   }
 
   @Override

@@ -52,14 +52,25 @@ class PodLogDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    // Split by hand rather than with URI: other requests' queries need not be strict URI syntax.
-    String target = request.getPath() == null ? "" : request.getPath();
-    int question = target.indexOf('?');
-    Matcher log = LOG_PATH.matcher(question < 0 ? target : target.substring(0, question));
+    Matcher log = LOG_PATH.matcher(path(request));
     if (!"GET".equalsIgnoreCase(request.getMethod()) || !log.matches()) {
       return super.dispatch(request);
     }
-    return serve(log.group(1), log.group(3), query(question < 0 ? null : target.substring(question + 1)));
+    return serve(log.group(1), log.group(3), query(rawQuery(request)));
+  }
+
+  /** The request's path without its query (split by hand: other requests' queries need not be strict URI syntax). */
+  static String path(RecordedRequest request) {
+    String target = request.getPath() == null ? "" : request.getPath();
+    int question = target.indexOf('?');
+    return question < 0 ? target : target.substring(0, question);
+  }
+
+  /** The request's query as sent, or null. */
+  static String rawQuery(RecordedRequest request) {
+    String target = request.getPath() == null ? "" : request.getPath();
+    int question = target.indexOf('?');
+    return question < 0 ? null : target.substring(question + 1);
   }
 
   /** Where the job runner writes a container's log. */
