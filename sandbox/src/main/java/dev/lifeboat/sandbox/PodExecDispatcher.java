@@ -31,11 +31,15 @@ import java.util.regex.Pattern;
  * kubectl shows after "unable to upgrade connection: "). The pod of a Deployment or StatefulSet
  * runs no process in the sandbox ({@link WorkloadController}), yet is Running: an exec into it
  * runs its command as the container would, which is what an app's hooks need; what the app itself
- * would hold in memory or in its image is not there. {@code tty} is not played.
+ * would hold in memory or in its image is not there. Deleting the pod kills what was exec'd in it,
+ * at once (no grace period). {@code tty} is not played.
  */
 final class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable {
   private static final Pattern EXEC_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/exec$");
+
+  private static final Pattern POD_PATH = Pattern.compile(
+      "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$");
 
   private final Path state;
   /** Set once the API server's client exists (the dispatcher is made before the server). */
@@ -57,6 +61,15 @@ final class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable 
   public MockResponse dispatch(RecordedRequest request) {
     Matcher exec = EXEC_PATH.matcher(path(request));
     String method = String.valueOf(request.getMethod());
+    if (method.equalsIgnoreCase("DELETE")) {
+      Matcher pod = POD_PATH.matcher(path(request));
+      MockResponse response = super.dispatch(request);
+      if (pod.matches() && response.code() == 200) {
+        // As a runtime killing the container: what was exec'd in it ends with it.
+        sessions.stream().filter(s -> s.isIn(pod.group(1), pod.group(3))).forEach(s -> s.kill("pod deleted"));
+      }
+      return response;
+    }
     if (!exec.matches() || !(method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("POST"))) {
       return super.dispatch(request);
     }
@@ -130,6 +143,6 @@ final class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable 
   /** Ends every exec still running, as the node going away would. */
   @Override
   public void close() {
-    sessions.forEach(PodExecSession::kill);
+    sessions.forEach(s -> s.kill("the sandbox is closing"));
   }
 }

@@ -145,7 +145,7 @@ final class PodExecSession extends WebSocketListener {
           exit), "# exit code " + exit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      kill();
+      kill("the sandbox is closing");
     } finally {
       running.remove(this);
     }
@@ -219,15 +219,20 @@ final class PodExecSession extends WebSocketListener {
     }
     Process current = process;
     if (!ended && current != null && current.isAlive()) {
-      logLine("# the client closed the stream: killed");
-      kill();
+      kill("the client closed the stream");
     }
   }
 
-  /** Kills the process and what it started. */
-  void kill() {
+  /** Whether this exec runs in pod {@code namespace/name}. */
+  boolean isIn(String namespace, String name) {
+    return this.namespace.equals(namespace) && this.pod.equals(name);
+  }
+
+  /** Kills the process and what it started, saying why in the exec's log. */
+  void kill(String why) {
     Process current = process;
-    if (current != null) {
+    if (current != null && current.isAlive()) {
+      logLine("# killed: " + why);
       ContainerLaunch.Launch.stop(current);
     }
   }

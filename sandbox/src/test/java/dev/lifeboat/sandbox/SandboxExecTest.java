@@ -130,6 +130,20 @@ class SandboxExecTest {
   }
 
   @Test
+  void scalingTheAppDownKillsWhatRunsInItsPodAsItsContainerIsKilled() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ExecWatch watch = sandbox.client().pods().inNamespace(NS).withName(app.getMetadata().getName())
+        .inContainer(APP).writingOutput(out).exec("sh", "-c", "echo started; sleep 600")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> out.toString(StandardCharsets.UTF_8).contains("started"));
+
+      sandbox.client().apps().deployments().inNamespace(NS).withName(APP).scale(0);
+
+      assertThat(watch.exitCode().get(60, TimeUnit.SECONDS)).isEqualTo(137);
+    }
+    assertThat(Files.readString(execLog(1))).contains("# killed: pod deleted", "# exit code 137");
+  }
+
+  @Test
   void stdinIsPassedToTheCommand() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ExecWatch watch = sandbox.client().pods().inNamespace(NS).withName(app.getMetadata().getName())
