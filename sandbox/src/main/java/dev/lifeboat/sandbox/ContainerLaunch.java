@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * directory standing in for it, wherever it starts a path ({@link #rewrite}; {@code /tmp} also
  * becomes the agent JVM's java.io.tmpdir; the image's helper {@value #HELPER} becomes this machine's
  * busybox when there is one). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ * An exec into the container ({@link #prepareExec}) gets the same environment, mounts and identity.
  *
  * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
  * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
