@@ -111,6 +111,7 @@ final class PodExecSession extends WebSocketListener {
       synchronized (this) {
         if (gone) {
           logLine("# the client closed the stream before the command started: not started");
+          closeLog();
           return;
         }
         process = builder.start();
@@ -243,16 +244,18 @@ final class PodExecSession extends WebSocketListener {
     logLine(logged);
     webSocket.send(frame(STATUS, JSON.asJson(status)));
     webSocket.close(1000, "");
-    synchronized (this) {
-      try {
-        if (log != null) {
-          log.close();
-        }
-      } catch (IOException e) {
-        LOG.debug("cannot close the log of an exec in {}/{}: {}", namespace, pod, e.toString());
+    closeLog();
+  }
+
+  private synchronized void closeLog() {
+    try {
+      if (log != null) {
+        log.close();
       }
-      log = null;
+    } catch (IOException e) {
+      LOG.debug("cannot close the log of an exec in {}/{}: {}", namespace, pod, e.toString());
     }
+    log = null;
   }
 
   private static Status success() {
