@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * directory standing in for it, wherever it starts a path ({@link #rewrite}; {@code /tmp} also
  * becomes the agent JVM's java.io.tmpdir; the image's helper {@value #HELPER} becomes this machine's
  * busybox when there is one). A container whose Secrets or ConfigMaps are not there is not started, and says why as a kubelet does ({@link #waitingFor}).
+ * An exec into the container ({@link #prepareExec}) gets the same environment, mounts and identity.
  *
  * <p>When the sandbox runs as root ({@link HostSupport}), the container also runs as its pod says
  * ({@link PodIdentity}): its uid, gid, supplementary groups (fsGroup, supplementalGroups) and
@@ -68,6 +69,23 @@ final class ContainerLaunch {
       List<String> all = new ArrayList<>(prefix);
       all.addAll(command);
       return all;
+    }
+
+    /** The process to start: {@link #processCommand}, from its directory, with exactly its environment. */
+    ProcessBuilder processBuilder() {
+      ProcessBuilder builder = new ProcessBuilder(processCommand());
+      if (directory != null) {
+        builder.directory(directory.toFile());
+      }
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+      return builder;
+    }
+
+    /** Stops a process started from a launch, with whatever it started, as a runtime kills a container's. */
+    static void stop(Process process) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
     }
   }
 
@@ -131,6 +149,52 @@ final class ContainerLaunch {
    */
   Launch prepare(String namespace, PodSpec pod, Container container, Path podDir, Set<String> volumesSetUp)
       throws IOException, StartError {
+    InContainer in = enter(namespace, pod, container, podDir, volumesSetUp);
+    // As the kubelet: the file exists, empty, before the container starts.
+    Files.write(in.terminationLog(), new byte[0]);
+    List<String> given = KubeletEnvironment.commandLine(container, in.env());
+    if (container.getCommand() == null || container.getCommand().isEmpty()) {
+      throw new StartError("the sandbox cannot run image " + container.getImage() + "'s ENTRYPOINT"
+          + (given.isEmpty() ? " and CMD" : "") + ": it does not pull images, so container " + container.getName()
+          + " needs a command (args alone are given to the image's entrypoint, which is unknown here)");
+    }
+    return launch(namespace, in, container, given, podDir);
+  }
+
+  /**
+   * {@code command} run "in" a running container of the pod, as {@code kubectl exec} runs it: the
+   * container's environment, mounts, working directory and identity, as its own process has them.
+   * The command is taken as given (a kubelet expands no {@code $(VAR)} in an exec's command). The
+   * pod's volumes already there are used as they are (an exec sets nothing up again); a volume
+   * the sandbox never set up (the pod of a Deployment, which runs no process) is set up as for a
+   * container, except a PVC's fsGroup, which an exec never applies. The environment is built from
+   * the Secrets and ConfigMaps as they are now (a real container keeps those it started with).
+   */
+  Launch prepareExec(String namespace, PodSpec pod, Container container, Path podDir, List<String> command)
+      throws IOException, StartError {
+    Set<String> setUp = new HashSet<>();
+    for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+      if (volume.getPersistentVolumeClaim() != null || Files.isDirectory(podVolumeDir(podDir, volume))) {
+        setUp.add(volume.getName());
+      }
+    }
+    return launch(namespace, enter(namespace, pod, container, podDir, setUp), container, new ArrayList<>(command),
+        podDir);
+  }
+
+  /**
+   * What every process of a container sees, its own command or an exec: its mounts (mount path to
+   * the directory standing in for it; writable and read-only ones), its environment (built by the
+   * kubelet's rules, {@code env}, and as the process gets it, paths rewritten, {@code environment}),
+   * its termination-log file and its identity (null when not honoured).
+   */
+  private record InContainer(Map<String, Path> mounts, List<Path> writable, List<Path> readOnly,
+      Map<String, KubeletEnvironment.Value> env, Map<String, String> environment, Path terminationLog,
+      PodIdentity identity) {}
+
+  /** Sets the container's volumes up (those not in {@code volumesSetUp}) and builds what it sees. */
+  private InContainer enter(String namespace, PodSpec pod, Container container, Path podDir, Set<String> volumesSetUp)
+      throws IOException {
     boolean asPod = host.switchesUsers();
     PodIdentity identity = PodIdentity.of(pod, container);
     Path containerDir = containerDir(podDir, container.getName());
@@ -159,10 +223,11 @@ final class ContainerLaunch {
     String terminationPath = container.getTerminationMessagePath() == null ? "/dev/termination-log"
         : container.getTerminationMessagePath();
     mounts.put(terminationPath, terminationLog);
-    // As the kubelet: the file exists, empty, before the container starts (writable by any uid as root).
-    Files.deleteIfExists(terminationLog);
-    Files.createFile(terminationLog);
+    if (!Files.exists(terminationLog)) {
+      Files.createFile(terminationLog);
+    }
     if (asPod) {
+      // Writable by any uid as root.
       VolumeOwnership.chmod(terminationLog, 0666);
       writable.add(terminationLog);
     }
@@ -179,14 +244,6 @@ final class ContainerLaunch {
     } catch (KubeletEnvironment.ConfigError e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    List<String> given = KubeletEnvironment.commandLine(container, env);
-    boolean agent = !given.isEmpty() && given.get(0).equals("lifeboat");
-    if (container.getCommand() == null || container.getCommand().isEmpty()) {
-      throw new StartError("the sandbox cannot run image " + container.getImage() + "'s ENTRYPOINT"
-          + (given.isEmpty() ? " and CMD" : "") + ": it does not pull images, so container " + container.getName()
-          + " needs a command (args alone are given to the image's entrypoint, which is unknown here)");
-    }
-
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     environment.put("LANG", "C.UTF-8");
@@ -195,7 +252,20 @@ final class ContainerLaunch {
     environment.put("HOME", "/");
     // Paths under a mount point become the directories standing in for them; a Secret's values are data.
     env.forEach((name, value) -> environment.put(name, value.fromSecret() ? value.value() : rewrite(value.value(), mounts)));
+    return new InContainer(mounts, writable, readOnly, env, environment, terminationLog, asPod ? identity : null);
+  }
 
+  /**
+   * The process for {@code given} (a command line as the container states it) in the container:
+   * {@code lifeboat} becomes this JVM's classpath, any other program this machine's, every path
+   * under a mount rewritten; its working directory; and, when identities are honoured, the prefix
+   * that runs it as the pod says in its mounts.
+   */
+  private Launch launch(String namespace, InContainer in, Container container, List<String> given, Path podDir)
+      throws IOException, StartError {
+    boolean asPod = in.identity() != null;
+    Map<String, Path> mounts = in.mounts();
+    boolean agent = !given.isEmpty() && given.get(0).equals("lifeboat");
     List<String> command = new ArrayList<>();
     if (agent) {
       command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -219,7 +289,10 @@ final class ContainerLaunch {
       for (String arg : given) {
         command.add(rewrite(arg, mounts));
       }
-      checkExecutable(command.get(0), environment.get("PATH"), container);
+      if (command.isEmpty()) {
+        throw new StartError("no command given for container " + container.getName());
+      }
+      checkExecutable(command.get(0), in.environment().get("PATH"), container);
     }
 
     Path directory = asPod || !agent ? Path.of("/") : null;
@@ -227,12 +300,12 @@ final class ContainerLaunch {
       directory = workingDir(container.getWorkingDir(), mounts);
     }
     if (!asPod) {
-      return new Launch(command, environment, terminationLog, List.of(), directory, null);
+      return new Launch(command, in.environment(), in.terminationLog(), List.of(), directory, null);
     }
     boolean readOnlyRoot = container.getSecurityContext() != null
         && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
-    return new Launch(command, environment, terminationLog, host.prefix(identity, writable, readOnly, readOnlyRoot),
-        directory, identity);
+    return new Launch(command, in.environment(), in.terminationLog(),
+        host.prefix(in.identity(), in.writable(), in.readOnly(), readOnlyRoot), directory, in.identity());
   }
 
   /** This machine's busybox standing in for the image's {@link #HELPER} ({@code busybox} on PATH, or /bin), or null. */
@@ -429,7 +502,7 @@ final class ContainerLaunch {
       return Files.createDirectories(volumeDir(state, namespace, volume.getPersistentVolumeClaim().getClaimName()));
     }
     if (volume.getSecret() != null) {
-      Path dir = Files.createDirectories(podDir.resolve("secret-" + volume.getName()));
+      Path dir = Files.createDirectories(podVolumeDir(podDir, volume));
       if (!setUp) {
         return dir;
       }
@@ -457,7 +530,12 @@ final class ContainerLaunch {
       }
       return dir;
     }
-    return Files.createDirectories(podDir.resolve("emptydir-" + volume.getName()));
+    return Files.createDirectories(podVolumeDir(podDir, volume));
+  }
+
+  /** Where a volume of the pod's own (a Secret's files, an emptyDir) is: {@code <podDir>/secret-NAME}, {@code emptydir-NAME}. */
+  private static Path podVolumeDir(Path podDir, Volume volume) {
+    return podDir.resolve((volume.getSecret() != null ? "secret-" : "emptydir-") + volume.getName());
   }
 
   private void secretMode(Path file, int mode) throws IOException {

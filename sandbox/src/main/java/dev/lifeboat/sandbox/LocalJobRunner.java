@@ -83,6 +83,11 @@ final class LocalJobRunner implements AutoCloseable {
     this.launcher = new ContainerLaunch(client, state);
   }
 
+  /** How this "kubelet" runs a pod's processes, which an exec into its pods shares. */
+  ContainerLaunch launcher() {
+    return launcher;
+  }
+
   void start() {
     informer = client.batch().v1().jobs().inAnyNamespace()
         .withLabel(Lifeboat.MANAGED_BY_LABEL, Lifeboat.MANAGED_BY_VALUE)
@@ -116,8 +121,7 @@ final class LocalJobRunner implements AutoCloseable {
 
   /** Kills a container's process and whatever it started (a runtime kills the container's whole cgroup). */
   private static void stop(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    ContainerLaunch.Launch.stop(process);
   }
 
   private void submit(Job job) {
@@ -335,14 +339,7 @@ final class LocalJobRunner implements AutoCloseable {
       }
       // The log is opened here, by the sandbox, and handed to the process as its stdout and stderr, as a
       // runtime does: whichever uid the container runs as, it can write it.
-      ProcessBuilder builder = new ProcessBuilder(launch.processCommand()).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      if (launch.directory() != null) {
-        builder.directory(launch.directory().toFile());
-      }
-      builder.environment().clear();
-      builder.environment().putAll(launch.environment());
-      process = builder.start();
+      process = launch.processBuilder().redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (ContainerLaunch.StartError | IOException e) {
       String message = e instanceof ContainerLaunch.StartError ? e.getMessage() : "failed to start: " + e.getMessage();
       LOG.warn("pod {}/{} container {} cannot start: {}", pod.namespace(), pod.podName(), name, message);

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * container still waiting to start (the API server's "is waiting to start: REASON"); a container
  * with no log yet otherwise is 404. previous, sinceSeconds, sinceTime and timestamps are not played.
  */
-final class PodLogDispatcher extends KubernetesCrudDispatcher {
+class PodLogDispatcher extends KubernetesCrudDispatcher {
   /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
   private static final Pattern LOG_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
@@ -52,14 +52,25 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    // Split by hand rather than with URI: other requests' queries need not be strict URI syntax.
-    String target = request.getPath() == null ? "" : request.getPath();
-    int question = target.indexOf('?');
-    Matcher log = LOG_PATH.matcher(question < 0 ? target : target.substring(0, question));
+    Matcher log = LOG_PATH.matcher(path(request));
     if (!"GET".equalsIgnoreCase(request.getMethod()) || !log.matches()) {
       return super.dispatch(request);
     }
-    return serve(log.group(1), log.group(3), query(question < 0 ? null : target.substring(question + 1)));
+    return serve(log.group(1), log.group(3), query(rawQuery(request)));
+  }
+
+  /** The request's path without its query (split by hand: other requests' queries need not be strict URI syntax). */
+  static String path(RecordedRequest request) {
+    String target = request.getPath() == null ? "" : request.getPath();
+    int question = target.indexOf('?');
+    return question < 0 ? target : target.substring(0, question);
+  }
+
+  /** The request's query as sent, or null. */
+  static String rawQuery(RecordedRequest request) {
+    String target = request.getPath() == null ? "" : request.getPath();
+    int question = target.indexOf('?');
+    return question < 0 ? null : target.substring(question + 1);
   }
 
   /** Where the job runner writes a container's log. */
@@ -114,7 +125,7 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
   }
 
   /** The pod from the API server's store, or null. */
-  private Pod pod(String namespace, String name) {
+  Pod pod(String namespace, String name) {
     MockResponse response = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + name);
     if (response == null || response.code() != 200 || response.getBody() == null) {
       return null;
@@ -168,8 +179,16 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
     return parsed;
   }
 
+  /** The query's parameters, the last value of each. */
   private static Map<String, String> query(String rawQuery) {
     Map<String, String> query = new HashMap<>();
+    queryAll(rawQuery).forEach((key, values) -> query.put(key, values.get(values.size() - 1)));
+    return query;
+  }
+
+  /** The query's parameters, every value of each in order (exec's {@code command} repeats). */
+  static Map<String, List<String>> queryAll(String rawQuery) {
+    Map<String, List<String>> query = new HashMap<>();
     if (rawQuery == null) {
       return query;
     }
@@ -177,13 +196,13 @@ final class PodLogDispatcher extends KubernetesCrudDispatcher {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      query.put(key, value);
+      query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return query;
   }
 
   /** A failure as the API server reports it, so the client raises its usual KubernetesClientException. */
-  private MockResponse status(int code, String reason, String message) {
+  MockResponse status(int code, String reason, String message) {
     Status status = new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure")
         .withCode(code).withReason(reason).withMessage(message).build();
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")

@@ -27,8 +27,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * A local stand-in for a cluster, in one process: the fabric8 mock API server in CRUD mode (plus
- * pods/log, read from the job runner's files), an S3 server (S3Proxy) storing under the state
- * directory, the real operator (same entry code as production), a local job runner in place of the
+ * pods/log, read from the job runner's files, and pods/exec, run as the job runner runs containers),
+ * an S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as production), a local job runner in place of the
  * kubelet, a workload controller giving Deployments and StatefulSets their pods, and a garbage
  * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods). The API server
  * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.
@@ -49,6 +49,7 @@ public final class Sandbox implements AutoCloseable {
   private final WorkloadController workloads;
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
   private final GarbageCollector garbageCollector;
+  private final PodExecDispatcher pods;
   private LifeboatOperator operator;
   /** The operator's /healthz, /readyz and /metrics on 127.0.0.1, as in its pod. */
   private HealthServer operatorEndpoint;
@@ -60,8 +61,8 @@ public final class Sandbox implements AutoCloseable {
     this.settings = settings;
     this.state = Files.createDirectories(state);
     this.clock = new WarpedClock(timeWarp);
-    this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new PodLogDispatcher(this.state), false);
+    this.pods = new PodExecDispatcher(this.state);
+    this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), pods, false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     this.client = apiServer.createClient();
     installCrds(client);
@@ -88,6 +89,7 @@ public final class Sandbox implements AutoCloseable {
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new OnAddOrUpdate<>(this::bind));
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
+    pods.runExecsWith(runner.launcher());
     this.workloads = new WorkloadController(client, clock);
     workloads.start();
     startOperator();
@@ -216,6 +218,7 @@ public final class Sandbox implements AutoCloseable {
   public void close() {
     stopOperator();
     runner.close();
+    pods.close();
     workloads.close();
     garbageCollector.close();
     claimBinder.close();

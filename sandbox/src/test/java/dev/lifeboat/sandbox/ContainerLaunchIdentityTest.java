@@ -235,13 +235,7 @@ class ContainerLaunchIdentityTest {
 
   /** Starts the launch as the runner does and returns its output. */
   static String run(ContainerLaunch.Launch launch) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(launch.processCommand()).redirectErrorStream(true);
-    if (launch.directory() != null) {
-      builder.directory(launch.directory().toFile());
-    }
-    builder.environment().clear();
-    builder.environment().putAll(launch.environment());
-    Process process = builder.start();
+    Process process = launch.processBuilder().redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return output;

@@ -22,6 +22,8 @@ import java.time.Duration;
 final class SandboxFixture {
   static final String NS = DemoCommand.NS;
   static final String POLICY = DemoCommand.POLICY;
+  /** The demo app's name: its Deployment, container and {@code app} label. */
+  static final String APP = "rose";
   private final Sandbox sandbox;
 
   SandboxFixture(Sandbox sandbox) {
@@ -138,8 +140,12 @@ final class SandboxFixture {
 
   /** GET pods/log, as kubectl logs asks it: {@code ?container=NAME}, or no container (null). */
   java.net.http.HttpResponse<String> podLog(String pod, String container) {
-    String url = sandbox.client().getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + NS
-        + "/pods/" + pod + "/log" + (container == null ? "" : "?container=" + container);
+    return apiGet("/api/v1/namespaces/" + NS + "/pods/" + pod + "/log" + (container == null ? "" : "?container=" + container));
+  }
+
+  /** A plain GET to the API server stand-in (no WebSocket upgrade): what it answers before any upgrade. */
+  java.net.http.HttpResponse<String> apiGet(String pathAndQuery) {
+    String url = sandbox.client().getMasterUrl().toString().replaceAll("/$", "") + pathAndQuery;
     try {
       return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -149,6 +155,35 @@ final class SandboxFixture {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The demo's app as a Deployment of one pod, Running once this returns: container {@value #APP}
+   * (image {@code rose:1}, no command: the sandbox runs no process for it) with the app's volume
+   * ({@link #volumeWithData}'s claim) at {@code /data}, {@code DATA_DIR=/data}, {@code
+   * DUMP_FILE=$(DATA_DIR)/dump.sql} and the Secret {@code rose-env} ({@code DB_PASSWORD}) as
+   * envFrom: what hooks exec into.
+   */
+  Pod runningApp() {
+    sandbox.client().secrets().inNamespace(NS).resource(new SecretBuilder()
+        .withNewMetadata().withName("rose-env").withNamespace(NS).endMetadata()
+        .addToStringData("DB_PASSWORD", "petals-and-thorns").build()).createOr(s -> s.update());
+    sandbox.client().apps().deployments().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName(APP).withNamespace(NS).endMetadata()
+        .withNewSpec().withNewSelector().addToMatchLabels("app", APP).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", APP).endMetadata()
+        .withNewSpec().addNewContainer().withName(APP).withImage("rose:1")
+        .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+        .addNewEnv().withName("DATA_DIR").withValue("/data").endEnv()
+        .addNewEnv().withName("DUMP_FILE").withValue("$(DATA_DIR)/dump.sql").endEnv()
+        .addNewEnvFrom().withNewSecretRef().withName("rose-env").endSecretRef().endEnvFrom()
+        .endContainer()
+        .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName(DemoCommand.CLAIM)
+        .endPersistentVolumeClaim().endVolume()
+        .endSpec().endTemplate().endSpec().build()).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sandbox.client().pods().inNamespace(NS).withLabel("app", APP)
+        .list().getItems().stream().anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())));
+    return sandbox.client().pods().inNamespace(NS).withLabel("app", APP).list().getItems().get(0);
   }
 
   /** What Prometheus would scrape from the operator now. */
