@@ -107,8 +107,8 @@ final class RunStages {
       Copier copier, RetentionRules rules, Instant now) {
     BackupRun run = status.lastBackup;
     CopyMethod method = policy.getSpec() == null ? null : policy.getSpec().copyMethod;
-    if (run == null || run.phase != BackupPhase.Running || run.stage == null) {
-      return Progress.IDLE;
+    if (run == null || run.phase != BackupPhase.Running || run.stage == null || !Boolean.TRUE.equals(run.hooksStarted)) {
+      return Progress.IDLE; // a run without hooks: its Job (or its snapshots) take it on as before
     }
     boolean deleting = policy.isMarkedForDeletion();
     for (int step = 0; step < order(method).size() + 1; step++) {
