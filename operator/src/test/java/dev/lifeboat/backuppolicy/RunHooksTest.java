@@ -126,6 +126,14 @@ class RunHooksTest extends ControllerTest {
             "s3://backups/prod: access denied (HTTP 403)", null), null);
   }
 
+  /** A run whose freeze hook succeeded and whose Job copies now; the thaw hook will answer "thawed". */
+  void copyingBetweenFreezeAndThaw() {
+    commandAnswers(FREEZE, 0, "");
+    commandAnswers(THAW, 0, "thawed\n");
+    apply(List.of(hook(HookErrorPolicy.Fail, FREEZE)), List.of(hook(HookErrorPolicy.Fail, THAW)));
+    reconcileUntil(run -> run.stage == RunStage.Copying);
+  }
+
   @Test
   void theJobStartsAfterTheBeforeHooksAndTheAfterHooksRunWhenItEnds() {
     commandAnswers(FREEZE, 0, "frozen\n");
@@ -183,10 +191,7 @@ class RunHooksTest extends ControllerTest {
 
   @Test
   void afterHooksRunWhenTheJobFails() {
-    commandAnswers(FREEZE, 0, "");
-    commandAnswers(THAW, 0, "thawed\n");
-    apply(List.of(hook(HookErrorPolicy.Fail, FREEZE)), List.of(hook(HookErrorPolicy.Fail, THAW)));
-    reconcileUntil(run -> run.stage == RunStage.Copying);
+    copyingBetweenFreezeAndThaw();
 
     finishTheJob(false);
     BackupRun done = reconcileUntil(ended());
@@ -198,10 +203,7 @@ class RunHooksTest extends ControllerTest {
 
   @Test
   void afterHooksRunWhenTheJobsPodCannotStart() {
-    commandAnswers(FREEZE, 0, "");
-    commandAnswers(THAW, 0, "thawed\n");
-    apply(List.of(hook(HookErrorPolicy.Fail, FREEZE)), List.of(hook(HookErrorPolicy.Fail, THAW)));
-    reconcileUntil(run -> run.stage == RunStage.Copying);
+    copyingBetweenFreezeAndThaw();
 
     harness.podWaiting(jobs().get(0), "CreateContainerConfigError", StuckRunsTest.NO_SECRET, clock.instant());
     clock.set(clock.instant().plus(Duration.ofMinutes(5)));
@@ -281,10 +283,7 @@ class RunHooksTest extends ControllerTest {
 
   @Test
   void deletingThePolicyBetweenBeforeAndAfterHooksStillRunsTheAfterHooks() throws InterruptedException {
-    commandAnswers(FREEZE, 0, "");
-    commandAnswers(THAW, 0, "thawed\n");
-    apply(List.of(hook(HookErrorPolicy.Fail, FREEZE)), List.of(hook(HookErrorPolicy.Fail, THAW)));
-    reconcileUntil(run -> run.stage == RunStage.Copying);
+    copyingBetweenFreezeAndThaw();
 
     client.resources(BackupPolicy.class).inNamespace(NAMESPACE).withName(POLICY).delete();
     assertThat(harness.get(NAMESPACE, POLICY)).as("held by the finalizer").isNotNull();
