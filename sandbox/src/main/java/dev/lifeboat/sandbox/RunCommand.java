@@ -45,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
           "Default: none."})
   String privilegedJobs = "";
 
+  @Option(names = "--hooks", description = {"Let BackupPolicies have hooks, run in the app's pods through exec,",
+      "as the Helm value hooks.enabled allows. Default: off."})
+  boolean hooks;
+
   @Option(names = "--keep-running", description = "Keep the sandbox up after the conditions held (Ctrl-C to stop).")
   boolean keepRunning;
 
@@ -53,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
     List<UntilCondition> conditions = until.stream().map(UntilCondition::parse).toList();
     Duration limit = Durations.parse(timeout);
     try (Sandbox sandbox = Sandbox.start(state, s3Port, timeWarp,
-        settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)).withHealthPort(operatorPort))) {
+        settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)).withHealthPort(operatorPort)
+            .withHooksEnabled(hooks))) {
       System.out.println("sandbox: API server up, S3 at " + sandbox.s3Endpoint() + " (access key "
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
       System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
