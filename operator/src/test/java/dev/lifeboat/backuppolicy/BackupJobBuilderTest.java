@@ -211,6 +211,28 @@ class BackupJobBuilderTest {
   }
 
   @Test
+  void inSnapshotModeEachClaimIsReadFromItsTemporaryClaimMountedWhereTheClaimWouldBe() {
+    Job job = builder.build(policy(), SCHEDULED, claims(CLAIM, "uploads"), List.of(),
+        Map.of(CLAIM, "lb-rose-memory-20251109t020000z-memory-data", "uploads", "lb-rose-memory-20251109t020000z-uploads"));
+
+    assertThat(agent(job).getVolumeMounts())
+        .filteredOn(m -> m.getMountPath().startsWith("/data/"))
+        .extracting(VolumeMount::getName, VolumeMount::getMountPath, VolumeMount::getReadOnly)
+        .containsExactly(
+            tuple("data-memory-data", "/data/memory-data", true),
+            tuple("data-uploads", "/data/uploads", true));
+    assertThat(pod(job).getVolumes())
+        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+        .extracting(Volume::getName, v -> v.getPersistentVolumeClaim().getClaimName(),
+            v -> v.getPersistentVolumeClaim().getReadOnly())
+        .containsExactly(
+            tuple("data-memory-data", "lb-rose-memory-20251109t020000z-memory-data", true),
+            tuple("data-uploads", "lb-rose-memory-20251109t020000z-uploads", true));
+    assertThat(agent(job).getCommand()).as("the archive keeps the claims' own names")
+        .containsSequence("--volume", CLAIM + "=/data/" + CLAIM).containsSequence("--volume", "uploads=/data/uploads");
+  }
+
+  @Test
   void s3CredentialsComeFromTheSecretNeverAsLiteralValues() {
     List<EnvVar> env = agent(build(policy())).getEnv();
 
