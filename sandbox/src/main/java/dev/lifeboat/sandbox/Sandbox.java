@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -100,22 +99,8 @@ public final class Sandbox implements AutoCloseable {
     this.garbageCollector = new GarbageCollector(client, collected).start();
     this.snapshots = snapshotApi
         ? new SnapshotController(client, this.state, volumeLocks, clock, this::provisionFrom).start() : null;
-    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(PersistentVolumeClaim claim) {
-        bind(claim);
-      }
-
-      @Override
-      public void onUpdate(PersistentVolumeClaim old, PersistentVolumeClaim claim) {
-        bind(claim);
-      }
-
-      @Override
-      public void onDelete(PersistentVolumeClaim claim, boolean finalStateUnknown) {
-        release(claim);
-      }
-    });
+    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
+        .inform(new OnAddOrUpdate<>(this::bind, this::release));
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
     this.workloads = new WorkloadController(client, clock);
