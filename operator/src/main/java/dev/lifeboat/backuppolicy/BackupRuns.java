@@ -219,7 +219,7 @@ final class BackupRuns {
       List<String> pins, Map<String, String> readFrom, Instant now) {
     Job job = createJob(policy, status, run, claims, pins, readFrom, now);
     status.lastBackup.job = job.getMetadata().getName();
-    events.normal(policy, Reasons.BACKUP_STARTED, "backup " + run.backupId() + " copies its snapshots in Job "
+    events.normal(policy, Reasons.SNAPSHOTS_READY, "backup " + run.backupId() + " copies its snapshots in Job "
         + job.getMetadata().getName());
     LOG.info("backup {} of {}/{} copies in Job {}", run.backupId(), policy.getMetadata().getNamespace(),
         policy.getMetadata().getName(), job.getMetadata().getName());

@@ -151,6 +151,10 @@ class SnapshotRunsTest extends ControllerTest {
     assertThat(copying.job).isEqualTo(job.getMetadata().getName());
     assertThat(copying.snapshots.get(0).readyToUse).isTrue();
     assertThat(JobOutcomeReader.backupId(job)).isEqualTo(id);
+    assertThat(events(Reasons.BACKUP_STARTED)).singleElement().satisfies(e -> assertThat(e.getMessage())
+        .isEqualTo("Manual backup " + id + " started: taking VolumeSnapshots of " + CLAIM));
+    assertThat(events(Reasons.SNAPSHOTS_READY)).singleElement().satisfies(e -> assertThat(e.getMessage())
+        .isEqualTo("backup " + id + " copies its snapshots in Job " + job.getMetadata().getName()));
 
     reconcile();
     assertThat(temporaryClaims()).as("kept while the Job reads them").hasSize(1);

@@ -17,6 +17,8 @@ public final class Reasons {
   public static final String BACKUP_FAILED = "BackupFailed";
   /** copyMethod: Snapshot, but the cluster does not serve the VolumeSnapshot API. */
   public static final String SNAPSHOTS_UNAVAILABLE = "SnapshotsUnavailable";
+  /** The run's VolumeSnapshots are all ready; its Job copies from them. */
+  public static final String SNAPSHOTS_READY = "SnapshotsReady";
   /** A VolumeSnapshot of the run reported an error. */
   public static final String SNAPSHOT_FAILED = "SnapshotFailed";
   /** A VolumeSnapshot of the run was not ready to use within spec.snapshotTimeoutSeconds. */
