@@ -157,6 +157,23 @@ class SandboxSnapshotTest {
   }
 
   @Test
+  void anOperatorRestartedWhileASnapshotIsTakenCarriesOnAndLeavesNothingBehind() throws Exception {
+    start(true);
+    sandbox.client().resource(snapshotPolicy(SnapshotController.SLOW_CLASS)).create();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        !sandbox.client().resources(VolumeSnapshot.class).inNamespace(NS).list().getItems().isEmpty());
+    assertThat(sandbox.client().resources(VolumeSnapshot.class).inNamespace(NS).list().getItems())
+        .as("restarted before the slow snapshot is ready").noneMatch(SnapshotController::ready);
+
+    sandbox.restartOperator();
+
+    BackupRun run = finishedRun(POLICY);
+    assertThat(run.phase).as(run.message).isEqualTo(BackupPhase.Succeeded);
+    assertThat(fixture.backupsInS3()).isOne();
+    nothingTemporaryRemains();
+  }
+
+  @Test
   void aSnapshotThatFailsFailsTheRunWithTheSnapshotsOwnMessage() throws Exception {
     start(true);
     sandbox.client().resource(snapshotPolicy(SnapshotController.BROKEN_CLASS)).create();
