@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.ClaimSnapshot;
 import dev.lifeboat.api.v1alpha1.Reasons;
+import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import java.time.Duration;
@@ -26,7 +27,10 @@ final class SnapshotStage {
     this.snapshots = snapshots;
   }
 
-  /** Where the stage is: still taking snapshots (look again at {@code wakeAt}), all ready, or failed. */
+  /**
+   * Where the stage is: still taking snapshots (look again at {@code wakeAt}), all ready, or failed
+   * (the reason for LastBackupSucceeded and a message naming the snapshot).
+   */
   record Outcome(boolean ready, Problem failure, Instant wakeAt) {
     static Outcome pending(Instant wakeAt) {
       return new Outcome(false, null, wakeAt);
@@ -36,9 +40,6 @@ final class SnapshotStage {
       return !ready && failure == null;
     }
   }
-
-  /** Why the stage failed: the reason for LastBackupSucceeded and a message that names the snapshot. */
-  record Problem(String reason, String message) {}
 
   /**
    * One look at the snapshots of {@code run} (the running run in the status being written; its
