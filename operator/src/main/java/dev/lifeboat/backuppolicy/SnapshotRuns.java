@@ -67,18 +67,25 @@ final class SnapshotRuns {
   void begin(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, List<String> claims, Instant now) {
     String name = policy.getMetadata().getName();
     recorder.started(status, run, null, now);
-    BackupRun running = status.lastBackup;
-    running.stage = RunStage.Snapshotting;
-    running.stageStartTime = Times.rfc3339(now);
-    running.snapshots = claims.stream().map(claim -> {
-      String temporary = TemporaryNames.of(name, run.backupId(), claim);
-      return new ClaimSnapshot(claim, temporary, temporary);
-    }).toList();
-    running.message = running.message + ": taking snapshots";
+    enterSnapshotting(policy, status.lastBackup, claims, now);
+    status.lastBackup.message = status.lastBackup.message + ": taking snapshots";
     events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId()
         + " started: taking VolumeSnapshots of " + String.join(", ", claims));
     LOG.info("started {} backup {} of {}/{}: taking snapshots", run.trigger(), run.backupId(),
         policy.getMetadata().getNamespace(), name);
+  }
+
+  /**
+   * Puts the running run in stage Snapshotting, with the names of each claim's snapshot and temporary
+   * claim (its start is what spec.snapshotTimeoutSeconds counts from); nothing is created yet.
+   */
+  static void enterSnapshotting(BackupPolicy policy, BackupRun running, List<String> claims, Instant now) {
+    running.stage = RunStage.Snapshotting;
+    running.stageStartTime = Times.rfc3339(now);
+    running.snapshots = claims.stream().map(claim -> {
+      String temporary = TemporaryNames.of(policy.getMetadata().getName(), running.id, claim);
+      return new ClaimSnapshot(claim, temporary, temporary);
+    }).toList();
   }
 
   /**
@@ -99,12 +106,15 @@ final class SnapshotRuns {
       runs.failStaged(policy, status, outcome.failure().reason(), outcome.failure().message(), now);
       return Optional.empty();
     }
-    copy(policy, status, now);
+    startCopying(policy, status, now);
     return Optional.empty();
   }
 
-  /** Temporary claims from the ready snapshots, then the Job reading them where the claims would be. */
-  private void copy(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
+  /**
+   * Stage Copying: temporary claims from the run's ready snapshots, then the Job reading them where
+   * the claims would be. Creating both is idempotent, so a restart in between repeats it harmlessly.
+   */
+  void startCopying(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
     String namespace = policy.getMetadata().getNamespace();
     BackupRun running = status.lastBackup;
     Checked<ClaimResolver.Claims> claims = claimResolver.forSnapshotRun(namespace,
