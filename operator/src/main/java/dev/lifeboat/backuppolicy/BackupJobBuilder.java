@@ -12,6 +12,7 @@ import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
@@ -48,12 +49,24 @@ public final class BackupJobBuilder {
   }
 
   public Job build(BackupPolicy policy, RunPlanner.Run run, ClaimResolver.Claims claims, List<String> pins) {
+    return build(policy, run, claims, pins, Map.of());
+  }
+
+  /**
+   * The run's Job reading, for each claim named in {@code readFrom}, the claim given there instead
+   * (a temporary claim made from its snapshot), mounted where the claim itself would be: at
+   * {@code /data/<claim>}, so the archive holds the claim's own name.
+   */
+  public Job build(BackupPolicy policy, RunPlanner.Run run, ClaimResolver.Claims claims, List<String> pins,
+      Map<String, String> readFrom) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     for (String claim : claims.names()) {
-      volumes.add(AgentJob.claimVolume(claim, true));
+      String source = readFrom.get(claim);
+      volumes.add(source == null ? AgentJob.claimVolume(claim, true) : new VolumeBuilder()
+          .withName(AgentJob.volumeName(claim)).withNewPersistentVolumeClaim(source, true).build());
       mounts.add(AgentJob.claimMount(claim, null, true));
     }
     if (spec.source.sqlite != SqliteCapture.Off) {

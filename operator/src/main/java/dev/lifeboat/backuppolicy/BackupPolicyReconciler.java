@@ -61,6 +61,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final Duration POD_RECHECK = Duration.ofSeconds(15);
   /** Never look at pods more often than this in real time (a time-warped clock would make it a busy loop). */
   static final Duration MIN_REAL_POD_RECHECK = Duration.ofSeconds(1);
+  /** Never look at pending VolumeSnapshots more often than this in real time. */
+  static final Duration MIN_REAL_SNAPSHOT_RECHECK = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
 
   private final KubernetesClient client;
@@ -76,6 +78,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final BackupDiscovery discovery;
   private final ActiveRestores restores;
   private final RestoreDrills drills;
+  private final SnapshotRuns snapshotRuns;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this(client, clock, settings, Reporting.NONE);
@@ -95,6 +98,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.discovery = new BackupDiscovery(jobs, jobBuilder, new RepositoryListing(outcomes, new PodLogs(client)), recorder);
     this.restores = new ActiveRestores(client, settings.crossNamespace());
     this.drills = new RestoreDrills(jobs, outcomes, jobBuilder, events);
+    this.snapshotRuns = new SnapshotRuns(new Snapshots(client), new TemporaryClaims(client), claimResolver, runs,
+        recorder, restores, events);
   }
 
   @Override
@@ -125,8 +130,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
     Checked<ClaimResolver.Claims> claims = null;
     Optional<Instant> nextRun = Optional.empty();
+    Optional<Instant> snapshotsPending = Optional.empty();
     boolean held = false;
     if (validation.valid()) {
+      snapshotsPending = snapshotRuns.advance(policy, status, now);
       boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now, starting);
       claims = claimResolver.resolve(namespace, policy.getSpec().source);
       boolean active = discovering || runs.active(jobs, status);
@@ -138,6 +145,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         if (held) {
           LOG.info("backup of {}/{} waits: RestoreRequest {} restores into its claims", namespace,
               policy.getMetadata().getName(), String.join(", ", restoring));
+        } else if (SnapshotRuns.snapshotMode(policy)) {
+          snapshotRuns.begin(policy, status, plan.run().get(), claims.value().names(), now);
+          snapshotsPending = Optional.of(now); // the snapshots are created on the next look, once status says so
         } else {
           claims = claimResolver.forRun(namespace, claims.value());
           if (claims.ok()) {
@@ -165,11 +175,12 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     StatusCopy.writeIfChanged(client, policy, before, status);
     runs.deleteGivenUp(jobs, status); // only now that status says why
     discovery.deleteRecorded(informed, status); // only now that status holds what it found
+    snapshotRuns.sweep(policy, status); // only now that status says which run is going
 
     Optional<Instant> nextDrill = Optional.ofNullable(Times.parse(status.nextVerification));
     Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip, nextDrill,
                 claimProblem ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
-                held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty()),
+                held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty(), snapshotsPending),
             starting.stream().map(start -> start.stuckAt(now)))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
@@ -179,6 +190,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
       Duration realPoll = clock.realDelay(POD_RECHECK);
       Duration poll = realPoll.compareTo(MIN_REAL_POD_RECHECK) < 0 ? MIN_REAL_POD_RECHECK : realPoll;
       delay = Optional.of(delay.filter(d -> d.compareTo(poll) < 0).orElse(poll));
+    }
+    if (snapshotsPending.isPresent()) {
+      // Polled, not watched: a time-warped clock must not turn the poll into a busy loop.
+      delay = delay.map(d -> d.compareTo(MIN_REAL_SNAPSHOT_RECHECK) < 0 ? MIN_REAL_SNAPSHOT_RECHECK : d);
     }
     UpdateControl<BackupPolicy> control = UpdateControl.noUpdate();
     delay.ifPresent(control::rescheduleAfter);

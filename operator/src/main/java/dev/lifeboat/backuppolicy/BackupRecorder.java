@@ -50,6 +50,7 @@ public final class BackupRecorder {
     running.phase = BackupPhase.Running;
     running.startTime = Times.rfc3339(now);
     running.job = jobName;
+    running.trigger = run.trigger().name();
     running.message = run.trigger() == RunPlanner.Trigger.Manual ? "manual backup started" : "scheduled backup started";
     status.lastBackup = running;
     if (run.slot() != null) {
@@ -71,6 +72,10 @@ public final class BackupRecorder {
     run.completionTime = firstNonNull(outcome.completionTime(), result == null ? null : result.completionTime(), Times.rfc3339(now));
     run.message = outcome.message();
     run.job = outcome.jobName();
+    if (status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id)) {
+      run.trigger = status.lastBackup.trigger;
+      run.snapshots = status.lastBackup.snapshots; // what the run read, and any snapshot's error
+    }
     if (result != null) {
       run.bytes = result.bytes();
       run.files = result.files();

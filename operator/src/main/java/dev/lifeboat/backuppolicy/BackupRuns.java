@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,10 +149,19 @@ final class BackupRuns {
     return going;
   }
 
-  /** Whether a run is going: its Job has not finished and status does not already hold its outcome. */
+  /**
+   * Whether a run is going: its Job has not finished and status does not already hold its outcome,
+   * or status says it is running in a stage before its Job (taking snapshots).
+   */
   boolean active(List<Job> runJobs, BackupPolicyStatus status) {
-    return runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
+    return staged(status) || runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
         && !recorder.isRecorded(status, JobOutcomeReader.backupId(job)));
+  }
+
+  /** The run is going, in a stage before its Job exists. */
+  static boolean staged(BackupPolicyStatus status) {
+    return status.lastBackup != null && status.lastBackup.phase == BackupPhase.Running && status.lastBackup.job == null
+        && status.lastBackup.stage != null;
   }
 
   /**
@@ -193,16 +203,51 @@ final class BackupRuns {
   /** Starts the run's Job; {@code pins} are backups a restore is reading, which retention must keep. */
   void start(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
       List<String> pins, Instant now) {
-    Job job = jobBuilder.build(policy, run, claims, pins);
-    jobs.createOnce(job);
-    JobIdentity.report(new ConditionWriter(status.conditions, policy.getMetadata().getGeneration(), now),
-        claims.identity(), policy.getSpec().jobTemplate == null ? null : policy.getSpec().jobTemplate.podSecurityContext,
-        jobBuilder.privileged(policy.getMetadata().getNamespace()), "backup Jobs");
+    Job job = createJob(policy, status, run, claims, pins, Map.of(), now);
     recorder.started(status, run, job.getMetadata().getName(), now);
     events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
         + job.getMetadata().getName());
     LOG.info("started {} backup {} of {}/{}", run.trigger(), run.backupId(), policy.getMetadata().getNamespace(),
         policy.getMetadata().getName());
+  }
+
+  /**
+   * Starts the Job of a run that status already holds (stage Copying), reading each claim from the
+   * claim {@code readFrom} names for it.
+   */
+  void startCopying(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      List<String> pins, Map<String, String> readFrom, Instant now) {
+    Job job = createJob(policy, status, run, claims, pins, readFrom, now);
+    status.lastBackup.job = job.getMetadata().getName();
+    events.normal(policy, Reasons.SNAPSHOTS_READY, "backup " + run.backupId() + " copies its snapshots in Job "
+        + job.getMetadata().getName());
+    LOG.info("backup {} of {}/{} copies in Job {}", run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), job.getMetadata().getName());
+  }
+
+  private Job createJob(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      List<String> pins, Map<String, String> readFrom, Instant now) {
+    Job job = jobBuilder.build(policy, run, claims, pins, readFrom);
+    jobs.createOnce(job);
+    JobIdentity.report(new ConditionWriter(status.conditions, policy.getMetadata().getGeneration(), now),
+        claims.identity(), policy.getSpec().jobTemplate == null ? null : policy.getSpec().jobTemplate.podSecurityContext,
+        jobBuilder.privileged(policy.getMetadata().getNamespace()), "backup Jobs");
+    return job;
+  }
+
+  /**
+   * Ends the running run as Failed before it had a Job (a snapshot failed, say), with {@code reason}
+   * for the LastBackupSucceeded condition and a BackupFailed Event.
+   */
+  void failStaged(BackupPolicy policy, BackupPolicyStatus status, String reason, String message, Instant now) {
+    var running = status.lastBackup;
+    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, null, BackupPhase.Failed, null, message,
+        running.startTime, Times.rfc3339(now)), null, now);
+    status.lastBackup.reason = reason;
+    events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
+    metrics.backupFinished(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), BackupPhase.Failed);
+    LOG.info("backup {} of {}/{} failed: {}", running.id, policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), message);
   }
 
   /** Deletes all but the newest few finished Jobs that status already holds the outcome of. */

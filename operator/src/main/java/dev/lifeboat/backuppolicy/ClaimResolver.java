@@ -76,6 +76,23 @@ public class ClaimResolver {
   }
 
   /**
+   * The claims of a Snapshot-mode run about to copy, in the order given, and as whom its Job runs:
+   * anywhere, since it reads temporary claims made from snapshots, not the claims themselves.
+   */
+  public Checked<Claims> forSnapshotRun(String namespace, List<String> names) {
+    List<PersistentVolumeClaim> claims = new ArrayList<>();
+    for (String name : names) {
+      PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+      if (claim == null) {
+        return Checked.problem(Reasons.CLAIM_NOT_FOUND, "PersistentVolumeClaim " + name
+            + " was deleted while the backup took its snapshot");
+      }
+      claims.add(claim);
+    }
+    return Checked.of(new Claims(claims, null, users.identity(namespace, names)));
+  }
+
+  /**
    * Where and as whom the run's Job runs; lists the namespace's pods (and workloads), so only when a
    * run is about to start. Users that disagree on the identity are no failure: the Job takes the
    * default, and the identity's problem says who.

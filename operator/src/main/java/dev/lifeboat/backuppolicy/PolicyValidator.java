@@ -3,7 +3,6 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.Alerts;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
-import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Retention;
@@ -89,9 +88,6 @@ public final class PolicyValidator {
   private static void notSupportedYet(BackupPolicySpec spec, List<String> problems) {
     if (spec.source != null && notEmpty(spec.source.dumps)) {
       problems.add("spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them");
-    }
-    if (spec.copyMethod == CopyMethod.Snapshot) {
-      problems.add("spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
     }
     if (spec.hooks != null && (notEmpty(spec.hooks.before) || notEmpty(spec.hooks.after))) {
       problems.add("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");

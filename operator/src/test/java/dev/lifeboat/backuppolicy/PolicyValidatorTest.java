@@ -285,9 +285,12 @@ class PolicyValidatorTest {
   }
 
   @Test
-  void snapshotCopyIsRejectedAsNotSupportedYet() {
-    assertThat(problems(spec -> spec.copyMethod = CopyMethod.Snapshot)).containsExactly(
-        "spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
+  void snapshotCopyIsAcceptedWithOrWithoutASnapshotClass() {
+    assertThat(problems(spec -> spec.copyMethod = CopyMethod.Snapshot)).isEmpty();
+    assertThat(problems(spec -> {
+      spec.copyMethod = CopyMethod.Snapshot;
+      spec.volumeSnapshotClassName = "csi-hostpath-snapclass";
+    })).isEmpty();
   }
 
   @Test
@@ -358,7 +361,7 @@ class PolicyValidatorTest {
       spec.source.claims = null;
       spec.destination.s3.serverSideEncryption = "aes256";
       spec.retention.keepLast = -2;
-      spec.copyMethod = CopyMethod.Snapshot;
+      spec.snapshotTimeoutSeconds = 0;
     }));
 
     assertThat(result.valid()).isFalse();
@@ -367,7 +370,7 @@ class PolicyValidatorTest {
         "spec.source",
         "spec.destination.s3.serverSideEncryption",
         "spec.retention.keepLast",
-        "spec.copyMethod");
+        "spec.snapshotTimeoutSeconds");
     assertThat(result.message()).isEqualTo(String.join("; ", result.problems()));
   }
 }

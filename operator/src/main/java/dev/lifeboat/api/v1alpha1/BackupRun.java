@@ -12,6 +12,18 @@ public class BackupRun {
   @JsonPropertyDescription("Running, Succeeded, PartiallyFailed (stored, but data was left out: see leftOut) or Failed.")
   public BackupPhase phase;
 
+  @JsonPropertyDescription("Why the run started: Scheduled or Manual.")
+  public String trigger;
+
+  @JsonPropertyDescription("Where a running backup is: BeforeHooks, Snapshotting, AfterHooks or Copying. Unset for a copyMethod: Direct run without hooks, which only copies.")
+  public RunStage stage;
+
+  @JsonPropertyDescription("When the current stage began (RFC 3339); a stage's timeout counts from it.")
+  public String stageStartTime;
+
+  @JsonPropertyDescription("With copyMethod: Snapshot, each claim's VolumeSnapshot and temporary claim.")
+  public List<ClaimSnapshot> snapshots;
+
   @JsonPropertyDescription("When the run started (RFC 3339).")
   public String startTime;
 
@@ -29,6 +41,9 @@ public class BackupRun {
 
   @JsonPropertyDescription("The agent's one-line summary or error.")
   public String message;
+
+  @JsonPropertyDescription("Why a failed run failed, when Lifeboat knows more than BackupFailed: SnapshotsUnavailable, SnapshotFailed or SnapshotTimeout. It is the reason of the LastBackupSucceeded condition.")
+  public String reason;
 
   @JsonPropertyDescription("The Job that ran the backup.")
   public String job;
