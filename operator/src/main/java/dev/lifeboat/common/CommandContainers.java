@@ -1,6 +1,8 @@
 package dev.lifeboat.common;
 
 import dev.lifeboat.api.v1alpha1.CommandContainer;
+import dev.lifeboat.api.v1alpha1.DumpSource;
+import dev.lifeboat.api.v1alpha1.JobTemplate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -93,6 +95,12 @@ public final class CommandContainers {
   /** A user's command, the name of its container and of its directory under {@value #DUMPS_DIR}, and its timeout. */
   public record Command(String container, String dir, CommandContainer spec, long timeoutSeconds, String role) {}
 
+  /**
+   * Added to the dumps' timeouts in a backup Job's deadline: a dump container's image may take
+   * minutes to pull (the agent waits 10 for it), and its exit status a minute to appear.
+   */
+  public static final long DEADLINE_MARGIN_SECONDS = 15 * 60L;
+
   private CommandContainers() {}
 
   /** The container of dump {@code name}. */
@@ -110,9 +118,9 @@ public final class CommandContainers {
     return new Command(dumpContainer(name), name, spec, timeoutSeconds, DUMP_ROLE);
   }
 
-  /** A restore's target command, reading the FIFO of directory {@code name}. */
-  public static Command target(String name, CommandContainer spec, long timeoutSeconds) {
-    return new Command(TARGET_CONTAINER, name, spec, timeoutSeconds, TARGET_ROLE);
+  /** A restore's target command, reading the FIFO of directory {@value #TARGET_CONTAINER}, within {@code timeoutSeconds}. */
+  public static Command target(CommandContainer spec, long timeoutSeconds) {
+    return new Command(TARGET_CONTAINER, TARGET_CONTAINER, spec, timeoutSeconds, TARGET_ROLE);
   }
 
   /**
@@ -175,6 +183,29 @@ public final class CommandContainers {
         .withContainers(containers)
         .withVolumes(volumes)
         .endSpec().endTemplate().endSpec().build();
+  }
+
+  /**
+   * A backup Job with a container per dump, and, unless jobTemplate sets one, a deadline that leaves
+   * every dump its whole timeout (they run one after another) on top of
+   * {@link AgentJob#DEFAULT_DEADLINE_SECONDS} for the volumes.
+   */
+  public static Job withDumps(Job job, List<DumpSource> dumps, JobTemplate template) {
+    if (dumps.isEmpty()) {
+      return job;
+    }
+    Job withDumps = withCommands(job, dumps.stream().map(d -> dump(d.name, d, timeoutSeconds(d))).toList());
+    if (template != null && template.activeDeadlineSeconds != null) {
+      return withDumps;
+    }
+    long dumpSeconds = dumps.stream().mapToLong(CommandContainers::timeoutSeconds).sum() + DEADLINE_MARGIN_SECONDS;
+    withDumps.getSpec().setActiveDeadlineSeconds(Math.max(withDumps.getSpec().getActiveDeadlineSeconds(),
+        AgentJob.DEFAULT_DEADLINE_SECONDS + dumpSeconds));
+    return withDumps;
+  }
+
+  public static long timeoutSeconds(DumpSource dump) {
+    return dump.timeoutSeconds == null ? DumpSource.DEFAULT_TIMEOUT_SECONDS : dump.timeoutSeconds;
   }
 
   private static Container container(Command command, Container agent) {
