@@ -103,6 +103,11 @@ class SandboxDumpTest {
     byte[] expected = IntStream.rangeClosed(1, LINES).mapToObj(Integer::toString)
         .collect(Collectors.joining("\n", "", "\n")).getBytes(StandardCharsets.US_ASCII);
     assertThat(run.message).contains("1 dump");
+    assertThat(run.dumps).singleElement().satisfies(d -> {
+      assertThat(d.name).isEqualTo(DUMP);
+      assertThat(d.bytes).isEqualTo(expected.length);
+      assertThat(d.size).as("compressed").isPositive().isLessThan(expected.length);
+    });
     JsonNode manifest = manifest(run.id);
     assertThat(manifest.get("formatVersion").asInt()).isEqualTo(2);
     assertThat(manifest.get("dumps")).singleElement().satisfies(d -> {
