@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.api.v1alpha1.CommandContainer;
+import dev.lifeboat.testing.DumpContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -47,8 +48,7 @@ class CommandContainersTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    busybox = List.of(Path.of("/usr/bin/busybox"), Path.of("/bin/busybox")).stream().filter(Files::isExecutable)
-        .findFirst().orElse(null);
+    busybox = DumpContainer.busybox();
     bin = Files.createDirectories(root.resolve("bin"));
     dumps = Files.createDirectories(root.resolve("dumps"));
   }
