@@ -6,6 +6,8 @@ import dev.lifeboat.api.v1alpha1.JobTemplate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -234,10 +236,19 @@ public final class CommandContainers {
             new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build())
         .withResources(spec.resources != null ? spec.resources : agent.getResources())
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withNewSecurityContext()
+        .withSecurityContext(userCommand())
+        .build();
+  }
+
+  /**
+   * The security context of a container running a user's command in a Lifeboat Job (a dump, a
+   * restore target, a drill's check): no capabilities, no privilege escalation, the pod's user; the
+   * root filesystem stays writable, since an image's own tools may need one.
+   */
+  public static SecurityContext userCommand() {
+    return new SecurityContextBuilder()
         .withAllowPrivilegeEscalation(false)
         .withNewCapabilities().addToDrop("ALL").endCapabilities()
-        .endSecurityContext()
         .build();
   }
 }

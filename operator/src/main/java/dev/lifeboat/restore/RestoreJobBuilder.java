@@ -70,20 +70,10 @@ public final class RestoreJobBuilder {
    */
   public Job safety(RestoreRequest request, ResolvedSource source, Target target, String backupId) {
     String claim = target.claim();
-    // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
-    List<String> command = AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
-        .volume(claim)
-        .encryption(source.encryption())
-        .minSize(0)
-        .kind(ListedBackup.KIND_PRE_RESTORE)
-        .backupId(backupId)
-        .build();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
-    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
+    List<String> command = preRestore(request, source, backupId).volume(claim).build();
     // The scratch has no size limit here: the target's capacity is not at hand, and the copy of a database
     // cannot outgrow the volume it is on anyway.
-    return build(request, SAFETY_STEP, annotations, command, source,
+    return build(request, SAFETY_STEP, annotations("backup", backupId), command, source,
         List.of(AgentJob.claimVolume(claim, true), SqliteScratch.volume(null)),
         List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true), SqliteScratch.mount()), target, true);
   }
@@ -93,18 +83,12 @@ public final class RestoreJobBuilder {
    * command as a scheduled backup runs it: what a restore into a command is about to replace.
    */
   public Job safetyDump(RestoreRequest request, ResolvedSource source, DumpSource dump, String backupId) {
-    List<String> command = AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
+    List<String> command = preRestore(request, source, backupId)
         .dump(dump.name, CommandContainers.timeoutSeconds(dump))
         .sqliteOnline(false)
-        .encryption(source.encryption())
-        .minSize(0)
-        .kind(ListedBackup.KIND_PRE_RESTORE)
-        .backupId(backupId)
         .build();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
-    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    Job job = build(request, SAFETY_STEP, annotations, command, source, List.of(), List.of(), null, true);
+    Job job = build(request, SAFETY_STEP, annotations("backup", backupId), command, source, List.of(), List.of(), null,
+        true);
     return CommandContainers.withDumps(job, List.of(dump), template(request, source));
   }
 
@@ -120,10 +104,8 @@ public final class RestoreJobBuilder {
         .encryption(source.encryption())
         .pinFor(deadline)
         .build();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
-    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    Job job = build(request, RESTORE_STEP, annotations, command, source, List.of(), List.of(), null, true);
+    Job job = build(request, RESTORE_STEP, annotations(RESTORE_STEP, backupId), command, source, List.of(), List.of(),
+        null, true);
     return CommandContainers.withCommands(job, List.of(CommandContainers.target(spec.target.command, deadline)));
   }
 
@@ -138,11 +120,29 @@ public final class RestoreJobBuilder {
         .encryption(source.encryption())
         .pinFor(AgentJob.deadlineSeconds(templateOrDefault(request, source), Map.of()))
         .build();
+    return build(request, RESTORE_STEP, annotations(RESTORE_STEP, backupId), command, source,
+        List.of(AgentJob.claimVolume(claim, false)), List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), target,
+        true);
+  }
+
+  /**
+   * A pre-restore backup (outside retention counting, kept 7 days) into the source's repository
+   * under the request's own namespace: a restore from another namespace never writes into that
+   * namespace's backups.
+   */
+  private static AgentCommandLine.Backup preRestore(RestoreRequest request, ResolvedSource source, String backupId) {
+    return AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
+        .encryption(source.encryption())
+        .minSize(0)
+        .kind(ListedBackup.KIND_PRE_RESTORE)
+        .backupId(backupId);
+  }
+
+  private static Map<String, String> annotations(String operation, String backupId) {
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
+    annotations.put(Lifeboat.OPERATION_ANNOTATION, operation);
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    return build(request, RESTORE_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, false)),
-        List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), target, true);
+    return annotations;
   }
 
   /** Labels of restore Jobs and their pods; the restore label finds them, the component keeps BackupPolicy's informer off them. */
