@@ -43,10 +43,18 @@ public final class CommandContainers {
   public static final String TARGET_ROLE = "target";
   /** Seconds without a heartbeat after which a wrapper still waiting for go gives up: the agent is gone. */
   public static final int STALE_AGENT_SECONDS = 60;
+  /**
+   * Seconds a wrapper waits for the agent's first heartbeat before it gives up: an agent that failed
+   * before it got to the dumps (a missing key file, a JVM that did not start) never writes abort.
+   */
+  public static final int AGENT_START_SECONDS = 600;
+  /** Environment variable that shortens {@link #AGENT_START_SECONDS}; for tests. */
+  public static final String AGENT_START_VARIABLE = "LIFEBOAT_AGENT_START_SECONDS";
 
   /**
    * Run as {@code busybox sh -c WRAPPER ROLE BUSYBOX DIR TIMEOUT PROGRAM ARGS...}: waits for
-   * {@code DIR/go} (ends on {@code DIR/abort}, or once the agent's heartbeat is stale), finds
+   * {@code DIR/go} (ends on {@code DIR/abort}, once the agent's heartbeat is stale, or when none
+   * came within {@link #AGENT_START_SECONDS}), finds
    * PROGRAM on $PATH itself (busybox's sh would otherwise prefer its own applet of that name, e.g.
    * its tar over the image's), runs it under {@code timeout} with standard output into the FIFO
    * {@code DIR/out} (role dump) or standard input from it (role target) and standard error in
@@ -58,12 +66,15 @@ public final class CommandContainers {
    */
   public static final String WRAPPER = String.join("\n",
       "role=\"$0\"; b=\"$1\"; dir=\"$2\"; t=\"$3\"; shift 3",
-      "alive=\"$dir/../.agent-alive\"",
+      "alive=\"$dir/../.agent-alive\"; since=`\"$b\" date +%s`",
       "while [ ! -e \"$dir/go\" ]; do",
       "  if [ -e \"$dir/abort\" ]; then exit 0; fi",
+      "  now=`\"$b\" date +%s`",
       "  if [ -e \"$alive\" ]; then",
-      "    now=`\"$b\" date +%s`; seen=`\"$b\" stat -c %Y \"$alive\"`",
+      "    seen=`\"$b\" stat -c %Y \"$alive\"`",
       "    if [ `\"$b\" expr \"$now\" - \"$seen\"` -gt " + STALE_AGENT_SECONDS + " ]; then exit 0; fi",
+      "  elif [ `\"$b\" expr \"$now\" - \"$since\"` -gt \"${" + AGENT_START_VARIABLE + ":-" + AGENT_START_SECONDS + "}\" ]; then",
+      "    exit 0",
       "  fi",
       "  \"$b\" sleep 1",
       "done",

@@ -218,6 +218,17 @@ class CommandContainersTest {
   }
 
   @Test
+  void aWrapperThatNeverSeesTheAgentsHeartbeatGivesUpWithoutRunningTheCommand() throws Exception {
+    setup("notes");
+
+    Process wrapper = wrapper("dump", "notes", 30, Map.of(CommandContainers.AGENT_START_VARIABLE, "1"),
+        "touch", root.resolve("ran").toString());
+
+    assertThat(ended(wrapper)).isTrue();
+    assertThat(root.resolve("ran")).doesNotExist();
+  }
+
+  @Test
   void aTargetCommandReadsTheFifoAsItsStandardInput() throws Exception {
     setup("restore");
     Path received = root.resolve("received");
