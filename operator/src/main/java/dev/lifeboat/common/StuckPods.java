@@ -74,9 +74,9 @@ public final class StuckPods {
   }
 
   /**
-   * What a not yet finished Job's newest pod says about starting: it has started (a container ran,
-   * or the pod ended), it is on its way (no pod yet, or nothing wrong to be seen), or it is in
-   * {@code trouble}.
+   * What a not yet finished Job's newest pod says about starting: it has started (every container
+   * ran, or the pod ended), it is on its way (no pod yet, some containers not started yet, nothing
+   * wrong to be seen), or it is in {@code trouble}.
    */
   public record Start(boolean started, Trouble trouble) {
     public static final Start STARTED = new Start(true, null);
@@ -132,9 +132,13 @@ public final class StuckPods {
     if (waiting.isPresent()) {
       return new Start(false, waiting.get());
     }
-    if ("Running".equals(status.getPhase()) || containers.stream().anyMatch(c -> c.getState() != null
-        && (c.getState().getRunning() != null || c.getState().getTerminated() != null))) {
+    if (containers.isEmpty() ? "Running".equals(status.getPhase()) : containers.stream().allMatch(StuckPods::ran)) {
       return Start.STARTED;
+    }
+    if (containers.stream().anyMatch(StuckPods::ran)) {
+      // Partly started (the agent runs, a dump's image is still being pulled): nothing wakes a controller
+      // when another container gets into trouble, so it is looked at again until every container ran.
+      return Start.ON_ITS_WAY;
     }
     Optional<PodCondition> unschedulable = status.getConditions() == null ? Optional.empty()
         : status.getConditions().stream()
@@ -147,6 +151,11 @@ public final class StuckPods {
                 since, SCHEDULING_GRACE)))
         .map(trouble -> new Start(false, trouble))
         .orElse(Start.ON_ITS_WAY);
+  }
+
+  private static boolean ran(ContainerStatus container) {
+    return container.getState() != null
+        && (container.getState().getRunning() != null || container.getState().getTerminated() != null);
   }
 
   /** The container's image as its status reports it, else as the pod's spec names it. */

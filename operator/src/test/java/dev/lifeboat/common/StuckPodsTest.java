@@ -119,6 +119,21 @@ class StuckPodsTest {
   }
 
   @Test
+  void aPodWhoseAgentRunsWhileADumpContainerIsStillBeingCreatedIsLookedAtAgain() {
+    Pod pod = new PodBuilder(pending()).editStatus().withStartTime(Times.rfc3339(STARTED))
+        .addNewContainerStatus().withName("agent").withNewState().withNewRunning().endRunning().endState()
+        .endContainerStatus()
+        .addNewContainerStatus().withName("dump-tzurot-db").withNewState().withNewWaiting().withReason("ContainerCreating")
+        .endWaiting().endState().endContainerStatus().endStatus().build();
+
+    StuckPods.Start start = StuckPods.of(pod);
+
+    assertThat(start.started()).as("the dump's image may still fail to pull").isFalse();
+    assertThat(start.onItsWay()).isTrue();
+    assertThat(start.recheck(STARTED, Duration.ofSeconds(15))).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
   void aMissingSecretInADumpContainersEnvFromNamesTheContainerAndTheImageItsStatusReports() {
     Pod pod = new PodBuilder(pending()).editStatus().withStartTime(Times.rfc3339(STARTED))
         .addNewContainerStatus().withName("agent").withNewState().withNewRunning().endRunning().endState()

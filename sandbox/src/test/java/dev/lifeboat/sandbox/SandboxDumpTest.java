@@ -16,6 +16,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.restore.RestoreJobBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +46,10 @@ class SandboxDumpTest {
   Sandbox sandbox;
   SandboxFixture fixture;
 
-  @BeforeEach
-  void start() {
+  /** A sandbox whose cluster clock runs {@code timeWarp} times as fast as real time. */
+  void start(double timeWarp) {
     assumeTrue(ContainerLaunch.hostHelper() != null, "no busybox on this machine (Debian: busybox-static): skipped");
-    sandbox = Sandbox.start(state, 0, 1);
+    sandbox = Sandbox.start(state, 0, timeWarp);
     fixture = new SandboxFixture(sandbox);
     fixture.credentials(Sandbox.S3_SECRET_KEY);
   }
@@ -94,6 +94,7 @@ class SandboxDumpTest {
 
   @Test
   void aDumpOnlyPolicyBacksUpTheCommandsOutputAndACommandRestoreReceivesItByteForByte() throws Exception {
+    start(1);
     DumpSource dump = dump("seq", "1", "$(LINES)");
     dump.env = List.of(new EnvVar("LINES", Integer.toString(LINES), null)); // expanded by the kubelet, not a shell
     sandbox.client().resource(policy(dump, false)).create();
@@ -135,6 +136,7 @@ class SandboxDumpTest {
 
   @Test
   void aDumpExitingNonZeroFailsTheRunWithItsStandardErrorAndStoresNothing() throws Exception {
+    start(1);
     fixture.volumeWithData();
     sandbox.client().resource(policy(dump("sh", "-c",
         "echo 'notes so far'; echo 'pg_dump: error: connection to server at \"db\" failed' >&2; exit 2"), true)).create();
@@ -144,6 +146,22 @@ class SandboxDumpTest {
     assertThat(run.message).contains("dump " + DUMP + " exited 2: pg_dump: error: connection to server at \"db\" failed");
     assertThat(events("BackupFailed")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("exited 2"));
     assertThat(fixture.backupsInS3()).as("no manifest: nothing half stored counts as a backup").isZero();
+  }
+
+  @Test
+  void aDumpContainerWhoseSecretIsMissingFailsTheRunNamingTheContainerAndItsImage() throws Exception {
+    start(60); // 2 minutes of cluster time pass in 2 seconds
+    DumpSource dump = dump("seq", "1", "10");
+    dump.envFrom = List.of(new EnvFromSourceBuilder().withNewSecretRef().withName("notes-db").endSecretRef().build());
+    sandbox.client().resource(policy(dump, false)).create();
+
+    assertThat(finishedRun()).isEqualTo(BackupPhase.Failed);
+    var run = fixture.read().getStatus().lastBackup;
+    assertThat(run.message).startsWith("Job " + run.job + " cannot start: container dump-" + DUMP
+        + " (image postgres:16): secret \"notes-db\" not found (CreateContainerConfigError for ");
+    assertThat(events("BackupFailed")).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("dump-" + DUMP));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sandbox.client().batch().v1().jobs()
+        .inNamespace(NS).withName(run.job).get()).as("the stuck Job is deleted").isNull());
   }
 
   RestoreRequestStatus restoreEnded(String name) {
