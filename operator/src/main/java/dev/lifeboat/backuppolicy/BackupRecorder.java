@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.BackupRun;
+import dev.lifeboat.api.v1alpha1.DumpSummary;
 import dev.lifeboat.api.v1alpha1.DailyRuns;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
@@ -82,6 +83,7 @@ public final class BackupRecorder {
       run.checksum = result.checksum();
       run.warnings = result.warnings();
       run.leftOut = result.omissions();
+      run.dumps = dumps(result);
     }
     status.lastBackup = run;
     count(status, Times.parse(run.completionTime), outcome.succeeded());
@@ -108,6 +110,20 @@ public final class BackupRecorder {
     if (retention != null) { // the run read every manifest: what it found damaged is the current list
       DamagedBackups.record(status, retention.damaged(), retention.damagedCount(), now);
     }
+  }
+
+  private static List<DumpSummary> dumps(AgentResult result) {
+    if (result.dumps() == null || result.dumps().isEmpty()) {
+      return null;
+    }
+    return result.dumps().stream().map(d -> {
+      DumpSummary summary = new DumpSummary();
+      summary.name = d.name();
+      summary.size = d.size();
+      summary.bytes = d.bytes();
+      summary.seconds = d.seconds();
+      return summary;
+    }).toList();
   }
 
   /**

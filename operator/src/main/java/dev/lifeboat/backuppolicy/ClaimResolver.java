@@ -41,8 +41,12 @@ public class ClaimResolver {
     }
   }
 
+  /** The claims named or selected; none for a policy of dumps only (no claims, no selector). */
   public Checked<Claims> resolve(String namespace, BackupSource source) {
     List<PersistentVolumeClaim> claims = new ArrayList<>();
+    if ((source.claims == null || source.claims.isEmpty()) && source.selector == null) {
+      return Checked.of(new Claims(claims, null, null));
+    }
     if (source.claims != null && !source.claims.isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (String name : source.claims) {

@@ -86,9 +86,6 @@ public final class PolicyValidator {
    * accepted and then silently half done. Each refusal goes with the change that implements it.
    */
   private static void notSupportedYet(BackupPolicySpec spec, List<String> problems) {
-    if (spec.source != null && notEmpty(spec.source.dumps)) {
-      problems.add("spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them");
-    }
     if (spec.hooks != null && (notEmpty(spec.hooks.before) || notEmpty(spec.hooks.after))) {
       problems.add("spec.hooks: hooks are not supported by this version of Lifeboat yet; remove them");
     }

@@ -435,4 +435,52 @@ class BackupJobBuilderTest {
     assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "sqlite-scratch", "tmp");
     assertThat(agent(job).getCommand()).doesNotContain("--encryption-key-file");
   }
+
+  @Test
+  void eachDumpRunsInItsOwnContainerBesideTheAgentWhichIsToldWhereToReadIt() {
+    BackupPolicy policy = policy();
+    var db = Fixtures.dump("tzurot-db");
+    db.timeoutSeconds = 900;
+    policy.getSpec().source.dumps = List.of(db, Fixtures.dump("cache"));
+
+    Job job = build(policy);
+
+    assertThat(pod(job).getInitContainers()).extracting(c -> c.getName()).containsExactly("lifeboat-setup");
+    assertThat(pod(job).getContainers()).extracting(c -> c.getName()).containsExactly("agent", "dump-tzurot-db", "dump-cache");
+    assertThat(agent(job).getCommand()).containsSequence("--volume", "memory-data=/data/memory-data",
+        "--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=900",
+        "--dump", "cache=/lifeboat/dumps/cache,timeout=3600");
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).as("6 h for the volumes, both dumps' timeouts and 15 min")
+        .isEqualTo(6 * 3600L + 900 + 3600 + 15 * 60);
+    assertThat(job.getSpec().getPodFailurePolicy().getRules()).singleElement()
+        .satisfies(rule -> assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo("agent"));
+    assertThat(pod(job).getSecurityContext().getRunAsUser()).as("dump containers run as the Job's user").isEqualTo(65532L);
+  }
+
+  @Test
+  void aJobTemplatesDeadlineIsKeptWithDumps() {
+    BackupPolicy policy = policy();
+    policy.getSpec().source.dumps = List.of(Fixtures.dump("tzurot-db"));
+    policy.getSpec().jobTemplate = new JobTemplate();
+    policy.getSpec().jobTemplate.activeDeadlineSeconds = 1800L;
+
+    assertThat(build(policy).getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
+  }
+
+  @Test
+  void aPolicyOfDumpsOnlyMountsNoClaimNeedsNoSqliteScratchAndIsNeverPrivileged() {
+    BackupPolicy policy = policy();
+    policy.getSpec().source.claims = null;
+    policy.getSpec().source.dumps = List.of(Fixtures.dump("tzurot-db"));
+    BackupJobBuilder privileged = new BackupJobBuilder(IMAGE, PrivilegedJobs.parse("rose"));
+
+    Job job = privileged.build(policy, SCHEDULED, claims(), List.of());
+
+    assertThat(pod(job).getVolumes()).extracting(Volume::getName)
+        .containsExactly("tmp", "lifeboat-bin", "lifeboat-dumps", "lifeboat-tmp");
+    assertThat(agent(job).getCommand()).doesNotContain("--volume", "--scratch-dir").containsSequence("--sqlite", "off")
+        .containsSequence("--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=3600");
+    assertThat(pod(job).getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod(job).getAffinity()).isNull();
+  }
 }

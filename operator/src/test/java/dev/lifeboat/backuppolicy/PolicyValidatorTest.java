@@ -113,27 +113,20 @@ class PolicyValidatorTest {
   }
 
   static DumpSource dump(String name) {
-    DumpSource dump = new DumpSource();
-    dump.name = name;
-    dump.image = "postgres:16";
-    dump.command = List.of("pg_dump", "--format=custom", "--dbname=$(DATABASE_URL)");
-    return dump;
+    return Fixtures.dump(name);
   }
 
-  static final String DUMPS_NOT_YET =
-      "spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them";
-
   @Test
-  void aDumpOnlyPolicyIsWellFormedButRefusedAsNotSupportedYet() {
+  void aDumpOnlyPolicyIsValid() {
     assertThat(problems(spec -> {
       spec.source.claims = null;
       spec.source.dumps = List.of(dump("tzurot-db"));
-    })).containsExactly(DUMPS_NOT_YET);
+    })).isEmpty();
   }
 
   @Test
-  void dumpsBesideClaimsAreRefusedAsNotSupportedYet() {
-    assertThat(problems(spec -> spec.source.dumps = List.of(dump("tzurot-db")))).containsExactly(DUMPS_NOT_YET);
+  void dumpsBesideClaimsAreValid() {
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump("tzurot-db")))).isEmpty();
   }
 
   @ParameterizedTest
@@ -147,7 +140,7 @@ class PolicyValidatorTest {
   @Test
   void aDumpNameMustLeaveRoomForTheContainerPrefix() {
     String longest = "d".repeat(58);
-    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest)))).containsExactly(DUMPS_NOT_YET);
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest)))).isEmpty();
     assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest + "d")))).first().asString()
         .startsWith("spec.source.dumps[0].name: '" + longest + "d' is not a DNS label of at most 58 characters");
   }
@@ -155,7 +148,7 @@ class PolicyValidatorTest {
   @Test
   void aRepeatedDumpNameNamesBothDumps() {
     assertThat(problems(spec -> spec.source.dumps = List.of(dump("db"), dump("cache"), dump("db")))).containsExactly(
-        "spec.source.dumps[2].name: 'db' is also the name of spec.source.dumps[0]; names must be unique", DUMPS_NOT_YET);
+        "spec.source.dumps[2].name: 'db' is also the name of spec.source.dumps[0]; names must be unique");
   }
 
   @Test
@@ -168,8 +161,7 @@ class PolicyValidatorTest {
     assertThat(problems(spec -> spec.source.dumps = List.of(bare, blankWord))).containsExactly(
         "spec.source.dumps[0].image: required (the image that runs the dump)",
         "spec.source.dumps[0].command: required, without empty words (the image's entrypoint is not used)",
-        "spec.source.dumps[1].command: required, without empty words (the image's entrypoint is not used)",
-        DUMPS_NOT_YET);
+        "spec.source.dumps[1].command: required, without empty words (the image's entrypoint is not used)");
   }
 
   @Test
@@ -177,7 +169,7 @@ class PolicyValidatorTest {
     DumpSource dump = dump("db");
     dump.timeoutSeconds = 0;
     assertThat(problems(spec -> spec.source.dumps = List.of(dump))).containsExactly(
-        "spec.source.dumps[0].timeoutSeconds: 0 must be at least 1", DUMPS_NOT_YET);
+        "spec.source.dumps[0].timeoutSeconds: 0 must be at least 1");
   }
 
   @Test
@@ -189,14 +181,14 @@ class PolicyValidatorTest {
   void tooManyDumpsAreRejected() {
     List<DumpSource> many = java.util.stream.IntStream.range(0, 33).mapToObj(i -> dump("db-" + i)).toList();
     assertThat(problems(spec -> spec.source.dumps = many)).containsExactly(
-        "spec.source.dumps: 33 dumps; at most 32 are allowed", DUMPS_NOT_YET);
+        "spec.source.dumps: 33 dumps; at most 32 are allowed");
   }
 
   @Test
   void anEmptyDumpEntryIsNamed() {
     List<DumpSource> dumps = new java.util.ArrayList<>();
     dumps.add(null);
-    assertThat(problems(spec -> spec.source.dumps = dumps)).containsExactly("spec.source.dumps[0]: is empty", DUMPS_NOT_YET);
+    assertThat(problems(spec -> spec.source.dumps = dumps)).containsExactly("spec.source.dumps[0]: is empty");
   }
 
   @Test

@@ -53,4 +53,7 @@ public class BackupRun {
 
   @JsonPropertyDescription("Data the backup left out, e.g. files it could not read, with their owner (first few; the message gives the count).")
   public List<String> leftOut;
+
+  @JsonPropertyDescription("The dumps of spec.source.dumps the backup holds, with their sizes.")
+  public List<DumpSummary> dumps;
 }
