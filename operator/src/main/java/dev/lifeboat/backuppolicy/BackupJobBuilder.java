@@ -2,16 +2,19 @@ package dev.lifeboat.backuppolicy;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
+import dev.lifeboat.common.CommandContainers;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
 import dev.lifeboat.common.Times;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
@@ -47,16 +50,34 @@ public final class BackupJobBuilder {
     return privileged.allows(namespace);
   }
 
+  /**
+   * The run's Job: the agent reading the claims, and beside it a container per dump
+   * ({@link CommandContainers}). A policy of dumps only mounts no claim, runs anywhere, as the
+   * default user and never privileged (nothing to read as another user).
+   */
   public Job build(BackupPolicy policy, RunPlanner.Run run, ClaimResolver.Claims claims, List<String> pins) {
+    return build(policy, run, claims, pins, Map.of());
+  }
+
+  /**
+   * The run's Job reading, for each claim named in {@code readFrom}, the claim given there instead
+   * (a temporary claim made from its snapshot), mounted where the claim itself would be: at
+   * {@code /data/<claim>}, so the archive holds the claim's own name.
+   */
+  public Job build(BackupPolicy policy, RunPlanner.Run run, ClaimResolver.Claims claims, List<String> pins,
+      Map<String, String> readFrom) {
     BackupPolicySpec spec = policy.getSpec();
     String name = policy.getMetadata().getName();
+    String namespace = policy.getMetadata().getNamespace();
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     for (String claim : claims.names()) {
-      volumes.add(AgentJob.claimVolume(claim, true));
+      String source = readFrom.get(claim);
+      volumes.add(source == null ? AgentJob.claimVolume(claim, true) : new VolumeBuilder()
+          .withName(AgentJob.volumeName(claim)).withNewPersistentVolumeClaim(source, true).build());
       mounts.add(AgentJob.claimMount(claim, null, true));
     }
-    if (spec.source.sqlite != SqliteCapture.Off) {
+    if (sqliteOnline(spec, claims.names())) {
       volumes.add(SqliteScratch.volume(SqliteScratch.largest(claims.claims()).orElse(null)));
       mounts.add(SqliteScratch.mount());
     }
@@ -69,11 +90,21 @@ public final class BackupJobBuilder {
     if (run.manualValue() != null) {
       annotations.put(Lifeboat.MANUAL_TRIGGER_ANNOTATION, run.manualValue());
     }
-    return AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
-        policy.getMetadata().getNamespace(), labels(name), annotations, policy,
-        agentCommand(spec, policy.getMetadata().getNamespace(), name, claims.names(), run.backupId(), pins),
+    Job job = AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
+        namespace, labels(name), annotations, policy,
+        agentCommand(spec, namespace, name, claims.names(), run.backupId(), pins),
         spec.destination.s3, spec.encryption, volumes, mounts, spec.jobTemplate, claims.placement(),
-        claims.runAs(), privileged.allows(policy.getMetadata().getNamespace())));
+        claims.runAs(), !claims.names().isEmpty() && privileged.allows(namespace)));
+    return CommandContainers.withDumps(job, dumps(spec), spec.jobTemplate);
+  }
+
+  static List<DumpSource> dumps(BackupPolicySpec spec) {
+    return spec.source.dumps == null ? List.of() : spec.source.dumps;
+  }
+
+  /** SQLite's online capture needs a scratch volume; a policy without claims has no database to capture. */
+  private static boolean sqliteOnline(BackupPolicySpec spec, List<String> claims) {
+    return spec.source.sqlite != SqliteCapture.Off && !claims.isEmpty();
   }
 
   /**
@@ -124,9 +155,10 @@ public final class BackupJobBuilder {
       String backupId, List<String> pins) {
     AgentCommandLine.Backup command = AgentCommandLine.backup(spec.destination.s3, namespace, policy);
     claims.forEach(command::volume);
+    dumps(spec).forEach(dump -> command.dump(dump.name, CommandContainers.timeoutSeconds(dump)));
     return command.excludes(spec.source.exclude)
         .compression(spec.compression == null ? "zstd" : spec.compression.name())
-        .sqliteOnline(spec.source.sqlite != SqliteCapture.Off)
+        .sqliteOnline(sqliteOnline(spec, claims))
         .encryption(spec.encryption)
         .retention(PolicyRetention.rules(spec.retention).format())
         .pins(spec.retention.pinned)

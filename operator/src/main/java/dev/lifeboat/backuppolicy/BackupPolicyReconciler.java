@@ -62,6 +62,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   static final Duration POD_RECHECK = Duration.ofSeconds(15);
   /** Never look at pods more often than this in real time (a time-warped clock would make it a busy loop). */
   static final Duration MIN_REAL_POD_RECHECK = Duration.ofSeconds(1);
+  /** Never look at pending VolumeSnapshots more often than this in real time. */
+  static final Duration MIN_REAL_SNAPSHOT_RECHECK = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyReconciler.class);
 
   private final KubernetesClient client;
@@ -79,6 +81,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   private final RestoreDrills drills;
   private final RunStages stages;
   private final HooksFinalizer finalizer;
+  private final SnapshotRuns snapshotRuns;
 
   public BackupPolicyReconciler(KubernetesClient client, LifeboatClock clock, ControllerSettings settings) {
     this(client, clock, settings, Reporting.NONE);
@@ -101,6 +104,8 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.validator = new PolicyValidator(settings.hooksEnabled());
     this.stages = new RunStages(new HookRunner(client), new HookPods(client, new ClaimPlacement(client)), runs, events);
     this.finalizer = new HooksFinalizer(client);
+    this.snapshotRuns = new SnapshotRuns(new Snapshots(client), new TemporaryClaims(client), claimResolver, runs,
+        recorder, restores, events);
   }
 
   @Override
@@ -132,8 +137,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
 
     Checked<ClaimResolver.Claims> claims = null;
     Optional<Instant> nextRun = Optional.empty();
+    Optional<Instant> snapshotsPending = Optional.empty();
     boolean held = false;
     if (validation.valid() && !deleting) {
+      snapshotsPending = snapshotRuns.advance(policy, status, now);
       boolean discovering = BackupDiscovery.needed(status) && discover(policy, status, now, starting);
       claims = claimResolver.resolve(namespace, policy.getSpec().source);
       boolean active = discovering || runs.active(jobs, status);
@@ -145,6 +152,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         if (held) {
           LOG.info("backup of {}/{} waits: RestoreRequest {} restores into its claims", namespace,
               policy.getMetadata().getName(), String.join(", ", restoring));
+        } else if (SnapshotRuns.snapshotMode(policy)) {
+          snapshotRuns.begin(policy, status, plan.run().get(), claims.value().names(), now);
+          snapshotsPending = Optional.of(now); // the snapshots are created on the next look, once status says so
         } else {
           claims = claimResolver.forRun(namespace, claims.value());
           if (claims.ok()) {
@@ -179,11 +189,12 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     stages.launch(hooks);
     runs.deleteGivenUp(jobs, status); // only now that status says why
     discovery.deleteRecorded(informed, status); // only now that status holds what it found
+    snapshotRuns.sweep(policy, status); // only now that status says which run is going
 
     Optional<Instant> nextDrill = Optional.ofNullable(Times.parse(status.nextVerification));
     Optional<Instant> wake = Stream.concat(Stream.of(nextRun, overdueFlip, nextDrill,
                 claimProblem ? Optional.of(now.plus(CLAIM_RECHECK)) : Optional.<Instant>empty(),
-                held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty()),
+                held ? Optional.of(now.plus(RESTORE_RECHECK)) : Optional.<Instant>empty(), snapshotsPending),
             starting.stream().map(start -> start.stuckAt(now)))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
@@ -197,6 +208,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     if (hooks.polling()) {
       // A hook command runs in real time, whatever the operator's clock says.
       delay = Optional.of(delay.filter(d -> d.compareTo(RunStages.HOOK_POLL) < 0).orElse(RunStages.HOOK_POLL));
+    }
+    if (snapshotsPending.isPresent()) {
+      // Polled, not watched: a time-warped clock must not turn the poll into a busy loop.
+      delay = delay.map(d -> d.compareTo(MIN_REAL_SNAPSHOT_RECHECK) < 0 ? MIN_REAL_SNAPSHOT_RECHECK : d);
     }
     UpdateControl<BackupPolicy> control = UpdateControl.noUpdate();
     delay.ifPresent(control::rescheduleAfter);

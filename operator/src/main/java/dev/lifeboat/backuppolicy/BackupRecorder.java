@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupEntry;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.BackupRun;
+import dev.lifeboat.api.v1alpha1.DumpSummary;
 import dev.lifeboat.api.v1alpha1.DailyRuns;
 import dev.lifeboat.api.v1alpha1.RecentRuns;
 import dev.lifeboat.api.v1alpha1.RetentionSummary;
@@ -50,6 +51,7 @@ public final class BackupRecorder {
     running.phase = BackupPhase.Running;
     running.startTime = Times.rfc3339(now);
     running.job = jobName;
+    running.trigger = run.trigger().name();
     running.message = run.trigger() == RunPlanner.Trigger.Manual ? "manual backup started" : "scheduled backup started";
     status.lastBackup = running;
     if (run.slot() != null) {
@@ -71,12 +73,17 @@ public final class BackupRecorder {
     run.completionTime = firstNonNull(outcome.completionTime(), result == null ? null : result.completionTime(), Times.rfc3339(now));
     run.message = outcome.message();
     run.job = outcome.jobName();
+    if (status.lastBackup != null && Objects.equals(status.lastBackup.id, run.id)) {
+      run.trigger = status.lastBackup.trigger;
+      run.snapshots = status.lastBackup.snapshots; // what the run read, and any snapshot's error
+    }
     if (result != null) {
       run.bytes = result.bytes();
       run.files = result.files();
       run.checksum = result.checksum();
       run.warnings = result.warnings();
       run.leftOut = result.omissions();
+      run.dumps = dumps(result);
     }
     status.lastBackup = run;
     count(status, Times.parse(run.completionTime), outcome.succeeded());
@@ -103,6 +110,20 @@ public final class BackupRecorder {
     if (retention != null) { // the run read every manifest: what it found damaged is the current list
       DamagedBackups.record(status, retention.damaged(), retention.damagedCount(), now);
     }
+  }
+
+  private static List<DumpSummary> dumps(AgentResult result) {
+    if (result.dumps() == null || result.dumps().isEmpty()) {
+      return null;
+    }
+    return result.dumps().stream().map(d -> {
+      DumpSummary summary = new DumpSummary();
+      summary.name = d.name();
+      summary.size = d.size();
+      summary.bytes = d.bytes();
+      summary.seconds = d.seconds();
+      return summary;
+    }).toList();
   }
 
   /**

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,15 +159,17 @@ final class BackupRuns {
 
   /**
    * Whether a run is going: its Job has not finished and status does not already hold its outcome,
-   * or it is in a stage without a Job (hooks).
+   * or status says it is running in a stage before its Job (taking snapshots).
    */
   boolean active(List<Job> runJobs, BackupPolicyStatus status) {
-    var last = status.lastBackup;
-    if (last != null && last.phase == BackupPhase.Running && last.job == null) {
-      return true;
-    }
-    return runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
+    return staged(status) || runJobs.stream().anyMatch(job -> !JobOutcomeReader.finished(job)
         && !recorder.isRecorded(status, JobOutcomeReader.backupId(job)));
+  }
+
+  /** The run is going, in a stage before its Job exists. */
+  static boolean staged(BackupPolicyStatus status) {
+    return status.lastBackup != null && status.lastBackup.phase == BackupPhase.Running && status.lastBackup.job == null
+        && status.lastBackup.stage != null;
   }
 
   /**
@@ -260,7 +263,7 @@ final class BackupRuns {
       events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId()
           + " started: before hooks first");
     } else {
-      Job job = createJob(policy, status, run, claims, pins, now);
+      Job job = createJob(policy, status, run, claims, pins, Map.of(), now);
       recorder.started(status, run, job.getMetadata().getName(), now);
       events.normal(policy, Reasons.BACKUP_STARTED, run.trigger() + " backup " + run.backupId() + " started in Job "
           + job.getMetadata().getName());
@@ -273,22 +276,51 @@ final class BackupRuns {
   void startJob(BackupPolicy policy, BackupPolicyStatus status, ClaimResolver.Claims claims, List<String> pins,
       Instant now) {
     BackupRun running = status.lastBackup;
-    RunPlanner.Run run = new RunPlanner.Run(running.id, running.message != null && running.message.startsWith("manual")
+    RunPlanner.Run run = new RunPlanner.Run(running.id, RunPlanner.Trigger.Manual.name().equals(running.trigger)
         ? RunPlanner.Trigger.Manual : RunPlanner.Trigger.Scheduled, null, null);
-    Job job = createJob(policy, status, run, claims, pins, now);
+    Job job = createJob(policy, status, run, claims, pins, Map.of(), now);
     running.job = job.getMetadata().getName();
     LOG.info("backup {} of {}/{}: before hooks done, started Job {}", run.backupId(), policy.getMetadata().getNamespace(),
         policy.getMetadata().getName(), running.job);
   }
 
+  /**
+   * Starts the Job of a run that status already holds (stage Copying), reading each claim from the
+   * claim {@code readFrom} names for it.
+   */
+  void startCopying(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
+      List<String> pins, Map<String, String> readFrom, Instant now) {
+    Job job = createJob(policy, status, run, claims, pins, readFrom, now);
+    status.lastBackup.job = job.getMetadata().getName();
+    events.normal(policy, Reasons.SNAPSHOTS_READY, "backup " + run.backupId() + " copies its snapshots in Job "
+        + job.getMetadata().getName());
+    LOG.info("backup {} of {}/{} copies in Job {}", run.backupId(), policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), job.getMetadata().getName());
+  }
+
   private Job createJob(BackupPolicy policy, BackupPolicyStatus status, RunPlanner.Run run, ClaimResolver.Claims claims,
-      List<String> pins, Instant now) {
-    Job job = jobBuilder.build(policy, run, claims, pins);
+      List<String> pins, Map<String, String> readFrom, Instant now) {
+    Job job = jobBuilder.build(policy, run, claims, pins, readFrom);
     jobs.createOnce(job);
     JobIdentity.report(new ConditionWriter(status.conditions, policy.getMetadata().getGeneration(), now),
         claims.identity(), policy.getSpec().jobTemplate == null ? null : policy.getSpec().jobTemplate.podSecurityContext,
         jobBuilder.privileged(policy.getMetadata().getNamespace()), "backup Jobs");
     return job;
+  }
+
+  /**
+   * Ends the running run as Failed before it had a Job (a snapshot failed, say), with {@code reason}
+   * for the LastBackupSucceeded condition and a BackupFailed Event.
+   */
+  void failStaged(BackupPolicy policy, BackupPolicyStatus status, String reason, String message, Instant now) {
+    var running = status.lastBackup;
+    recorder.finished(status, new JobOutcomeReader.Outcome(running.id, null, BackupPhase.Failed, null, message,
+        running.startTime, Times.rfc3339(now)), null, now);
+    status.lastBackup.reason = reason;
+    events.warning(policy, Reasons.BACKUP_FAILED, "backup " + running.id + " failed: " + message);
+    metrics.backupFinished(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), BackupPhase.Failed);
+    LOG.info("backup {} of {}/{} failed: {}", running.id, policy.getMetadata().getNamespace(),
+        policy.getMetadata().getName(), message);
   }
 
   /** Deletes all but the newest few finished Jobs that status already holds the outcome of. */

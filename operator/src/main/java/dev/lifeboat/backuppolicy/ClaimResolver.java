@@ -41,8 +41,12 @@ public class ClaimResolver {
     }
   }
 
+  /** The claims named or selected; none for a policy of dumps only (no claims, no selector). */
   public Checked<Claims> resolve(String namespace, BackupSource source) {
     List<PersistentVolumeClaim> claims = new ArrayList<>();
+    if ((source.claims == null || source.claims.isEmpty()) && source.selector == null) {
+      return Checked.of(new Claims(claims, null, null));
+    }
     if (source.claims != null && !source.claims.isEmpty()) {
       List<String> missing = new ArrayList<>();
       for (String name : source.claims) {
@@ -73,6 +77,23 @@ public class ClaimResolver {
       return Checked.problem(Reasons.CLAIM_NOT_BOUND, "PersistentVolumeClaim " + String.join(", ", unbound) + " is not bound yet");
     }
     return Checked.of(new Claims(claims, null, null));
+  }
+
+  /**
+   * The claims of a Snapshot-mode run about to copy, in the order given, and as whom its Job runs:
+   * anywhere, since it reads temporary claims made from snapshots, not the claims themselves.
+   */
+  public Checked<Claims> forSnapshotRun(String namespace, List<String> names) {
+    List<PersistentVolumeClaim> claims = new ArrayList<>();
+    for (String name : names) {
+      PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+      if (claim == null) {
+        return Checked.problem(Reasons.CLAIM_NOT_FOUND, "PersistentVolumeClaim " + name
+            + " was deleted while the backup took its snapshot");
+      }
+      claims.add(claim);
+    }
+    return Checked.of(new Claims(claims, null, users.identity(namespace, names)));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.VerifyCheck;
+import dev.lifeboat.common.CommandContainers;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -71,10 +72,7 @@ final class DrillJob {
         .withVolumeMounts(restoreMount(), new VolumeMountBuilder().withName(CHECK_TMP_VOLUME).withMountPath("/tmp").build())
         .withResources(agent.getResources())
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().addToDrop("ALL").endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(CommandContainers.userCommand())
         .build();
     List<Volume> volumes = new ArrayList<>(pod.getVolumes());
     volumes.add(new VolumeBuilder().withName(CHECK_TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());

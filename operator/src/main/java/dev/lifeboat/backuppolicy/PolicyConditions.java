@@ -174,7 +174,7 @@ public final class PolicyConditions {
       }
       case PartiallyFailed -> conditions.set(LAST_BACKUP_SUCCEEDED, false, Reasons.PARTIALLY_FAILED,
           "backup " + last.id + " left data out" + detail);
-      default -> conditions.set(LAST_BACKUP_SUCCEEDED, false, Reasons.BACKUP_FAILED,
+      default -> conditions.set(LAST_BACKUP_SUCCEEDED, false, last.reason != null ? last.reason : Reasons.BACKUP_FAILED,
           "backup " + last.id + " failed" + detail);
     }
   }

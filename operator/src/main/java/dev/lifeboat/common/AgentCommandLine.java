@@ -87,6 +87,7 @@ public final class AgentCommandLine {
     private final String namespace;
     private final String policy;
     private final List<String> claims = new ArrayList<>();
+    private final List<String> dumps = new ArrayList<>();
     private final List<String> excludes = new ArrayList<>();
     private final LinkedHashSet<String> pins = new LinkedHashSet<>();
     private String compression = "zstd";
@@ -106,6 +107,12 @@ public final class AgentCommandLine {
     /** A claim, mounted where {@link AgentJob#mountPath} puts it. */
     public Backup volume(String claim) {
       claims.add(claim);
+      return this;
+    }
+
+    /** A dump, its directory where {@link CommandContainers#dir} puts it, run under {@code timeoutSeconds}. */
+    public Backup dump(String name, long timeoutSeconds) {
+      dumps.add(name + "=" + CommandContainers.dir(name) + ",timeout=" + timeoutSeconds);
       return this;
     }
 
@@ -166,6 +173,7 @@ public final class AgentCommandLine {
       List<String> args = new ArrayList<>(List.of("lifeboat", "agent", "backup"));
       args.addAll(repositoryArgs(s3, namespace, policy));
       claims.forEach(claim -> args.addAll(List.of("--volume", claim + "=" + AgentJob.mountPath(claim))));
+      dumps.forEach(dump -> args.addAll(List.of("--dump", dump)));
       excludes.forEach(glob -> args.addAll(List.of("--exclude", glob)));
       args.addAll(List.of("--compression", compression));
       if (!sqliteOnline) {
@@ -200,6 +208,8 @@ public final class AgentCommandLine {
   public static final class Restore {
     private final List<String> args = new ArrayList<>(List.of("lifeboat", "agent", "restore"));
     private String claim;
+    private String dump;
+    private long commandTimeout;
     private String target;
     private String mode;
     private final List<String> paths = new ArrayList<>();
@@ -214,6 +224,16 @@ public final class AgentCommandLine {
     /** The volume of the backup to restore; null when the backup holds only one. */
     public Restore claim(String claim) {
       this.claim = claim;
+      return this;
+    }
+
+    /**
+     * Dump {@code name} of the backup into the target command whose directory {@link CommandContainers#dir}
+     * names, which may run on for {@code commandTimeoutSeconds} once its input ended.
+     */
+    public Restore dump(String name, long commandTimeoutSeconds) {
+      this.dump = name;
+      this.commandTimeout = commandTimeoutSeconds;
       return this;
     }
 
@@ -251,7 +271,12 @@ public final class AgentCommandLine {
       if (claim != null) {
         command.addAll(List.of("--claim", claim));
       }
-      command.addAll(List.of("--target", target, "--mode", mode));
+      if (dump != null) {
+        command.addAll(List.of("--dump", dump, "--to-command", CommandContainers.dir(CommandContainers.TARGET_CONTAINER),
+            "--command-timeout", Long.toString(commandTimeout)));
+      } else {
+        command.addAll(List.of("--target", target, "--mode", mode));
+      }
       paths.forEach(path -> command.addAll(List.of("--path", path)));
       if (pinSeconds > 0) {
         command.addAll(List.of("--pin-ttl", pinSeconds + "s"));

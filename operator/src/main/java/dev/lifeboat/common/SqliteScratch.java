@@ -42,7 +42,8 @@ public final class SqliteScratch {
         .max(Comparator.comparing(Quantity::getAmountInBytes, BigDecimal::compareTo));
   }
 
-  private static Quantity capacity(PersistentVolumeClaim claim) {
+  /** What a claim holds: its bound capacity, else its request; null if neither is known. */
+  public static Quantity capacity(PersistentVolumeClaim claim) {
     if (claim.getStatus() != null && claim.getStatus().getCapacity() != null
         && claim.getStatus().getCapacity().get("storage") != null) {
       return claim.getStatus().getCapacity().get("storage");

@@ -1,6 +1,8 @@
 package dev.lifeboat.common;
 
 import dev.lifeboat.api.v1alpha1.Reasons;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -20,7 +22,9 @@ import java.util.stream.Stream;
  * pulled ({@code ErrImagePull}, {@code ImagePullBackOff}, {@code InvalidImageName},
  * {@code ErrImageNeverPull}) — is stuck once that has lasted {@link #CONTAINER_GRACE}; a pod the
  * scheduler cannot place ({@code PodScheduled=False}, reason {@code Unschedulable}) once that has
- * lasted {@link #SCHEDULING_GRACE}. The message is the kubelet's or the scheduler's.
+ * lasted {@link #SCHEDULING_GRACE}. The message is the kubelet's or the scheduler's; a waiting
+ * container's names the container and its image. Every container counts, init or not: a pod
+ * whose agent runs while a dump's image cannot be pulled never ends either.
  *
  * <p>"Lasted" is measured from the pod's own timestamps, never from memory, so a restarted
  * operator decides the same: the {@code PodScheduled} condition's {@code lastTransitionTime}; for
@@ -45,6 +49,14 @@ public final class StuckPods {
    * since when. It counts as stuck from {@link #stuckAt()} on.
    */
   public record Trouble(String pod, String cause, String message, Instant since, Duration grace) {
+    /** Trouble of one container: its message names it and its image (when known). */
+    static Trouble ofContainer(String pod, ContainerStatus container, String image, Instant since) {
+      ContainerStateWaiting waiting = container.getState().getWaiting();
+      String message = blank(waiting.getMessage()) ? waiting.getReason() : waiting.getMessage().strip();
+      return new Trouble(pod, waiting.getReason(), "container " + container.getName()
+          + (blank(image) ? "" : " (image " + image + ")") + ": " + message, since, CONTAINER_GRACE);
+    }
+
     public Instant stuckAt() {
       return since.plus(grace);
     }
@@ -62,9 +74,9 @@ public final class StuckPods {
   }
 
   /**
-   * What a not yet finished Job's newest pod says about starting: it has started (a container ran,
-   * or the pod ended), it is on its way (no pod yet, or nothing wrong to be seen), or it is in
-   * {@code trouble}.
+   * What a not yet finished Job's newest pod says about starting: it has started (every container
+   * ran, or the pod ended), it is on its way (no pod yet, some containers not started yet, nothing
+   * wrong to be seen), or it is in {@code trouble}.
    */
   public record Start(boolean started, Trouble trouble) {
     public static final Start STARTED = new Start(true, null);
@@ -103,26 +115,30 @@ public final class StuckPods {
       return Start.ON_ITS_WAY;
     }
     PodStatus status = pod.getStatus();
-    if (List.of("Running", "Succeeded", "Failed").contains(status.getPhase())) {
+    if (List.of("Succeeded", "Failed").contains(status.getPhase())) {
       return Start.STARTED;
     }
     List<ContainerStatus> containers = new ArrayList<>();
     Stream.of(status.getInitContainerStatuses(), status.getContainerStatuses())
         .filter(list -> list != null).forEach(containers::addAll);
-    if (containers.stream().anyMatch(c -> c.getState() != null
-        && (c.getState().getRunning() != null || c.getState().getTerminated() != null))) {
-      return Start.STARTED;
-    }
     String name = pod.getMetadata().getName();
+    // Before "a container ran": the agent may run (and wait) while another container cannot start.
     Optional<Trouble> waiting = containers.stream()
-        .map(c -> c.getState() == null ? null : c.getState().getWaiting())
-        .filter(w -> w != null && WAITING_REASONS.contains(w.getReason()))
+        .filter(c -> c.getState() != null && c.getState().getWaiting() != null
+            && WAITING_REASONS.contains(c.getState().getWaiting().getReason()))
         .findFirst()
-        .flatMap(w -> since(status.getStartTime(), pod.getMetadata().getCreationTimestamp())
-            .map(since -> new Trouble(name, w.getReason(), blank(w.getMessage()) ? w.getReason() : w.getMessage().strip(),
-                since, CONTAINER_GRACE)));
+        .flatMap(c -> since(status.getStartTime(), pod.getMetadata().getCreationTimestamp())
+            .map(since -> Trouble.ofContainer(name, c, image(pod, c), since)));
     if (waiting.isPresent()) {
       return new Start(false, waiting.get());
+    }
+    if (containers.isEmpty() ? "Running".equals(status.getPhase()) : containers.stream().allMatch(StuckPods::ran)) {
+      return Start.STARTED;
+    }
+    if (containers.stream().anyMatch(StuckPods::ran)) {
+      // Partly started (the agent runs, a dump's image is still being pulled): nothing wakes a controller
+      // when another container gets into trouble, so it is looked at again until every container ran.
+      return Start.ON_ITS_WAY;
     }
     Optional<PodCondition> unschedulable = status.getConditions() == null ? Optional.empty()
         : status.getConditions().stream()
@@ -135,6 +151,24 @@ public final class StuckPods {
                 since, SCHEDULING_GRACE)))
         .map(trouble -> new Start(false, trouble))
         .orElse(Start.ON_ITS_WAY);
+  }
+
+  private static boolean ran(ContainerStatus container) {
+    return container.getState() != null
+        && (container.getState().getRunning() != null || container.getState().getTerminated() != null);
+  }
+
+  /** The container's image as its status reports it, else as the pod's spec names it. */
+  private static String image(Pod pod, ContainerStatus container) {
+    if (!blank(container.getImage())) {
+      return container.getImage();
+    }
+    if (pod.getSpec() == null) {
+      return null;
+    }
+    return Stream.of(pod.getSpec().getInitContainers(), pod.getSpec().getContainers()).filter(list -> list != null)
+        .flatMap(List::stream).filter(c -> container.getName().equals(c.getName())).map(Container::getImage)
+        .findFirst().orElse(null);
   }
 
   private static Optional<Instant> since(String first, String fallback) {

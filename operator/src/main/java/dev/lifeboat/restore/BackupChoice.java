@@ -39,8 +39,12 @@ public final class BackupChoice {
     } else {
       wanted = "backup " + source.backup + " (spec.source.backup)";
     }
-    Optional<ListedBackup> chosen = BackupPick.pick(newestFirst, ListedBackup::id, ListedBackup::regular,
-        source.backup, before);
+    if (source.dump != null && (source.backup == null || source.backup.equals("latest") || before != null)) {
+      // A dump added to the policy later is not in older backups: the newest one holding it.
+      wanted = wanted + " holding dump " + source.dump;
+    }
+    Optional<ListedBackup> chosen = BackupPick.pick(newestFirst, ListedBackup::id,
+        b -> b.regular() && (source.dump == null || holds(b, source.dump)), source.backup, before);
     if (chosen.isEmpty()) {
       String present = newestFirst.isEmpty() ? "it holds no complete backup"
           : "it holds " + newestFirst.size() + " backup(s), newest " + newestFirst.get(0).id() + ", oldest "
@@ -49,14 +53,9 @@ public final class BackupChoice {
           + present);
     }
     ListedBackup backup = chosen.get();
-    List<String> volumes = backup.volumes() == null ? List.of() : backup.volumes();
-    if (source.claim != null && !volumes.contains(source.claim)) {
-      return Checked.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id() + " has no volume '"
-          + source.claim + "'; it holds " + String.join(", ", volumes));
-    }
-    if (source.claim == null && volumes.size() > 1) {
-      return Checked.problem(Reasons.CLAIM_NOT_IN_BACKUP, "spec.source.claim: backup " + backup.id()
-          + " holds several volumes (" + String.join(", ", volumes) + "); name the one to restore");
+    Optional<String> missing = source.dump != null ? dumpProblem(source, backup) : volumeProblem(source, backup);
+    if (missing.isPresent()) {
+      return Checked.problem(Reasons.CLAIM_NOT_IN_BACKUP, missing.get());
     }
     if (backup.keyId() != null && where.encryption() == null) {
       return Checked.problem(Reasons.KEY_MISSING, "backup " + backup.id()
@@ -66,8 +65,41 @@ public final class BackupChoice {
     return Checked.of(backup);
   }
 
-  /** The volume of the backup restored: the named one, else its only one. */
+  /** The volume of the backup restored: the named one, else its only one; null for a backup of dumps only. */
   public static String claim(RestoreSource source, ListedBackup backup) {
-    return source.claim != null ? source.claim : backup.volumes().get(0);
+    if (source.claim != null) {
+      return source.claim;
+    }
+    return backup.volumes() == null || backup.volumes().isEmpty() ? null : backup.volumes().get(0);
+  }
+
+  private static Optional<String> dumpProblem(RestoreSource source, ListedBackup backup) {
+    if (holds(backup, source.dump)) {
+      return Optional.empty();
+    }
+    return Optional.of("spec.source.dump: backup " + backup.id() + " has no dump '" + source.dump + "'; it holds "
+        + (backup.dumps() == null || backup.dumps().isEmpty() ? "no dumps" : "dump(s) " + String.join(", ", backup.dumps())));
+  }
+
+  private static Optional<String> volumeProblem(RestoreSource source, ListedBackup backup) {
+    List<String> volumes = backup.volumes() == null ? List.of() : backup.volumes();
+    if (volumes.isEmpty()) {
+      return Optional.of("backup " + backup.id() + " holds no volume, only dump(s) "
+          + String.join(", ", backup.dumps() == null ? List.of() : backup.dumps())
+          + "; restore one with spec.source.dump and spec.target.command");
+    }
+    if (source.claim != null && !volumes.contains(source.claim)) {
+      return Optional.of("spec.source.claim: backup " + backup.id() + " has no volume '" + source.claim + "'; it holds "
+          + String.join(", ", volumes));
+    }
+    if (source.claim == null && volumes.size() > 1) {
+      return Optional.of("spec.source.claim: backup " + backup.id() + " holds several volumes ("
+          + String.join(", ", volumes) + "); name the one to restore");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean holds(ListedBackup backup, String dump) {
+    return backup.dumps() != null && backup.dumps().contains(dump);
   }
 }

@@ -41,7 +41,7 @@ final class PendingStep implements RestoreStep {
     run.status.startTime = Times.rfc3339(run.now);
     run.status.message = "finding the backup in " + run.source.value().describe();
     run.conditions.set(ConditionTypes.RESTORED, false, Reasons.RESTORE_IN_PROGRESS, "restore started");
-    run.normalEvent(Reasons.RESTORE_STARTED, "restore into PersistentVolumeClaim " + run.target + " started; "
+    run.normalEvent(Reasons.RESTORE_STARTED, "restore into " + run.targetDescription() + " started; "
         + run.status.message);
     return run.moveTo(RestoreStage.Resolving);
   }

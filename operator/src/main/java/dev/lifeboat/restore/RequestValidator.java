@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a RestoreRequest's spec before anything acts on it: the rules its CRD states in CEL
- * (repeated, because the API server stand-in does not validate) and what this version cannot do
- * yet. Every problem names the field.
+ * (repeated, because the API server stand-in does not validate) and the rules between fields. Every problem names the field.
  */
 final class RequestValidator {
   private static final Pattern DUMP_NAME = Pattern.compile(DumpSource.NAME_PATTERN);
@@ -35,7 +34,6 @@ final class RequestValidator {
     List<String> problems = new ArrayList<>();
     source(spec.source, problems);
     target(spec, problems);
-    notSupportedYet(spec, problems);
     return List.copyOf(problems);
   }
 
@@ -86,19 +84,6 @@ final class RequestValidator {
     if (dump && spec.source.repository != null && !Boolean.FALSE.equals(spec.safetyBackup)) {
       problems.add("spec.safetyBackup: set it to false to restore a dump from spec.source.repository"
           + " (a safety dump needs the dump command of spec.source.policy)");
-    }
-  }
-
-  /**
-   * What the API describes but the restore Jobs cannot do yet: refused, so that a request is never
-   * accepted and then silently half done. Each refusal goes with the change that implements it.
-   */
-  private static void notSupportedYet(RestoreRequestSpec spec, List<String> problems) {
-    if (spec.source != null && spec.source.dump != null) {
-      problems.add("spec.source.dump: restoring dumps is not supported by this version of Lifeboat yet");
-    }
-    if (spec.target != null && spec.target.command != null) {
-      problems.add("spec.target.command: restoring into a command is not supported by this version of Lifeboat yet");
     }
   }
 }

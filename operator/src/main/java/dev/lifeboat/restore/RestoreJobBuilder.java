@@ -1,5 +1,6 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
@@ -8,6 +9,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.Checked;
+import dev.lifeboat.common.CommandContainers;
 import dev.lifeboat.common.JobIdentity;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.ListedBackup;
@@ -68,22 +70,43 @@ public final class RestoreJobBuilder {
    */
   public Job safety(RestoreRequest request, ResolvedSource source, Target target, String backupId) {
     String claim = target.claim();
-    // Under the request's own namespace: a restore from another namespace never writes into that namespace's backups.
-    List<String> command = AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
-        .volume(claim)
-        .encryption(source.encryption())
-        .minSize(0)
-        .kind(ListedBackup.KIND_PRE_RESTORE)
-        .backupId(backupId)
-        .build();
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, "backup");
-    annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
+    List<String> command = preRestore(request, source, backupId).volume(claim).build();
     // The scratch has no size limit here: the target's capacity is not at hand, and the copy of a database
     // cannot outgrow the volume it is on anyway.
-    return build(request, SAFETY_STEP, annotations, command, source,
+    return build(request, SAFETY_STEP, annotations("backup", backupId), command, source,
         List.of(AgentJob.claimVolume(claim, true), SqliteScratch.volume(null)),
         List.of(AgentJob.claimMount(claim, request.getSpec().target.subPath, true), SqliteScratch.mount()), target, true);
+  }
+
+  /**
+   * {@code lifeboat agent backup --kind pre-restore} of dump {@code dump} alone, run by the policy's
+   * command as a scheduled backup runs it: what a restore into a command is about to replace.
+   */
+  public Job safetyDump(RestoreRequest request, ResolvedSource source, DumpSource dump, String backupId) {
+    List<String> command = preRestore(request, source, backupId)
+        .dump(dump.name, CommandContainers.timeoutSeconds(dump))
+        .sqliteOnline(false)
+        .build();
+    Job job = build(request, SAFETY_STEP, annotations("backup", backupId), command, source, List.of(), List.of(), null,
+        true);
+    return CommandContainers.withDumps(job, List.of(dump), template(request, source));
+  }
+
+  /**
+   * {@code lifeboat agent restore --dump} of the resolved backup id into spec.target.command, which
+   * runs beside the agent ({@link CommandContainers}) and may take as long as the Job.
+   */
+  public Job restoreToCommand(RestoreRequest request, ResolvedSource source, String backupId) {
+    RestoreRequestSpec spec = request.getSpec();
+    long deadline = AgentJob.deadlineSeconds(templateOrDefault(request, source), Map.of());
+    List<String> command = AgentCommandLine.restore(source.s3(), source.namespace(), source.policy(), backupId)
+        .dump(spec.source.dump, deadline)
+        .encryption(source.encryption())
+        .pinFor(deadline)
+        .build();
+    Job job = build(request, RESTORE_STEP, annotations(RESTORE_STEP, backupId), command, source, List.of(), List.of(),
+        null, true);
+    return CommandContainers.withCommands(job, List.of(CommandContainers.target(spec.target.command, deadline)));
   }
 
   /** {@code lifeboat agent restore} of the resolved backup id into the target. */
@@ -97,11 +120,29 @@ public final class RestoreJobBuilder {
         .encryption(source.encryption())
         .pinFor(AgentJob.deadlineSeconds(templateOrDefault(request, source), Map.of()))
         .build();
+    return build(request, RESTORE_STEP, annotations(RESTORE_STEP, backupId), command, source,
+        List.of(AgentJob.claimVolume(claim, false)), List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), target,
+        true);
+  }
+
+  /**
+   * A pre-restore backup (outside retention counting, kept 7 days) into the source's repository
+   * under the request's own namespace: a restore from another namespace never writes into that
+   * namespace's backups.
+   */
+  private static AgentCommandLine.Backup preRestore(RestoreRequest request, ResolvedSource source, String backupId) {
+    return AgentCommandLine.backup(source.s3(), request.getMetadata().getNamespace(), source.policy())
+        .encryption(source.encryption())
+        .minSize(0)
+        .kind(ListedBackup.KIND_PRE_RESTORE)
+        .backupId(backupId);
+  }
+
+  private static Map<String, String> annotations(String operation, String backupId) {
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Lifeboat.OPERATION_ANNOTATION, RESTORE_STEP);
+    annotations.put(Lifeboat.OPERATION_ANNOTATION, operation);
     annotations.put(Lifeboat.BACKUP_ID_ANNOTATION, backupId);
-    return build(request, RESTORE_STEP, annotations, command, source, List.of(AgentJob.claimVolume(claim, false)),
-        List.of(AgentJob.claimMount(claim, spec.target.subPath, false)), target, true);
+    return annotations;
   }
 
   /** Labels of restore Jobs and their pods; the restore label finds them, the component keeps BackupPolicy's informer off them. */
@@ -129,6 +170,7 @@ public final class RestoreJobBuilder {
 
   private Job build(RestoreRequest request, String step, Map<String, String> annotations, List<String> command,
       ResolvedSource source, List<Volume> volumes, List<VolumeMount> mounts, Target target, boolean needsKey) {
+    // target null: no claim, so no placement, the default identity and never privileged.
     String name = request.getMetadata().getName();
     return AgentJob.build(agentImage, new AgentJob.Spec(jobName(request, step), request.getMetadata().getNamespace(),
         labels(name), annotations, request, command, source.s3(), needsKey ? source.encryption() : null, volumes, mounts,

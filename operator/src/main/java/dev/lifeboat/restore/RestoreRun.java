@@ -10,6 +10,7 @@ import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.RestoreStage;
 import dev.lifeboat.api.v1alpha1.RestoreTarget;
 import dev.lifeboat.common.Checked;
+import dev.lifeboat.common.CommandContainers;
 import dev.lifeboat.common.ConditionWriter;
 import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.JobIdentity;
@@ -39,7 +40,7 @@ final class RestoreRun {
   final RestoreRequestStatus status;
   final RestoreRequestSpec spec;
   final String namespace;
-  /** The PVC restored into. */
+  /** The PVC restored into; null when the target is a command. */
   final String target;
   final Instant now;
   final Checked<ResolvedSource> source;
@@ -178,7 +179,16 @@ final class RestoreRun {
         .map(c -> "; " + c.getMessage()).orElse("");
   }
 
+  /** Whether the restore streams a dump into spec.target.command rather than writing a volume. */
+  boolean intoCommand() {
+    return target == null;
+  }
+
+  /** What is restored into, for messages: the claim (at its subPath), or the command's container. */
   String targetDescription() {
+    if (intoCommand()) {
+      return "the command of container " + CommandContainers.TARGET_CONTAINER + " (image " + spec.target.command.image + ")";
+    }
     return "PersistentVolumeClaim " + target
         + (spec.target.subPath == null || spec.target.subPath.isEmpty() ? "" : " at " + spec.target.subPath);
   }

@@ -33,7 +33,8 @@ final class RestoringStep implements RestoreStep {
   public Optional<Duration> advance(RestoreRun run) {
     String backupId = run.status.backup.id;
     Optional<Job> job = run.job(jobs, RestoreJobBuilder.RESTORE_STEP,
-        () -> builder.restore(run.request(), run.source.value(), backupId, run.jobTarget(targets, builder)));
+        () -> run.intoCommand() ? builder.restoreToCommand(run.request(), run.source.value(), backupId)
+            : builder.restore(run.request(), run.source.value(), backupId, run.jobTarget(targets, builder)));
     if (job.isEmpty()) {
       return Optional.of(PROGRESS_REFRESH);
     }
@@ -59,9 +60,11 @@ final class RestoringStep implements RestoreStep {
     done.bytesDone = done.bytesTotal;
     done.percent = 100;
     run.status.progress = done;
-    String message = "restored backup " + backupId + " into " + run.targetDescription()
-        + " (" + run.spec.mode + (run.spec.source.paths == null ? "" : ", paths " + String.join(", ", run.spec.source.paths))
-        + ")" + run.inUseNote();
+    String message = run.intoCommand()
+        ? "restored dump " + run.spec.source.dump + " of backup " + backupId + " into " + run.targetDescription()
+        : "restored backup " + backupId + " into " + run.targetDescription() + " (" + run.spec.mode
+            + (run.spec.source.paths == null ? "" : ", paths " + String.join(", ", run.spec.source.paths)) + ")"
+            + run.inUseNote();
     return run.pass(ConditionTypes.RESTORED, Reasons.RESTORE_SUCCEEDED, message, RestoreStage.ScalingUp);
   }
 

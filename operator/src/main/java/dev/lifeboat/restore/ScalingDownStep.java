@@ -70,6 +70,9 @@ final class ScalingDownStep implements RestoreStep {
   /** Nothing to scale: restore underneath a running app (warned), unless its volume allows one pod only. */
   private Optional<Duration> notRequested(RestoreRun run) {
     run.conditions.set(ConditionTypes.WORKLOADS_SCALED_DOWN, false, Reasons.NOT_REQUESTED, "spec.scaleDown is empty");
+    if (run.intoCommand()) {
+      return run.moveTo(RestoreStage.SafetyBackup); // no volume that pods could hold
+    }
     List<Pod> holders = targets.podsUsing(run.namespace, run.target);
     if (!holders.isEmpty()) {
       String holder = holders.get(0).getMetadata().getName();

@@ -1,6 +1,7 @@
 package dev.lifeboat.restore;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RepositorySource;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
@@ -8,6 +9,7 @@ import dev.lifeboat.api.v1alpha1.RestoreSource;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.CrossNamespaceRestore;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 
 /**
  * Works out where a RestoreRequest reads from: the named policy's destination and key (same
@@ -37,8 +39,10 @@ public class SourceResolver {
         return Checked.problem(Reasons.INVALID_SPEC, "BackupPolicy " + source.policy
             + " named in spec.source.policy has no spec.destination.s3");
       }
+      var dumps = policy.getSpec().source == null || policy.getSpec().source.dumps == null ? List.<DumpSource>of()
+          : policy.getSpec().source.dumps;
       return Checked.of(new ResolvedSource(policy.getSpec().destination.s3, namespace, source.policy,
-          policy.getSpec().encryption, policy.getSpec().jobTemplate));
+          policy.getSpec().encryption, policy.getSpec().jobTemplate, dumps));
     }
     RepositorySource repository = source.repository;
     String sourceNamespace = repository.namespace == null || repository.namespace.isBlank() ? namespace

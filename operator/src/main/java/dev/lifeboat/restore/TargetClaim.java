@@ -53,6 +53,9 @@ public class TargetClaim {
     String namespace = request.getMetadata().getNamespace();
     RestoreTarget target = request.getSpec().target;
     String name = RestoreTarget.claimName(target);
+    if (name == null) {
+      return Optional.empty(); // a command: nothing to prepare
+    }
     PersistentVolumeClaim existing = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
     if (target.claim != null) {
       return existing != null ? Optional.empty()

@@ -57,6 +57,19 @@ class BackupJobBuilderTest {
     return new ClaimResolver.Claims(Stream.of(names).map(name -> Fixtures.boundClaim(name)).toList(), placement, null);
   }
 
+  /** The agent's mounts under /data: name, path, read-only. */
+  static List<org.assertj.core.groups.Tuple> dataMounts(Job job) {
+    return agent(job).getVolumeMounts().stream().filter(m -> m.getMountPath().startsWith("/data/"))
+        .map(m -> tuple(m.getName(), m.getMountPath(), m.getReadOnly())).toList();
+  }
+
+  /** The pod's claim volumes: name, claim, read-only. */
+  static List<org.assertj.core.groups.Tuple> claimVolumes(Job job) {
+    return pod(job).getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null)
+        .map(v -> tuple(v.getName(), v.getPersistentVolumeClaim().getClaimName(), v.getPersistentVolumeClaim().getReadOnly()))
+        .toList();
+  }
+
   Job build(BackupPolicy policy) {
     return builder.build(policy, SCHEDULED, claims(CLAIM), List.of());
   }
@@ -189,17 +202,10 @@ class BackupJobBuilderTest {
   void eachClaimIsMountedReadOnlyAtDataSlashClaim() {
     Job job = builder.build(policy(), SCHEDULED, claims(CLAIM, "uploads"), List.of());
 
-    assertThat(agent(job).getVolumeMounts())
-        .filteredOn(m -> m.getMountPath().startsWith("/data/"))
-        .extracting(VolumeMount::getName, VolumeMount::getMountPath, VolumeMount::getReadOnly)
-        .containsExactly(
+    assertThat(dataMounts(job)).containsExactly(
             tuple("data-memory-data", "/data/memory-data", true),
             tuple("data-uploads", "/data/uploads", true));
-    assertThat(pod(job).getVolumes())
-        .filteredOn(v -> v.getPersistentVolumeClaim() != null)
-        .extracting(Volume::getName, v -> v.getPersistentVolumeClaim().getClaimName(),
-            v -> v.getPersistentVolumeClaim().getReadOnly())
-        .containsExactly(
+    assertThat(claimVolumes(job)).containsExactly(
             tuple("data-memory-data", CLAIM, true),
             tuple("data-uploads", "uploads", true));
     // The only writable places are emptyDirs, for temporary files and SQLite copies; the root filesystem stays read-only.
@@ -208,6 +214,21 @@ class BackupJobBuilderTest {
         .extracting(VolumeMount::getMountPath).containsExactly("/scratch/sqlite", "/tmp");
     assertThat(pod(job).getVolumes()).filteredOn(v -> v.getName().equals("tmp"))
         .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void inSnapshotModeEachClaimIsReadFromItsTemporaryClaimMountedWhereTheClaimWouldBe() {
+    Job job = builder.build(policy(), SCHEDULED, claims(CLAIM, "uploads"), List.of(),
+        Map.of(CLAIM, "lb-rose-memory-20251109t020000z-memory-data", "uploads", "lb-rose-memory-20251109t020000z-uploads"));
+
+    assertThat(dataMounts(job)).containsExactly(
+            tuple("data-memory-data", "/data/memory-data", true),
+            tuple("data-uploads", "/data/uploads", true));
+    assertThat(claimVolumes(job)).containsExactly(
+            tuple("data-memory-data", "lb-rose-memory-20251109t020000z-memory-data", true),
+            tuple("data-uploads", "lb-rose-memory-20251109t020000z-uploads", true));
+    assertThat(agent(job).getCommand()).as("the archive keeps the claims' own names")
+        .containsSequence("--volume", CLAIM + "=/data/" + CLAIM).containsSequence("--volume", "uploads=/data/uploads");
   }
 
   @Test
@@ -413,5 +434,53 @@ class BackupJobBuilderTest {
 
     assertThat(pod(job).getVolumes()).extracting(Volume::getName).containsExactly("data-memory-data", "sqlite-scratch", "tmp");
     assertThat(agent(job).getCommand()).doesNotContain("--encryption-key-file");
+  }
+
+  @Test
+  void eachDumpRunsInItsOwnContainerBesideTheAgentWhichIsToldWhereToReadIt() {
+    BackupPolicy policy = policy();
+    var db = Fixtures.dump("tzurot-db");
+    db.timeoutSeconds = 900;
+    policy.getSpec().source.dumps = List.of(db, Fixtures.dump("cache"));
+
+    Job job = build(policy);
+
+    assertThat(pod(job).getInitContainers()).extracting(c -> c.getName()).containsExactly("lifeboat-setup");
+    assertThat(pod(job).getContainers()).extracting(c -> c.getName()).containsExactly("agent", "dump-tzurot-db", "dump-cache");
+    assertThat(agent(job).getCommand()).containsSequence("--volume", "memory-data=/data/memory-data",
+        "--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=900",
+        "--dump", "cache=/lifeboat/dumps/cache,timeout=3600");
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).as("6 h for the volumes, both dumps' timeouts and 15 min")
+        .isEqualTo(6 * 3600L + 900 + 3600 + 15 * 60);
+    assertThat(job.getSpec().getPodFailurePolicy().getRules()).singleElement()
+        .satisfies(rule -> assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo("agent"));
+    assertThat(pod(job).getSecurityContext().getRunAsUser()).as("dump containers run as the Job's user").isEqualTo(65532L);
+  }
+
+  @Test
+  void aJobTemplatesDeadlineIsKeptWithDumps() {
+    BackupPolicy policy = policy();
+    policy.getSpec().source.dumps = List.of(Fixtures.dump("tzurot-db"));
+    policy.getSpec().jobTemplate = new JobTemplate();
+    policy.getSpec().jobTemplate.activeDeadlineSeconds = 1800L;
+
+    assertThat(build(policy).getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
+  }
+
+  @Test
+  void aPolicyOfDumpsOnlyMountsNoClaimNeedsNoSqliteScratchAndIsNeverPrivileged() {
+    BackupPolicy policy = policy();
+    policy.getSpec().source.claims = null;
+    policy.getSpec().source.dumps = List.of(Fixtures.dump("tzurot-db"));
+    BackupJobBuilder privileged = new BackupJobBuilder(IMAGE, PrivilegedJobs.parse("rose"));
+
+    Job job = privileged.build(policy, SCHEDULED, claims(), List.of());
+
+    assertThat(pod(job).getVolumes()).extracting(Volume::getName)
+        .containsExactly("tmp", "lifeboat-bin", "lifeboat-dumps", "lifeboat-tmp");
+    assertThat(agent(job).getCommand()).doesNotContain("--volume", "--scratch-dir").containsSequence("--sqlite", "off")
+        .containsSequence("--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=3600");
+    assertThat(pod(job).getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod(job).getAffinity()).isNull();
   }
 }

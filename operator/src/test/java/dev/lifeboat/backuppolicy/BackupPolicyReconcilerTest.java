@@ -326,20 +326,23 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   }
 
   @Test
-  void aDumpOnlyPolicyIsRefusedAsNotSupportedYetAndNoJobStarts() {
+  void aDumpOnlyPolicyRunsOnScheduleWithoutLookingForClaims() {
     apply(p -> {
       p.getSpec().source.claims = null;
-      var dump = new dev.lifeboat.api.v1alpha1.DumpSource();
-      dump.name = "tzurot-db";
-      dump.image = "postgres:16";
-      dump.command = List.of("pg_dump", "--dbname=$(DATABASE_URL)");
-      p.getSpec().source.dumps = List.of(dump);
+      p.getSpec().source.dumps = List.of(Fixtures.dump("tzurot-db"));
     });
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(CLAIM).delete();
     reconcileAt(at(0, "02:00:00"));
-    reconcileAt(at(0, "02:00:05"));
-    assertCondition(policy().getStatus().conditions, ConditionTypes.READY, Conditions.FALSE, Reasons.INVALID_SPEC,
-        "spec.source.dumps: dump sources are not supported by this version of Lifeboat yet", 1L);
-    assertThat(jobs()).isEmpty();
+
+    assertThat(jobs()).singleElement().satisfies(job -> {
+      var pod = job.getSpec().getTemplate().getSpec();
+      assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("agent", "dump-tzurot-db");
+      assertThat(pod.getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+      assertThat(pod.getAffinity()).isNull();
+      assertThat(pod.getContainers().get(0).getCommand()).doesNotContain("--volume")
+          .containsSequence("--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=3600");
+    });
+    assertThat(policy().getStatus().lastBackup.phase).isEqualTo(BackupPhase.Running);
   }
 
   @Test

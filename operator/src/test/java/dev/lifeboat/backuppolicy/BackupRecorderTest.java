@@ -230,6 +230,23 @@ class BackupRecorderTest {
   }
 
   @Test
+  void eachDumpOfARunIsListedInLastBackupWithItsSizes() {
+    var plain = succeeded("20251109T020000Z", 900_000);
+    var result = plain.result().withDumps(List.of(new AgentResult.Dump("tzurot-db", 1_200L, 6_888_896L, 2.5)));
+    recorder.finished(status, new JobOutcomeReader.Outcome(plain.backupId(), plain.jobName(),
+        plain.phase(), result, plain.message(), plain.startTime(), plain.completionTime()), FIXTURE_RULES, NOW);
+
+    assertThat(status.lastBackup.dumps).singleElement().satisfies(dump -> {
+      assertThat(dump.name).isEqualTo("tzurot-db");
+      assertThat(dump.size).isEqualTo(1_200L);
+      assertThat(dump.bytes).isEqualTo(6_888_896L);
+      assertThat(dump.seconds).isEqualTo(2.5);
+    });
+    recorder.finished(status, succeeded("20251110T020000Z", 900_000), FIXTURE_RULES, NOW);
+    assertThat(status.lastBackup.dumps).as("a run without dumps shows none").isNull();
+  }
+
+  @Test
   void aSuccessThatCompletedEarlierDoesNotMoveLastSuccessfulBackupBack() {
     recordSuccesses(FIXTURE_RULES, "2025-11-09T02:00:00Z", "2025-11-08T02:00:00Z");
 

@@ -114,27 +114,20 @@ class PolicyValidatorTest {
   }
 
   static DumpSource dump(String name) {
-    DumpSource dump = new DumpSource();
-    dump.name = name;
-    dump.image = "postgres:16";
-    dump.command = List.of("pg_dump", "--format=custom", "--dbname=$(DATABASE_URL)");
-    return dump;
+    return Fixtures.dump(name);
   }
 
-  static final String DUMPS_NOT_YET =
-      "spec.source.dumps: dump sources are not supported by this version of Lifeboat yet; remove them";
-
   @Test
-  void aDumpOnlyPolicyIsWellFormedButRefusedAsNotSupportedYet() {
+  void aDumpOnlyPolicyIsValid() {
     assertThat(problems(spec -> {
       spec.source.claims = null;
       spec.source.dumps = List.of(dump("tzurot-db"));
-    })).containsExactly(DUMPS_NOT_YET);
+    })).isEmpty();
   }
 
   @Test
-  void dumpsBesideClaimsAreRefusedAsNotSupportedYet() {
-    assertThat(problems(spec -> spec.source.dumps = List.of(dump("tzurot-db")))).containsExactly(DUMPS_NOT_YET);
+  void dumpsBesideClaimsAreValid() {
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump("tzurot-db")))).isEmpty();
   }
 
   @ParameterizedTest
@@ -148,7 +141,7 @@ class PolicyValidatorTest {
   @Test
   void aDumpNameMustLeaveRoomForTheContainerPrefix() {
     String longest = "d".repeat(58);
-    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest)))).containsExactly(DUMPS_NOT_YET);
+    assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest)))).isEmpty();
     assertThat(problems(spec -> spec.source.dumps = List.of(dump(longest + "d")))).first().asString()
         .startsWith("spec.source.dumps[0].name: '" + longest + "d' is not a DNS label of at most 58 characters");
   }
@@ -156,7 +149,7 @@ class PolicyValidatorTest {
   @Test
   void aRepeatedDumpNameNamesBothDumps() {
     assertThat(problems(spec -> spec.source.dumps = List.of(dump("db"), dump("cache"), dump("db")))).containsExactly(
-        "spec.source.dumps[2].name: 'db' is also the name of spec.source.dumps[0]; names must be unique", DUMPS_NOT_YET);
+        "spec.source.dumps[2].name: 'db' is also the name of spec.source.dumps[0]; names must be unique");
   }
 
   @Test
@@ -169,8 +162,7 @@ class PolicyValidatorTest {
     assertThat(problems(spec -> spec.source.dumps = List.of(bare, blankWord))).containsExactly(
         "spec.source.dumps[0].image: required (the image that runs the dump)",
         "spec.source.dumps[0].command: required, without empty words (the image's entrypoint is not used)",
-        "spec.source.dumps[1].command: required, without empty words (the image's entrypoint is not used)",
-        DUMPS_NOT_YET);
+        "spec.source.dumps[1].command: required, without empty words (the image's entrypoint is not used)");
   }
 
   @Test
@@ -178,7 +170,7 @@ class PolicyValidatorTest {
     DumpSource dump = dump("db");
     dump.timeoutSeconds = 0;
     assertThat(problems(spec -> spec.source.dumps = List.of(dump))).containsExactly(
-        "spec.source.dumps[0].timeoutSeconds: 0 must be at least 1", DUMPS_NOT_YET);
+        "spec.source.dumps[0].timeoutSeconds: 0 must be at least 1");
   }
 
   @Test
@@ -190,14 +182,14 @@ class PolicyValidatorTest {
   void tooManyDumpsAreRejected() {
     List<DumpSource> many = java.util.stream.IntStream.range(0, 33).mapToObj(i -> dump("db-" + i)).toList();
     assertThat(problems(spec -> spec.source.dumps = many)).containsExactly(
-        "spec.source.dumps: 33 dumps; at most 32 are allowed", DUMPS_NOT_YET);
+        "spec.source.dumps: 33 dumps; at most 32 are allowed");
   }
 
   @Test
   void anEmptyDumpEntryIsNamed() {
     List<DumpSource> dumps = new java.util.ArrayList<>();
     dumps.add(null);
-    assertThat(problems(spec -> spec.source.dumps = dumps)).containsExactly("spec.source.dumps[0]: is empty", DUMPS_NOT_YET);
+    assertThat(problems(spec -> spec.source.dumps = dumps)).containsExactly("spec.source.dumps[0]: is empty");
   }
 
   @Test
@@ -286,9 +278,12 @@ class PolicyValidatorTest {
   }
 
   @Test
-  void snapshotCopyIsRejectedAsNotSupportedYet() {
-    assertThat(problems(spec -> spec.copyMethod = CopyMethod.Snapshot)).containsExactly(
-        "spec.copyMethod: Snapshot is not supported by this version of Lifeboat yet; use Direct");
+  void snapshotCopyIsAcceptedWithOrWithoutASnapshotClass() {
+    assertThat(problems(spec -> spec.copyMethod = CopyMethod.Snapshot)).isEmpty();
+    assertThat(problems(spec -> {
+      spec.copyMethod = CopyMethod.Snapshot;
+      spec.volumeSnapshotClassName = "csi-hostpath-snapclass";
+    })).isEmpty();
   }
 
   static Hooks afterHook(Hook hook) {
@@ -317,6 +312,15 @@ class PolicyValidatorTest {
   void hooksWithoutAPodSelectorAreValidWhenTheOperatorMayExec() {
     assertThat(new PolicyValidator(true).validate(changed(spec -> spec.hooks = afterHook(sqliteBackup()))).problems())
         .isEmpty();
+  }
+
+  @Test
+  void hooksWithASnapshotCopyAreRefusedAsNotSupportedYet() {
+    assertThat(new PolicyValidator(true).validate(changed(spec -> {
+      spec.hooks = afterHook(sqliteBackup());
+      spec.copyMethod = CopyMethod.Snapshot;
+    })).problems()).containsExactly("spec.hooks: hooks with copyMethod: Snapshot are not supported by this version of "
+        + "Lifeboat yet; use copyMethod: Direct or remove the hooks");
   }
 
   @Test
@@ -390,7 +394,7 @@ class PolicyValidatorTest {
       spec.source.claims = null;
       spec.destination.s3.serverSideEncryption = "aes256";
       spec.retention.keepLast = -2;
-      spec.copyMethod = CopyMethod.Snapshot;
+      spec.snapshotTimeoutSeconds = 0;
     }));
 
     assertThat(result.valid()).isFalse();
@@ -399,7 +403,7 @@ class PolicyValidatorTest {
         "spec.source",
         "spec.destination.s3.serverSideEncryption",
         "spec.retention.keepLast",
-        "spec.copyMethod");
+        "spec.snapshotTimeoutSeconds");
     assertThat(result.message()).isEqualTo(String.join("; ", result.problems()));
   }
 }

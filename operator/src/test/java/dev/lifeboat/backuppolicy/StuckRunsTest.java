@@ -16,6 +16,7 @@ import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Times;
+import dev.lifeboat.testing.ReconcileHarness;
 import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Event;
@@ -91,7 +92,8 @@ class StuckRunsTest extends ControllerTest {
     BackupPolicyStatus status = status();
     assertThat(status.lastBackup.id).isEqualTo(id);
     assertThat(status.lastBackup.phase).isEqualTo(BackupPhase.Failed);
-    assertThat(status.lastBackup.message).isEqualTo("Job " + job.getMetadata().getName() + " cannot start: " + NO_SECRET
+    assertThat(status.lastBackup.message).isEqualTo("Job " + job.getMetadata().getName() + " cannot start: "
+        + ReconcileHarness.AGENT_WAITING + NO_SECRET
         + " (CreateContainerConfigError for 2m)");
     assertThat(status.lastBackup.completionTime).isEqualTo(Times.rfc3339(at(0, "02:02:02")));
     assertThat(status.recent.failed).isEqualTo(1);
@@ -215,7 +217,8 @@ class StuckRunsTest extends ControllerTest {
     BackupPolicyStatus status = status();
     assertThat(status.discovery.phase).isEqualTo(DiscoveryPhase.Failed);
     assertThat(status.discovery.message).startsWith("listing s3://backups/prod (rose/rose-memory) failed: Job "
-        + JobNames.discoveryJob(POLICY) + " cannot start: " + NO_SECRET).endsWith("after the next run");
+        + JobNames.discoveryJob(POLICY) + " cannot start: "
+        + ReconcileHarness.AGENT_WAITING + NO_SECRET).endsWith("after the next run");
     assertThat(events(Reasons.LISTING_FAILED)).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains(NO_SECRET));
     assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName(JobNames.discoveryJob(POLICY)).get())

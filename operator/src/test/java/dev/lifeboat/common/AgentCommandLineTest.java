@@ -248,4 +248,32 @@ class AgentCommandLineTest {
         "--mode", "Replace",
         "--termination-log", "/dev/termination-log");
   }
+
+  @Test
+  void aRestoreOfADumpNamesTheTargetCommandsDirectoryInsteadOfATargetAndMode() {
+    List<String> command = AgentCommandLine.restore(s3(), "rose", "rose-memory", ID)
+        .dump("tzurot-db", 21600).encryption(key()).pinFor(21600).build();
+
+    assertThat(command).containsExactly(
+        "lifeboat", "agent", "restore",
+        "--repository", "s3://backups/prod",
+        "--region", "us-east-1",
+        "--namespace", "rose",
+        "--policy", "rose-memory",
+        "--backup", ID,
+        "--dump", "tzurot-db", "--to-command", "/lifeboat/dumps/target", "--command-timeout", "21600",
+        "--pin-ttl", "21600s",
+        "--encryption-key-file", "/etc/lifeboat/encryption/key", "--encryption-key-secret", "backup-key/key",
+        "--termination-log", "/dev/termination-log");
+  }
+
+  @Test
+  void dumpsFollowTheVolumesEachWithItsDirectoryAndTimeout() {
+    List<String> command = AgentCommandLine.backup(s3(), "rose", "rose-memory")
+        .dump("tzurot-db", 900).volume("memory-data").dump("cache", 60).build();
+
+    assertThat(command).containsSequence("--volume", "memory-data=/data/memory-data",
+        "--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=900",
+        "--dump", "cache=/lifeboat/dumps/cache,timeout=60", "--compression");
+  }
 }

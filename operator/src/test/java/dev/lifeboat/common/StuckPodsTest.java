@@ -55,7 +55,7 @@ class StuckPodsTest {
     assertThat(start.started()).isFalse();
     assertThat(start.onItsWay()).isFalse();
     assertThat(start.trouble().cause()).isEqualTo(reason);
-    assertThat(start.trouble().message()).isEqualTo(message);
+    assertThat(start.trouble().message()).isEqualTo("container agent: " + message);
     assertThat(start.trouble().since()).as("status.startTime").isEqualTo(STARTED);
     assertThat(start.trouble().stuckAt()).isEqualTo(STARTED.plus(Duration.ofMinutes(2)));
 
@@ -67,7 +67,7 @@ class StuckPodsTest {
     Instant atThreshold = STARTED.plus(Duration.ofMinutes(2));
     assertThat(start.stuck(JOB, atThreshold)).hasValueSatisfying(problem -> {
       assertThat(problem.reason()).isEqualTo(Reasons.JOB_CANNOT_START);
-      assertThat(problem.message()).isEqualTo("Job rose-memory-20251109t020000z cannot start: " + message
+      assertThat(problem.message()).isEqualTo("Job rose-memory-20251109t020000z cannot start: container agent: " + message
           + " (" + reason + " for 2m)");
     });
     assertThat(start.stuckAt(atThreshold)).as("no wake-up once stuck").isEmpty();
@@ -91,7 +91,59 @@ class StuckPodsTest {
 
   @Test
   void aWaitingReasonWithoutAMessageNamesTheReason() {
-    assertThat(StuckPods.of(waiting("ErrImagePull", null)).trouble().message()).isEqualTo("ErrImagePull");
+    assertThat(StuckPods.of(waiting("ErrImagePull", null)).trouble().message()).isEqualTo("container agent: ErrImagePull");
+  }
+
+  /** The agent runs and waits for the dump container, whose image cannot be pulled: the pod never ends by itself. */
+  @Test
+  void aDumpContainerThatCannotStartBesideARunningAgentIsTroubleNamingTheContainerAndItsImage() {
+    Pod pod = new PodBuilder(pending()).withNewSpec()
+        .addNewInitContainer().withName("lifeboat-setup").withImage("ghcr.io/lifeboat-dev/lifeboat:0.1.0").endInitContainer()
+        .addNewContainer().withName("agent").withImage("ghcr.io/lifeboat-dev/lifeboat:0.1.0").endContainer()
+        .addNewContainer().withName("dump-tzurot-db").withImage("postgres:99").endContainer().endSpec()
+        .editStatus().withStartTime(Times.rfc3339(STARTED))
+        .addNewInitContainerStatus().withName("lifeboat-setup").withNewState().withNewTerminated().withExitCode(0)
+        .endTerminated().endState().endInitContainerStatus()
+        .addNewContainerStatus().withName("agent").withNewState().withNewRunning().withStartedAt(Times.rfc3339(STARTED))
+        .endRunning().endState().endContainerStatus()
+        .addNewContainerStatus().withName("dump-tzurot-db").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+        .withMessage("Back-off pulling image \"postgres:99\"").endWaiting().endState().endContainerStatus()
+        .endStatus().build();
+
+    StuckPods.Start start = StuckPods.of(pod);
+
+    assertThat(start.started()).isFalse();
+    assertThat(start.stuck(JOB, STARTED.plus(Duration.ofMinutes(2)))).hasValueSatisfying(problem ->
+        assertThat(problem.message()).isEqualTo("Job rose-memory-20251109t020000z cannot start: container dump-tzurot-db"
+            + " (image postgres:99): Back-off pulling image \"postgres:99\" (ImagePullBackOff for 2m)"));
+  }
+
+  @Test
+  void aPodWhoseAgentRunsWhileADumpContainerIsStillBeingCreatedIsLookedAtAgain() {
+    Pod pod = new PodBuilder(pending()).editStatus().withStartTime(Times.rfc3339(STARTED))
+        .addNewContainerStatus().withName("agent").withNewState().withNewRunning().endRunning().endState()
+        .endContainerStatus()
+        .addNewContainerStatus().withName("dump-tzurot-db").withNewState().withNewWaiting().withReason("ContainerCreating")
+        .endWaiting().endState().endContainerStatus().endStatus().build();
+
+    StuckPods.Start start = StuckPods.of(pod);
+
+    assertThat(start.started()).as("the dump's image may still fail to pull").isFalse();
+    assertThat(start.onItsWay()).isTrue();
+    assertThat(start.recheck(STARTED, Duration.ofSeconds(15))).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void aMissingSecretInADumpContainersEnvFromNamesTheContainerAndTheImageItsStatusReports() {
+    Pod pod = new PodBuilder(pending()).editStatus().withStartTime(Times.rfc3339(STARTED))
+        .addNewContainerStatus().withName("agent").withNewState().withNewRunning().endRunning().endState()
+        .endContainerStatus()
+        .addNewContainerStatus().withName("dump-tzurot-db").withImage("docker.io/library/postgres:16").withNewState()
+        .withNewWaiting().withReason("CreateContainerConfigError").withMessage("secret \"tzurot-db\" not found")
+        .endWaiting().endState().endContainerStatus().endStatus().build();
+
+    assertThat(StuckPods.of(pod).trouble().message())
+        .isEqualTo("container dump-tzurot-db (image docker.io/library/postgres:16): secret \"tzurot-db\" not found");
   }
 
   @Test

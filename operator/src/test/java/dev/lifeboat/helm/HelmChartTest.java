@@ -72,7 +72,8 @@ class HelmChartTest {
       rule("batch", List.of("jobs"), "get", "list", "watch", "create", "delete"),
       rule("", List.of("pods"), "get", "list"),
       rule("", List.of("pods/log"), "get"),
-      rule("", List.of("persistentvolumeclaims"), "get", "list", "create"),
+      rule("", List.of("persistentvolumeclaims"), "get", "list", "create", "delete"),
+      rule("snapshot.storage.k8s.io", List.of("volumesnapshots"), "get", "list", "create", "delete"),
       rule("apps", List.of("deployments", "statefulsets"), "get", "list", "patch"),
       rule("", List.of("events"), "create", "patch"),
       rule("coordination.k8s.io", List.of("leases"), "get", "create", "update"));

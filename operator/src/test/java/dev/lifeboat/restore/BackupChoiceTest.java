@@ -228,4 +228,46 @@ class BackupChoiceTest {
     assertThat(BackupChoice.claim(named, scheduled(SCHEDULED, "app-db", "app-files"))).isEqualTo("app-files");
     assertThat(BackupChoice.claim(source(), scheduled(SCHEDULED, "app-db"))).isEqualTo("app-db");
   }
+
+  static ListedBackup withDumps(String id, List<String> volumes, String... dumps) {
+    return new ListedBackup(id, Times.rfc3339(Times.fromBackupId(id).plusSeconds(40)), "scheduled", 2_000_000, 12,
+        false, volumes, null, false, List.of(dumps));
+  }
+
+  static RestoreSource dump(String name) {
+    RestoreSource source = source();
+    source.dump = name;
+    return source;
+  }
+
+  @Test
+  void latestForADumpIsTheNewestBackupHoldingIt() {
+    List<ListedBackup> listing = List.of(scheduled(SCHEDULED), withDumps(OLDER, List.of(), "tzurot-db"),
+        withDumps(OLDEST, List.of(CLAIM), "tzurot-db"));
+
+    assertThat(chosen(choose(dump("tzurot-db"), listing)).id()).isEqualTo(OLDER);
+  }
+
+  @Test
+  void noBackupHoldingTheDumpIsBackupNotFoundNamingTheDump() {
+    assertProblem(choose(dump("tzurot-db"), listing()), Reasons.BACKUP_NOT_FOUND,
+        "no backup holding dump tzurot-db in " + REPOSITORY + ": it holds 4 backup(s), newest " + SAFETY + ", oldest "
+            + OLDEST);
+  }
+
+  @Test
+  void aBackupNamedByIdWithoutTheDumpSaysWhichDumpsItHolds() {
+    RestoreSource source = dump("tzurot-db");
+    source.backup = OLDER;
+
+    assertProblem(choose(source, List.of(withDumps(OLDER, List.of(CLAIM), "cache"))), Reasons.CLAIM_NOT_IN_BACKUP,
+        "spec.source.dump: backup " + OLDER + " has no dump 'tzurot-db'; it holds dump(s) cache");
+  }
+
+  @Test
+  void aBackupOfDumpsOnlyCannotRestoreAVolume() {
+    assertProblem(choose(source(), List.of(withDumps(OLDER, List.of(), "tzurot-db"))), Reasons.CLAIM_NOT_IN_BACKUP,
+        "backup " + OLDER + " holds no volume, only dump(s) tzurot-db; restore one with spec.source.dump and"
+            + " spec.target.command");
+  }
 }

@@ -15,10 +15,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RequestValidatorTest {
-  static final String DUMP_NOT_YET = "spec.source.dump: restoring dumps is not supported by this version of Lifeboat yet";
-  static final String COMMAND_NOT_YET =
-      "spec.target.command: restoring into a command is not supported by this version of Lifeboat yet";
-
   /** The problems of the fixture request after one change. */
   static List<String> problems(Consumer<RestoreRequestSpec> change) {
     RestoreRequestSpec spec = Fixtures.restoreFromPolicy("restore-memory").getSpec();
@@ -46,8 +42,8 @@ class RequestValidatorTest {
   }
 
   @Test
-  void aWellFormedDumpRestoreIsRefusedAsNotSupportedYet() {
-    assertThat(problems(RequestValidatorTest::dumpIntoCommand)).containsExactly(DUMP_NOT_YET, COMMAND_NOT_YET);
+  void aWellFormedDumpRestoreIsValid() {
+    assertThat(problems(RequestValidatorTest::dumpIntoCommand)).isEmpty();
   }
 
   @Test
@@ -80,8 +76,7 @@ class RequestValidatorTest {
       spec.source.paths = List.of("notes");
     })).containsExactly(
         "spec.source.claim: cannot be combined with spec.source.dump (a dump is not a volume)",
-        "spec.source.paths: cannot be combined with spec.source.dump (a dump has no files)",
-        DUMP_NOT_YET, COMMAND_NOT_YET);
+        "spec.source.paths: cannot be combined with spec.source.dump (a dump has no files)");
   }
 
   @Test
@@ -95,7 +90,7 @@ class RequestValidatorTest {
   @Test
   void aDumpRestoresOnlyIntoACommand() {
     assertThat(problems(spec -> spec.source.dump = "tzurot-db")).containsExactly(
-        "spec.target.command: required to restore spec.source.dump (a dump is streamed into a command)", DUMP_NOT_YET);
+        "spec.target.command: required to restore spec.source.dump (a dump is streamed into a command)");
   }
 
   @Test
@@ -103,8 +98,7 @@ class RequestValidatorTest {
     assertThat(problems(spec -> {
       spec.target.claim = null;
       spec.target.command = pgRestore();
-    })).containsExactly("spec.target.command: needs spec.source.dump (only a dump can be restored into a command)",
-        COMMAND_NOT_YET);
+    })).containsExactly("spec.target.command: needs spec.source.dump (only a dump can be restored into a command)");
   }
 
   @Test
@@ -113,8 +107,7 @@ class RequestValidatorTest {
       dumpIntoCommand(spec);
       spec.target.command = new CommandContainer();
     })).containsExactly("spec.target.command.image: required (the image that runs the restore command)",
-        "spec.target.command.command: required, without empty words (the image's entrypoint is not used)",
-        DUMP_NOT_YET, COMMAND_NOT_YET);
+        "spec.target.command.command: required, without empty words (the image's entrypoint is not used)");
   }
 
   @Test
@@ -124,8 +117,7 @@ class RequestValidatorTest {
       spec.target.subPath = "restored";
       spec.mode = RestoreMode.Merge;
     })).containsExactly("spec.target.subPath: applies to a volume, not to spec.target.command",
-        "spec.mode: Merge applies to a volume, not to spec.target.command",
-        DUMP_NOT_YET, COMMAND_NOT_YET);
+        "spec.mode: Merge applies to a volume, not to spec.target.command");
   }
 
   @Test
@@ -137,10 +129,8 @@ class RequestValidatorTest {
     };
     assertThat(problems(fromRepository)).containsExactly(
         "spec.safetyBackup: set it to false to restore a dump from spec.source.repository"
-            + " (a safety dump needs the dump command of spec.source.policy)",
-        DUMP_NOT_YET, COMMAND_NOT_YET);
-    assertThat(problems(fromRepository.andThen(spec -> spec.safetyBackup = false)))
-        .containsExactly(DUMP_NOT_YET, COMMAND_NOT_YET);
+            + " (a safety dump needs the dump command of spec.source.policy)");
+    assertThat(problems(fromRepository.andThen(spec -> spec.safetyBackup = false))).isEmpty();
   }
 
   @Test
@@ -154,8 +144,11 @@ class RequestValidatorTest {
   void problemsAreOneInvalidSpec() {
     RestoreRequestSpec spec = Fixtures.restoreFromPolicy("r").getSpec();
     dumpIntoCommand(spec);
+    spec.mode = RestoreMode.Merge;
+    spec.target.subPath = "restored";
     Problem problem = RequestValidator.validate(spec).orElseThrow();
     assertThat(problem.reason()).isEqualTo(Reasons.INVALID_SPEC);
-    assertThat(problem.message()).isEqualTo(DUMP_NOT_YET + "; " + COMMAND_NOT_YET);
+    assertThat(problem.message()).isEqualTo("spec.target.subPath: applies to a volume, not to spec.target.command"
+        + "; spec.mode: Merge applies to a volume, not to spec.target.command");
   }
 }

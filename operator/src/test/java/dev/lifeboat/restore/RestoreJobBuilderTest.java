@@ -74,9 +74,6 @@ class RestoreJobBuilderTest {
     return command;
   }
 
-
-
-
   Job safety(RestoreRequest request, ResolvedSource source) {
     return builder.safety(request, source, new RestoreJobBuilder.Target(CLAIM, null, null), SAFETY_ID);
   }
@@ -335,5 +332,56 @@ class RestoreJobBuilderTest {
     assertThat(agent(job).getVolumeMounts()).filteredOn(m -> m.getName().equals("encryption-key"))
         .extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
         .containsExactly(tuple("/etc/lifeboat/encryption", true));
+  }
+
+  /** The fixture request turned into a restore of dump tzurot-db into pg_restore, from an encrypted policy. */
+  static RestoreRequest dumpRequest() {
+    RestoreRequest request = request();
+    RequestValidatorTest.dumpIntoCommand(request.getSpec());
+    return request;
+  }
+
+  @Test
+  void aRestoreIntoACommandRunsTheAgentBesideTheTargetContainerAndMountsNoClaim() {
+    Job job = new RestoreJobBuilder(IMAGE, PrivilegedJobs.parse("rose")).restoreToCommand(dumpRequest(),
+        encryptedSource(), BACKUP_ID);
+
+    assertThat(agent(job).getCommand()).containsExactlyElementsOf(command(
+        List.of("lifeboat", "agent", "restore"), repositoryArgs("rose", "rose-memory"),
+        "--backup", BACKUP_ID,
+        "--dump", "tzurot-db", "--to-command", "/lifeboat/dumps/target", "--command-timeout", "21600",
+        "--pin-ttl", "21600s",
+        "--encryption-key-file", KEY_FILE, "--encryption-key-secret", "backup-key/keyset.json",
+        "--termination-log", "/dev/termination-log"));
+    assertThat(pod(job).getInitContainers()).extracting(c -> c.getName()).containsExactly("lifeboat-setup");
+    assertThat(pod(job).getContainers()).extracting(c -> c.getName()).containsExactly("agent", "target");
+    var target = pod(job).getContainers().get(1);
+    assertThat(target.getImage()).isEqualTo("postgres:16");
+    assertThat(target.getCommand()).containsSequence("target", "/lifeboat/bin/busybox", "/lifeboat/dumps/target", "21600",
+        "pg_restore", "--clean", "--dbname=$(DATABASE_URL)");
+    assertThat(pod(job).getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+    assertThat(pod(job).getSecurityContext().getRunAsUser()).as("no claim: never privileged").isEqualTo(65532L);
+    assertThat(pod(job).getAffinity()).isNull();
+  }
+
+  @Test
+  void theSafetyBackupOfADumpRunsThePolicysDumpCommandAsAPreRestoreBackup() {
+    var dump = Fixtures.dump("tzurot-db");
+    dump.timeoutSeconds = 600;
+
+    Job job = builder.safetyDump(dumpRequest(), policySource(), dump, SAFETY_ID);
+
+    assertThat(agent(job).getCommand()).containsExactlyElementsOf(command(
+        List.of("lifeboat", "agent", "backup"), repositoryArgs("rose", "rose-memory"),
+        "--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=600",
+        "--compression", "zstd",
+        "--sqlite", "off",
+        "--min-size", "0",
+        "--kind", "pre-restore",
+        "--backup-id", SAFETY_ID,
+        "--termination-log", "/dev/termination-log"));
+    assertThat(pod(job).getContainers()).extracting(c -> c.getName()).containsExactly("agent", "dump-tzurot-db");
+    assertThat(pod(job).getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(6 * 3600L + 600 + 15 * 60);
   }
 }

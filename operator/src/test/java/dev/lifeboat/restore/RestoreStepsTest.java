@@ -62,6 +62,8 @@ class RestoreStepsTest extends ControllerTest {
   static final String RESTORE = "restore-memory";
   static final ResolvedSource SOURCE = new ResolvedSource(Fixtures.dailyPolicy().getSpec().destination.s3, NAMESPACE,
       POLICY, null, null);
+  static final ResolvedSource WITH_DUMP = new ResolvedSource(SOURCE.s3(), NAMESPACE, POLICY, null, null,
+      List.of(Fixtures.dump("tzurot-db")));
   static final String REPOSITORY = "s3://backups/prod (backups of " + NAMESPACE + "/" + POLICY + ")";
   static final ListedBackup OLDER = backup("20251108T020000Z", "2025-11-08T02:00:41Z", "scheduled");
   static final ListedBackup NEWER = backup("20251109T020000Z", "2025-11-09T02:00:41Z", "scheduled");
@@ -145,25 +147,18 @@ class RestoreStepsTest extends ControllerTest {
   }
 
   @Test
-  void pendingRefusesACommandTargetBeforeLookingForAClaim() {
-    request(r -> {
-      r.getSpec().source.dump = "tzurot-db";
-      r.getSpec().target.claim = null;
-      r.getSpec().target.command = new dev.lifeboat.api.v1alpha1.CommandContainer();
-      r.getSpec().target.command.image = "postgres:16";
-      r.getSpec().target.command.command = List.of("pg_restore", "--dbname=$(DATABASE_URL)");
-    });
+  void pendingStartsARestoreIntoACommandWithoutLookingForAClaim() {
+    request(r -> RequestValidatorTest.dumpIntoCommand(r.getSpec()));
     RestoreRun run = at(RestoreStage.Pending, s -> {});
 
     assertThat(advance(pending, run)).isEmpty();
 
-    assertThat(run.status.phase).isEqualTo(RestorePhase.Failed);
-    assertCondition(run.status.conditions, ConditionTypes.RESTORED, "False", Reasons.INVALID_SPEC,
-        "spec.source.dump: restoring dumps is not supported by this version of Lifeboat yet", generation());
-    assertThat(run.status.message).contains("spec.target.command: restoring into a command is not supported");
+    assertThat(run.status.phase).isEqualTo(RestorePhase.Running);
+    assertThat(run.status.stage).isEqualTo(RestoreStage.Resolving);
+    assertThat(events()).extracting(Event::getMessage).anySatisfy(m ->
+        assertThat(m).startsWith("restore into the command of container target (image postgres:16) started"));
     assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
         .extracting(c -> c.getMetadata().getName()).as("no claim created").containsExactly(CLAIM);
-    assertThat(harness.jobs(NAMESPACE)).isEmpty();
   }
 
   @Test
@@ -578,6 +573,69 @@ class RestoreStepsTest extends ControllerTest {
     assertThat(run.status.stage).isEqualTo(RestoreStage.Restoring);
     assertCondition(run.status.conditions, ConditionTypes.SAFETY_BACKUP_TAKEN, "True", Reasons.SAFETY_BACKUP_SUCCEEDED,
         "the previous contents of " + CLAIM + " are in backup " + startedAs + " (kept 7 days)", generation());
+  }
+
+  @Test
+  void scalingDownForACommandLooksForNoPodsUsingAClaimAndGoesOn() {
+    request(r -> RequestValidatorTest.dumpIntoCommand(r.getSpec()));
+    runningPod("rose-0", CLAIM);
+    RestoreRun run = at(RestoreStage.ScalingDown, this::resolved);
+
+    assertThat(advance(scalingDown, run)).isEmpty();
+
+    assertThat(run.status.stage).isEqualTo(RestoreStage.SafetyBackup);
+    assertThat(conditionOf(run, ConditionTypes.WORKLOADS_SCALED_DOWN).getReason()).isEqualTo(Reasons.NOT_REQUESTED);
+  }
+
+  @Test
+  void theSafetyBackupOfADumpRunsThePolicysDumpCommandAloneBeforeTheRestore() {
+    request(r -> RequestValidatorTest.dumpIntoCommand(r.getSpec()));
+    RestoreRun run = at(RestoreStage.SafetyBackup, this::resolved, Checked.of(WITH_DUMP));
+
+    assertThat(advance(safetyBackup, run)).contains(RestoreStep.JOB_RECHECK);
+
+    var pod = job("safety").getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("agent", "dump-tzurot-db");
+    assertThat(pod.getContainers().get(1).getImage()).isEqualTo("postgres:16");
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+    assertThat(command("safety")).doesNotContain("--volume")
+        .containsSequence("--dump", "tzurot-db=/lifeboat/dumps/tzurot-db,timeout=3600")
+        .containsSequence("--kind", ListedBackup.KIND_PRE_RESTORE);
+    assertThat(run.status.message).isEqualTo("backing up the current contents of dump tzurot-db before restoring");
+  }
+
+  @Test
+  void aSafetyBackupOfADumpThePolicyDoesNotHaveFailsNamingSafetyBackup() {
+    request(r -> RequestValidatorTest.dumpIntoCommand(r.getSpec()));
+    RestoreRun run = at(RestoreStage.SafetyBackup, this::resolved);
+
+    assertThat(advance(safetyBackup, run)).isEmpty();
+
+    assertThat(run.status.phase).isEqualTo(RestorePhase.Failed);
+    assertCondition(run.status.conditions, ConditionTypes.SAFETY_BACKUP_TAKEN, "False", Reasons.INVALID_SPEC,
+        "spec.safetyBackup: BackupPolicy " + POLICY + " has no dump 'tzurot-db' in spec.source.dumps", generation());
+    assertThat(job("safety")).isNull();
+  }
+
+  @Test
+  void restoringIntoACommandStreamsTheDumpIntoTheTargetContainerAndSaysSoWhenDone() {
+    request(r -> RequestValidatorTest.dumpIntoCommand(r.getSpec()));
+    RestoreRun first = at(RestoreStage.Restoring, this::resolved);
+    assertThat(advance(restoring, first)).contains(RestoringStep.PROGRESS_REFRESH);
+
+    var pod = job("restore").getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("agent", "target");
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getPersistentVolumeClaim() != null);
+    assertThat(command("restore")).containsSequence("--backup", NEWER.id())
+        .containsSequence("--dump", "tzurot-db", "--to-command", "/lifeboat/dumps/target").doesNotContain("--target");
+
+    harness.finishJob(job("restore"), true, null, null);
+    RestoreRun run = resume();
+    assertThat(advance(restoring, run)).isEmpty();
+
+    assertThat(run.status.stage).isEqualTo(RestoreStage.ScalingUp);
+    assertCondition(run.status.conditions, ConditionTypes.RESTORED, "True", Reasons.RESTORE_SUCCEEDED,
+        "restored dump tzurot-db of backup " + NEWER.id() + " into the command of container target", generation());
   }
 
   // ---- Restoring ----

@@ -14,6 +14,7 @@ import dev.lifeboat.api.v1alpha1.RestoreStage;
 import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.ListedBackup;
+import dev.lifeboat.testing.ReconcileHarness;
 import dev.lifeboat.testing.ControllerTest;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Event;
@@ -116,7 +117,8 @@ class StuckRestoreJobsTest extends ControllerTest {
     RestoreRequestStatus status = status();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertThat(status.stage).isEqualTo(RestoreStage.Done);
-    String cause = "restore of backup " + NEWER.id() + " failed: Job " + RESTORE + "-restore cannot start: " + NO_SECRET
+    String cause = "restore of backup " + NEWER.id() + " failed: Job " + RESTORE + "-restore cannot start: "
+        + ReconcileHarness.AGENT_WAITING + NO_SECRET
         + " (CreateContainerConfigError for 2m)";
     assertCondition(status.conditions, ConditionTypes.RESTORED, "False", Reasons.JOB_CANNOT_START, cause, 1L);
     assertThat(status.message).startsWith(cause).contains("scaled Deployment/rose to 2 again");
@@ -142,7 +144,8 @@ class StuckRestoreJobsTest extends ControllerTest {
     RestoreRequestStatus status = status();
     assertThat(status.phase).isEqualTo(RestorePhase.Failed);
     assertCondition(status.conditions, ConditionTypes.BACKUP_RESOLVED, "False", Reasons.JOB_CANNOT_START,
-        "listing s3://backups/prod (backups of rose/rose-memory) failed: Job " + RESTORE + "-list cannot start: " + pull,
+        "listing s3://backups/prod (backups of rose/rose-memory) failed: Job " + RESTORE + "-list cannot start: "
+        + ReconcileHarness.AGENT_WAITING + pull,
         1L);
     assertThat(status.scaledDown).as("nothing was scaled down").isNull();
     assertThat(replicas()).isEqualTo(2);

@@ -1,36 +1,24 @@
 package dev.lifeboat.testing;
 
+import dev.lifeboat.common.CommandContainers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Plays a dump (or restore target) container beside the agent with local processes: makes a dump
- * directory with its FIFO {@code out} (mkfifo, as the setup container does), and runs a /bin/sh
- * wrapper that follows the wrapper's side of the protocol (docs/agent.md, "Dumps"): wait for
- * {@code go} (give up on {@code abort}), run the command with its standard output on (or, for a
- * target, its standard input from) the FIFO and standard error in {@code err}, then write its exit
- * status into {@code exit} by rename, and always end 0.
+ * directory with its FIFO {@code out} (mkfifo, as the setup container does), and runs the Jobs' own
+ * wrapper ({@link CommandContainers#WRAPPER}) with this machine's busybox, as the container runs it
+ * with the copy in the pod: wait for {@code go} (give up on {@code abort}), run the command with its
+ * standard output on (or, for a target, its standard input from) the FIFO and standard error in
+ * {@code err}, then write its exit status into {@code exit} by rename, and always end 0.
  */
 public final class DumpContainer implements AutoCloseable {
-  /** The wrapper: $1 the directory, $2 "dump" or "target", the command after them. */
-  private static final String WRAPPER = String.join("\n",
-      "dir=\"$1\"; role=\"$2\"; shift 2",
-      "while [ ! -e \"$dir/go\" ]; do",
-      "  if [ -e \"$dir/abort\" ]; then exit 0; fi",
-      "  sleep 0.05",
-      "done",
-      "if [ \"$role\" = dump ]; then",
-      "  \"$@\" > \"$dir/out\" 2> \"$dir/err\"",
-      "else",
-      "  \"$@\" < \"$dir/out\" 2> \"$dir/err\"",
-      "fi",
-      "echo $? > \"$dir/exit.tmp\"",
-      "mv \"$dir/exit.tmp\" \"$dir/exit\"",
-      "exit 0");
+  /** The timeout the wrapper runs a command under: longer than any test waits. */
+  private static final long TIMEOUT_SECONDS = 3600;
 
   private final Path dir;
   private final Process process;
@@ -49,12 +37,12 @@ public final class DumpContainer implements AutoCloseable {
 
   /** A dump container: {@code command}'s standard output goes into the FIFO. */
   public static DumpContainer dump(Path parent, String name, String... command) throws IOException {
-    return start(directory(parent, name), "dump", command);
+    return start(directory(parent, name), CommandContainers.DUMP_ROLE, command);
   }
 
   /** A restore target container: {@code command} reads the FIFO as its standard input. */
   public static DumpContainer target(Path parent, String name, String... command) throws IOException {
-    return start(directory(parent, name), "target", command);
+    return start(directory(parent, name), CommandContainers.TARGET_ROLE, command);
   }
 
   /** A command run by /bin/sh -c, for shell one-liners. */
@@ -62,9 +50,19 @@ public final class DumpContainer implements AutoCloseable {
     return new String[] {"/bin/sh", "-c", script};
   }
 
+  /** This machine's busybox (Debian: busybox-static), or null. */
+  public static Path busybox() {
+    return Stream.of(Path.of("/usr/bin/busybox"), Path.of("/bin/busybox")).filter(Files::isExecutable).findFirst()
+        .orElse(null);
+  }
+
   private static DumpContainer start(Path dir, String role, String... command) throws IOException {
-    List<String> all = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "wrapper", dir.toString(), role));
-    all.addAll(List.of(command));
+    Path busybox = busybox();
+    if (busybox == null) {
+      throw new IllegalStateException("the dump wrapper runs with busybox, which is not installed here (Debian: busybox-static)");
+    }
+    List<String> all = CommandContainers.commandLine(busybox.toString(), role, dir.toString(), TIMEOUT_SECONDS,
+        List.of(command));
     Process process = new ProcessBuilder(all).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("wrapper.log").toFile())).start();
     return new DumpContainer(dir, process);

@@ -8,6 +8,7 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
 import dev.lifeboat.api.v1alpha1.Destination;
+import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestSpec;
 import dev.lifeboat.api.v1alpha1.RestoreSource;
@@ -46,6 +47,15 @@ public final class Fixtures {
   }
 
   /** The policy's bucket: s3://backups/prod in us-east-1, credentials from Secret s3-credentials. */
+  /** A dump of a PostgreSQL database reached by the URL in the container's environment. */
+  public static DumpSource dump(String name) {
+    DumpSource dump = new DumpSource();
+    dump.name = name;
+    dump.image = "postgres:16";
+    dump.command = List.of("pg_dump", "--format=custom", "--dbname=$(DATABASE_URL)");
+    return dump;
+  }
+
   public static S3Destination s3Destination() {
     S3Destination s3 = new S3Destination();
     s3.bucket = "backups";

@@ -44,6 +44,11 @@ import java.util.concurrent.ExecutorService;
  * finishing a Job, since the API server stand-in runs no controllers.
  */
 public final class ReconcileHarness {
+  /** The agent image of the harness's Jobs. */
+  public static final String AGENT_IMAGE = "lifeboat:test";
+  /** How a stuck Job's message names its agent container waiting to start ({@link dev.lifeboat.common.StuckPods}). */
+  public static final String AGENT_WAITING = "container agent (image " + AGENT_IMAGE + "): ";
+
   /** What {@code lifeboat agent list} prints for an empty repository. */
   public static final String EMPTY_LISTING = "[]\n";
   private final KubernetesClient client;
@@ -92,7 +97,7 @@ public final class ReconcileHarness {
    */
   public void newOperatorInstance(KubernetesClient through) {
     operatorClient = through;
-    ControllerSettings settings = new ControllerSettings("lifeboat:test", crossNamespace, privilegedJobs, hooksEnabled);
+    ControllerSettings settings = new ControllerSettings(AGENT_IMAGE, crossNamespace, privilegedJobs, hooksEnabled);
     reconciler = new BackupPolicyReconciler(through, clock, settings);
     restoreReconciler = new RestoreRequestReconciler(through, clock, settings);
   }

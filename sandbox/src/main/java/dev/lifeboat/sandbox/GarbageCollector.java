@@ -2,6 +2,7 @@ package dev.lifeboat.sandbox;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -25,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * Plays Kubernetes' garbage collector for the kinds the sandbox and the operator create, with
  * background propagation: an object whose {@code metadata.ownerReferences} name only owners that
  * are gone is deleted, and its own dependents follow when its deletion comes back as an event
- * (a BackupPolicy's Jobs, then their pods). An owner is gone when the API server has no object of
- * its kind, namespace and name with its uid (a new object of the same name does not keep the
- * dependents of the old one alive). An owner of a kind not watched here (a Deployment, say) is
+ * (a BackupPolicy's Jobs, then their pods; its temporary claims and VolumeSnapshots). An owner is
+ * gone when the API server has no object of its kind, namespace and name with its uid (a new object
+ * of the same name does not keep the dependents of the old one alive). An owner of a kind not watched here (a Deployment, say) is
  * taken to exist, so such dependents are never collected.
  *
  * <p>When it acts: on the deletion of any watched object (its dependents, found in the informers'
@@ -43,7 +44,7 @@ final class GarbageCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
   /** The kinds watched: what Lifeboat's objects own and what owns them. */
   static final List<Class<? extends HasMetadata>> KINDS = List.of(BackupPolicy.class, RestoreRequest.class, Job.class,
-      Pod.class, PersistentVolumeClaim.class);
+      Pod.class, PersistentVolumeClaim.class, VolumeSnapshot.class);
 
   private final KubernetesClient client;
   private final List<Class<? extends HasMetadata>> kinds;

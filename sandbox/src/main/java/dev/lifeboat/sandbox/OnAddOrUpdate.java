@@ -5,9 +5,13 @@ import java.util.function.Consumer;
 
 /**
  * An informer handler for the sandbox's stand-in controllers, which act on the state an object is
- * in now whether it was just added or updated, and have nothing to do when it goes.
+ * in now whether it was just added or updated, and have nothing to do when it goes, or {@code gone}.
  */
-record OnAddOrUpdate<T>(Consumer<T> action) implements ResourceEventHandler<T> {
+record OnAddOrUpdate<T>(Consumer<T> action, Consumer<T> gone) implements ResourceEventHandler<T> {
+  OnAddOrUpdate(Consumer<T> action) {
+    this(action, object -> {});
+  }
+
   @Override
   public void onAdd(T object) {
     action.accept(object);
@@ -19,5 +23,7 @@ record OnAddOrUpdate<T>(Consumer<T> action) implements ResourceEventHandler<T> {
   }
 
   @Override
-  public void onDelete(T object, boolean finalStateUnknown) {}
+  public void onDelete(T object, boolean finalStateUnknown) {
+    gone.accept(object);
+  }
 }

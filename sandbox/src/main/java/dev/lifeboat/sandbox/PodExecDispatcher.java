@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * would hold in memory or in its image is not there. Deleting the pod kills what was exec'd in it,
  * at once (no grace period). {@code tty} is not played.
  */
-final class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable {
+class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable {
   private static final Pattern EXEC_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/exec$");
 

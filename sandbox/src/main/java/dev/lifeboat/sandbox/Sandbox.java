@@ -4,6 +4,7 @@ import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.operator.HealthServer;
 import dev.lifeboat.operator.LifeboatOperator;
 import dev.lifeboat.operator.OperatorSettings;
+import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -19,8 +20,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -30,7 +33,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
  * pods/log, read from the job runner's files, and pods/exec, run as the job runner runs containers),
  * an S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as production), a local job runner in place of the
  * kubelet, a workload controller giving Deployments and StatefulSets their pods, and a garbage
- * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods). The API server
+ * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods), and a CSI
+ * snapshotter ({@link SnapshotController}) that also provisions claims from snapshots. The API server
  * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.
  */
 public final class Sandbox implements AutoCloseable {
@@ -50,6 +54,9 @@ public final class Sandbox implements AutoCloseable {
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
   private final GarbageCollector garbageCollector;
   private final PodExecDispatcher pods;
+  private final VolumeLocks volumeLocks = new VolumeLocks();
+  /** Null in a sandbox started without the snapshot API. */
+  private final SnapshotController snapshots;
   private LifeboatOperator operator;
   /** The operator's /healthz, /readyz and /metrics on 127.0.0.1, as in its pod. */
   private HealthServer operatorEndpoint;
@@ -57,15 +64,16 @@ public final class Sandbox implements AutoCloseable {
 
   private final OperatorSettings settings;
 
-  private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings) throws Exception {
+  private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings, boolean snapshotApi)
+      throws Exception {
     this.settings = settings;
     this.state = Files.createDirectories(state);
     this.clock = new WarpedClock(timeWarp);
-    this.pods = new PodExecDispatcher(this.state);
+    this.pods = new SnapshotApiDispatcher(this.state, snapshotApi);
     this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), pods, false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     this.client = apiServer.createClient();
-    installCrds(client);
+    installCrds(client, snapshotApi);
     Path blobs = Files.createDirectories(state.resolve("s3"));
     this.s3 = S3Proxy.builder()
         .endpoint(URI.create("http://127.0.0.1:" + requestedS3Port))
@@ -85,8 +93,15 @@ public final class Sandbox implements AutoCloseable {
     if (!Files.isDirectory(blobs.resolve(S3_BUCKET))) {
       Files.createDirectories(blobs.resolve(S3_BUCKET));
     }
-    this.garbageCollector = new GarbageCollector(client).start();
-    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace().inform(new OnAddOrUpdate<>(this::bind));
+    List<Class<? extends HasMetadata>> collected = new ArrayList<>(GarbageCollector.KINDS);
+    if (!snapshotApi) {
+      collected.remove(VolumeSnapshot.class); // no such API to watch
+    }
+    this.garbageCollector = new GarbageCollector(client, collected).start();
+    this.snapshots = snapshotApi
+        ? new SnapshotController(client, this.state, volumeLocks, clock, this::provisionFrom).start() : null;
+    this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
+        .inform(new OnAddOrUpdate<>(this::bind, this::release));
     this.runner = new LocalJobRunner(client, clock, state);
     runner.start();
     pods.runExecsWith(runner.launcher());
@@ -106,8 +121,18 @@ public final class Sandbox implements AutoCloseable {
 
   /** As above, with the operator's settings as {@code settings} makes them from the sandbox's defaults. */
   public static Sandbox start(Path state, int s3Port, double timeWarp, UnaryOperator<OperatorSettings> settings) {
+    return start(state, s3Port, timeWarp, settings, true);
+  }
+
+  /**
+   * As above; {@code snapshotApi} false plays a cluster without the CSI snapshotter: no VolumeSnapshot
+   * CRD, every {@code snapshot.storage.k8s.io} request answered 404, no snapshot controller.
+   */
+  public static Sandbox start(Path state, int s3Port, double timeWarp, UnaryOperator<OperatorSettings> settings,
+      boolean snapshotApi) {
     try {
-      return new Sandbox(state, s3Port, timeWarp, settings.apply(OperatorSettings.embedded("lifeboat:sandbox")));
+      return new Sandbox(state, s3Port, timeWarp, settings.apply(OperatorSettings.embedded("lifeboat:sandbox")),
+          snapshotApi);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the sandbox: " + e.getMessage(), e);
     }
@@ -132,6 +157,24 @@ public final class Sandbox implements AutoCloseable {
   /** Where the data of a PVC lives in the sandbox: {@code <state>/volumes/<namespace>/<claim>}. */
   public Path volume(String namespace, String claim) {
     return ContainerLaunch.volumeDir(state, namespace, claim);
+  }
+
+  /**
+   * Runs {@code action} as a writer of the claim's volume: a snapshot taken meanwhile waits until it
+   * is done, so it holds all of the write or none of it (see {@link VolumeLocks}).
+   */
+  public <T> T writing(String namespace, String claim, VolumeLocks.Work<T> action) throws Exception {
+    return volumeLocks.writing(volume(namespace, claim), action);
+  }
+
+  /** Whether a snapshot of the claim is waiting for a write in progress to end. */
+  boolean snapshotWaiting(String namespace, String claim) {
+    return volumeLocks.snapshotWaiting(volume(namespace, claim));
+  }
+
+  /** Where the copy a VolumeSnapshot took lives: {@code <state>/snapshots/<namespace>/<uid>}. */
+  public Path snapshotDir(String namespace, String uid) {
+    return SnapshotController.snapshotDir(state, namespace, uid);
   }
 
   /** Applies every object of a YAML file, or of every .yaml/.yml file in a directory (sorted). */
@@ -188,23 +231,52 @@ public final class Sandbox implements AutoCloseable {
     return "http://127.0.0.1:" + operatorPort;
   }
 
-  /** Lifeboat's CRDs, as the chart installs them. */
+  /** Lifeboat's CRDs, as the chart installs them, and the snapshot CRD a CSI snapshotter installs. */
   static void installCrds(KubernetesClient client) throws IOException {
-    for (String crd : List.of("backuppolicies.lifeboat.dev-v1.yml", "restorerequests.lifeboat.dev-v1.yml")) {
-      try (InputStream in = Sandbox.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
+    installCrds(client, true);
+  }
+
+  static void installCrds(KubernetesClient client, boolean snapshotApi) throws IOException {
+    List<String> crds = new ArrayList<>(List.of("/META-INF/fabric8/backuppolicies.lifeboat.dev-v1.yml",
+        "/META-INF/fabric8/restorerequests.lifeboat.dev-v1.yml"));
+    if (snapshotApi) {
+      crds.add("/volumesnapshots.snapshot.storage.k8s.io.yaml");
+    }
+    for (String crd : crds) {
+      try (InputStream in = Sandbox.class.getResourceAsStream(crd)) {
         client.apiextensions().v1().customResourceDefinitions()
             .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
       }
     }
   }
 
-  /** What a storage provisioner does: binds each new claim, and gives it a directory. */
+  /**
+   * What a storage provisioner does: binds each new claim, and gives it a directory. A claim whose
+   * dataSource is a VolumeSnapshot stays Pending until the snapshot is ready, then gets a copy of it
+   * (a CSI driver restores the snapshot into the new volume). Binding is immediate: with
+   * WaitForFirstConsumer storage a real claim would wait for its first pod to be scheduled.
+   */
   private void bind(PersistentVolumeClaim claim) {
     if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
       return;
     }
     try {
-      Files.createDirectories(volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
+      Path dir = volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
+      Optional<String> snapshot = snapshotSource(claim);
+      if (snapshot.isPresent()) {
+        VolumeSnapshot source = snapshots == null ? null : client.resources(VolumeSnapshot.class)
+            .inNamespace(claim.getMetadata().getNamespace()).withName(snapshot.get()).get();
+        if (!SnapshotController.ready(source)) {
+          return; // Pending; provisionFrom binds it once the snapshot is ready
+        }
+        if (!Files.exists(dir)) {
+          Path staging = dir.resolveSibling("." + dir.getFileName() + ".provisioning");
+          VolumeCopy.delete(staging);
+          VolumeCopy.copy(snapshotDir(claim.getMetadata().getNamespace(), source.getMetadata().getUid()), staging);
+          Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+      Files.createDirectories(dir);
       claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
           .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes()).build());
       client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(claim).updateStatus();
@@ -214,9 +286,42 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** The VolumeSnapshot a claim is to be provisioned from, if its dataSource names one. */
+  private static Optional<String> snapshotSource(PersistentVolumeClaim claim) {
+    var source = claim.getSpec() == null ? null : claim.getSpec().getDataSource();
+    return source != null && VolumeSnapshot.KIND.equals(source.getKind()) && VolumeSnapshot.GROUP.equals(source.getApiGroup())
+        ? Optional.ofNullable(source.getName()) : Optional.empty();
+  }
+
+  /** Binds the claims still waiting for {@code snapshot}, now that it is ready. */
+  private void provisionFrom(VolumeSnapshot snapshot) {
+    client.persistentVolumeClaims().inNamespace(snapshot.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(claim -> snapshotSource(claim).filter(snapshot.getMetadata().getName()::equals).isPresent())
+        .forEach(this::bind);
+  }
+
+  /**
+   * A deleted claim made from a snapshot takes its volume with it (a Delete reclaim policy, as
+   * dynamically provisioned volumes have); other claims' directories stay, as the sandbox keeps data.
+   */
+  private void release(PersistentVolumeClaim claim) {
+    if (snapshotSource(claim).isEmpty()) {
+      return;
+    }
+    try {
+      VolumeCopy.delete(volume(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Sandbox.class).warn("cannot remove the volume of claim {}: {}",
+          claim.getMetadata().getName(), e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     stopOperator();
+    if (snapshots != null) {
+      snapshots.close();
+    }
     runner.close();
     pods.close();
     workloads.close();

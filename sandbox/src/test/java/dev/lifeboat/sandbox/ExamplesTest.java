@@ -151,7 +151,7 @@ class ExamplesTest {
       folders = list.filter(Files::isDirectory).sorted().toList();
     }
     assertThat(folders).extracting(p -> p.getFileName().toString()).contains("quickstart", "sqlite-daily",
-        "offsite-encrypted", "gfs-retention", "postgres-dump", "compose-volumes");
+        "offsite-encrypted", "gfs-retention", "postgres-dump", "compose-volumes", "snapshot");
     List<Path> files = yamlFiles();
     assertThat(files).isNotEmpty();
 

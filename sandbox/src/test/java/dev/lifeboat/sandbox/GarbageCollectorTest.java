@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -128,13 +130,18 @@ class GarbageCollectorTest {
     pod("notes-backup-1-abcde", owner(job));
     client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("lb-notes-1-data").withNamespace(NS)
         .withOwnerReferences(owner(policy)).endMetadata().build()).create();
+    VolumeSnapshot snapshot = new VolumeSnapshot();
+    snapshot.setMetadata(new ObjectMetaBuilder().withName("lb-notes-1-data").withNamespace(NS)
+        .withOwnerReferences(owner(policy)).build());
+    client.resource(snapshot).create();
     job("shared-backup-1", owner(policy), owner(other));
 
     client.resource(policy).delete();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !exists(io.fabric8.kubernetes.api.model.Pod.class,
         "notes-backup-1-abcde") && !exists(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "notes-backup-1")
-        && !exists(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, "lb-notes-1-data"));
+        && !exists(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, "lb-notes-1-data")
+        && !exists(VolumeSnapshot.class, "lb-notes-1-data"));
     collector.settle();
     assertThat(exists(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "shared-backup-1")).isTrue();
   }

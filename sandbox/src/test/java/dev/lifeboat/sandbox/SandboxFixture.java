@@ -78,6 +78,24 @@ final class SandboxFixture {
     return DemoCommand.policy(sandbox.s3Endpoint());
   }
 
+  /** Applies the RestoreRequest and waits until it ended (Succeeded or Failed); returns its status. */
+  dev.lifeboat.api.v1alpha1.RestoreRequestStatus restored(dev.lifeboat.api.v1alpha1.RestoreRequest request) {
+    sandbox.client().resource(request).create();
+    String namespace = request.getMetadata().getNamespace();
+    String name = request.getMetadata().getName();
+    await().atMost(Duration.ofSeconds(180)).until(() -> {
+      var status = restoreStatus(namespace, name);
+      return status != null && (dev.lifeboat.api.v1alpha1.RestorePhase.Succeeded == status.phase
+          || dev.lifeboat.api.v1alpha1.RestorePhase.Failed == status.phase);
+    });
+    return restoreStatus(namespace, name);
+  }
+
+  dev.lifeboat.api.v1alpha1.RestoreRequestStatus restoreStatus(String namespace, String name) {
+    return sandbox.client().resources(dev.lifeboat.api.v1alpha1.RestoreRequest.class).inNamespace(namespace)
+        .withName(name).get().getStatus();
+  }
+
   BackupPolicy read() {
     return sandbox.client().resources(BackupPolicy.class).inNamespace(NS).withName(POLICY).get();
   }

@@ -92,16 +92,11 @@ class SandboxRestoreTest {
     request.getMetadata().setName("restore-" + (++restores));
     request.getMetadata().setNamespace(namespace);
     change.accept(request);
-    sandbox.client().resource(request).create();
-    await().atMost(Duration.ofSeconds(180)).until(() -> {
-      var status = read(namespace, request.getMetadata().getName());
-      return status != null && (RestorePhase.Succeeded == status.phase || RestorePhase.Failed == status.phase);
-    });
-    return read(namespace, request.getMetadata().getName());
+    return fixture.restored(request);
   }
 
   RestoreRequestStatus read(String namespace, String name) {
-    return sandbox.client().resources(RestoreRequest.class).inNamespace(namespace).withName(name).get().getStatus();
+    return fixture.restoreStatus(namespace, name);
   }
 
   @Test

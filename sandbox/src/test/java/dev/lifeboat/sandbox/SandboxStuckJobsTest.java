@@ -74,7 +74,8 @@ class SandboxStuckJobsTest {
     await().atMost(Duration.ofSeconds(60)).until(this::runFailed);
     var status = fixture.read().getStatus();
     String job = JobNames.backupJob(SandboxFixture.POLICY, status.lastBackup.id);
-    assertThat(status.lastBackup.message).startsWith("Job " + job + " cannot start: " + NO_SECRET
+    assertThat(status.lastBackup.message).startsWith("Job " + job + " cannot start: container agent (image lifeboat:sandbox): "
+        + NO_SECRET
         + " (CreateContainerConfigError for ");
     Duration waited = Duration.between(Times.parse(status.lastBackup.startTime), Times.parse(status.lastBackup.completionTime));
     assertThat(waited).as("cluster time from the run's start to its end").isBetween(Duration.ofMinutes(2),

@@ -12,6 +12,18 @@ public class BackupRun {
   @JsonPropertyDescription("Running, Succeeded, PartiallyFailed (stored, but data was left out: see leftOut) or Failed.")
   public BackupPhase phase;
 
+  @JsonPropertyDescription("Why the run started: Scheduled or Manual.")
+  public String trigger;
+
+  @JsonPropertyDescription("Where a running backup is: BeforeHooks, Snapshotting, AfterHooks or Copying. Unset for a copyMethod: Direct run without hooks, which only copies.")
+  public RunStage stage;
+
+  @JsonPropertyDescription("When the current stage began (RFC 3339); a stage's timeout counts from it.")
+  public String stageStartTime;
+
+  @JsonPropertyDescription("With copyMethod: Snapshot, each claim's VolumeSnapshot and temporary claim.")
+  public List<ClaimSnapshot> snapshots;
+
   @JsonPropertyDescription("When the run started (RFC 3339).")
   public String startTime;
 
@@ -30,6 +42,9 @@ public class BackupRun {
   @JsonPropertyDescription("The agent's one-line summary or error.")
   public String message;
 
+  @JsonPropertyDescription("Why a failed run failed, when Lifeboat knows more than BackupFailed: SnapshotsUnavailable, SnapshotFailed or SnapshotTimeout. It is the reason of the LastBackupSucceeded condition.")
+  public String reason;
+
   @JsonPropertyDescription("The Job that ran the backup.")
   public String job;
 
@@ -39,9 +54,6 @@ public class BackupRun {
   @JsonPropertyDescription("Data the backup left out, e.g. files it could not read, with their owner (first few; the message gives the count).")
   public List<String> leftOut;
 
-  @JsonPropertyDescription("Where a run with hooks (or a snapshot) is: BeforeHooks, Snapshotting, AfterHooks or Copying; empty for a plain copy.")
-  public RunStage stage;
-
   @JsonPropertyDescription("True once the run's first before hook started: its after hooks then always run.")
   public Boolean hooksStarted;
 
@@ -50,4 +62,7 @@ public class BackupRun {
 
   @JsonPropertyDescription("Each hook command run, in order, with its outcome and output tail.")
   public List<HookResult> hooks;
+
+  @JsonPropertyDescription("The dumps of spec.source.dumps the backup holds, with their sizes.")
+  public List<DumpSummary> dumps;
 }

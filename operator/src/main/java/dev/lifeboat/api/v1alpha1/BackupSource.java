@@ -29,7 +29,7 @@ public class BackupSource {
   public LabelSelector selector;
 
   @Size(max = MAX_DUMPS)
-  @JsonPropertyDescription("Commands whose standard output is backed up, each as one object, e.g. pg_dump of a database reached by URL. Each runs in its own container of the backup Job. Not supported yet: this version of Lifeboat refuses a policy with dumps.")
+  @JsonPropertyDescription("Commands whose standard output is backed up, each as one object, e.g. pg_dump of a database reached by URL. Each runs in its own container of the backup Job, as the Job's user.")
   public List<DumpSource> dumps;
 
   @JsonPropertyDescription("Glob patterns of paths to leave out, relative to each volume's root, e.g. logs/** or **/*.tmp.")

@@ -25,8 +25,10 @@ public class DumpSource extends CommandContainer {
   @JsonPropertyDescription("Name of the dump, unique in the policy: a DNS label of at most 58 characters. The backup stores it as <backupId>/<name>.dump; a restore names it in source.dump.")
   public String name;
 
+  public static final int DEFAULT_TIMEOUT_SECONDS = 3600;
+
   @Min(1)
   @Default("3600")
   @JsonPropertyDescription("Seconds the command may run before the backup fails. Default 3600.")
-  public Integer timeoutSeconds = 3600;
+  public Integer timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 }

@@ -11,6 +11,14 @@ public final class Lifeboat {
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String POLICY_LABEL = GROUP + "/policy";
   public static final String RESTORE_LABEL = GROUP + "/restore";
+  /** On the temporary objects of a run (VolumeSnapshots, claims made from them): the run's backup id. */
+  public static final String BACKUP_ID_LABEL = GROUP + "/backup-id";
+  /**
+   * Marks an object Lifeboat made for one run only and deletes when the run ends or, after an
+   * operator restart, when it finds one of a run no longer going. Lifeboat deletes claims only with
+   * this label.
+   */
+  public static final String TEMPORARY_LABEL = GROUP + "/temporary";
   /** The backup id a Job produces; lets the operator match a finished Job to its run without parsing names. */
   public static final String BACKUP_ID_ANNOTATION = GROUP + "/backup-id";
   /** Why a run was started: Scheduled or Manual. */

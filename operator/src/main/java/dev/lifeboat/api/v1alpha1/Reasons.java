@@ -15,6 +15,14 @@ public final class Reasons {
   public static final String BACKUP_STARTED = "BackupStarted";
   public static final String BACKUP_SUCCEEDED = "BackupSucceeded";
   public static final String BACKUP_FAILED = "BackupFailed";
+  /** copyMethod: Snapshot, but the cluster does not serve the VolumeSnapshot API. */
+  public static final String SNAPSHOTS_UNAVAILABLE = "SnapshotsUnavailable";
+  /** The run's VolumeSnapshots are all ready; its Job copies from them. */
+  public static final String SNAPSHOTS_READY = "SnapshotsReady";
+  /** A VolumeSnapshot of the run reported an error. */
+  public static final String SNAPSHOT_FAILED = "SnapshotFailed";
+  /** A VolumeSnapshot of the run was not ready to use within spec.snapshotTimeoutSeconds. */
+  public static final String SNAPSHOT_TIMEOUT = "SnapshotTimeout";
   /** A backup stored but with data left out; the one name used in status, Events and docs. */
   public static final String PARTIALLY_FAILED = "PartiallyFailed";
   public static final String SUCCEEDED_WITH_WARNINGS = "SucceededWithWarnings";

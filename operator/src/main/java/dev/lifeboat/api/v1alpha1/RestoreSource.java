@@ -33,6 +33,6 @@ public class RestoreSource {
   @JsonPropertyDescription("Restore only these paths (files or directories, relative to the volume root).")
   public List<String> paths;
 
-  @JsonPropertyDescription("Which dump of the backup to restore, by its name in the policy's source.dumps; it is streamed into target.command. Not with claim or paths. Not supported yet: this version of Lifeboat refuses it.")
+  @JsonPropertyDescription("Which dump of the backup to restore, by its name in the policy's source.dumps; it is streamed into target.command. Not with claim or paths.")
   public String dump;
 }

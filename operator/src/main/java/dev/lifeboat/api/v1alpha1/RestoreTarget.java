@@ -21,7 +21,7 @@ public class RestoreTarget {
   @JsonPropertyDescription("Restore into this directory of the volume instead of its root.")
   public String subPath;
 
-  @JsonPropertyDescription("A command whose standard input receives a dump (source.dump), e.g. pg_restore. Not supported yet: this version of Lifeboat refuses it.")
+  @JsonPropertyDescription("A command whose standard input receives a dump (source.dump), e.g. pg_restore; it runs in a container of the restore Job.")
   public CommandContainer command;
 
   /** The PVC restored into, existing or new; null when the target is a command. */
