@@ -17,6 +17,7 @@ import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.common.PodLogs;
 import dev.lifeboat.common.ReconcileRetries;
 import dev.lifeboat.common.RepositoryListing;
+import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Reporting;
 import dev.lifeboat.common.StatusCopy;
 import dev.lifeboat.common.StuckPods;
@@ -102,9 +103,12 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
     this.restores = new ActiveRestores(client, settings.crossNamespace());
     this.drills = new RestoreDrills(jobs, outcomes, jobBuilder, events);
     this.validator = new PolicyValidator(settings.hooksEnabled());
-    this.stages = new RunStages(new HookRunner(client), new HookPods(client, new ClaimPlacement(client)), runs, events);
+    Snapshots snapshots = new Snapshots(client);
+    SnapshotStage snapshotStage = new SnapshotStage(snapshots);
+    this.stages = new RunStages(new HookRunner(client), new HookPods(client, new ClaimPlacement(client)), snapshotStage,
+        runs, events);
     this.finalizer = new HooksFinalizer(client);
-    this.snapshotRuns = new SnapshotRuns(new Snapshots(client), new TemporaryClaims(client), claimResolver, runs,
+    this.snapshotRuns = new SnapshotRuns(snapshots, snapshotStage, new TemporaryClaims(client), claimResolver, runs,
         recorder, restores, events);
   }
 
@@ -152,6 +156,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
         if (held) {
           LOG.info("backup of {}/{} waits: RestoreRequest {} restores into its claims", namespace,
               policy.getMetadata().getName(), String.join(", ", restoring));
+        } else if (SnapshotRuns.snapshotMode(policy) && RunStages.hasHooks(policy.getSpec())) {
+          // Before hooks, snapshots, after hooks, then the copy (RunStages): nothing is pinned to the app's node.
+          runs.start(policy, status, plan.run().get(), claims.value(), List.of(), now);
         } else if (SnapshotRuns.snapshotMode(policy)) {
           snapshotRuns.begin(policy, status, plan.run().get(), claims.value().names(), now);
           snapshotsPending = Optional.of(now); // the snapshots are created on the next look, once status says so
@@ -252,6 +259,14 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy> {
   /** The Copying stage of a run with hooks: its Job, or why there can be none now. */
   private Optional<String> startJob(BackupPolicy policy, BackupPolicyStatus status, Instant now,
       List<StuckPods.Start> starting) {
+    if (SnapshotRuns.snapshotMode(policy)) {
+      Optional<Problem> problem = snapshotRuns.startCopying(policy, status, now);
+      problem.ifPresent(p -> status.lastBackup.reason = p.reason());
+      if (problem.isEmpty()) {
+        starting.add(StuckPods.Start.ON_ITS_WAY);
+      }
+      return problem.map(Problem::message);
+    }
     String namespace = policy.getMetadata().getNamespace();
     Checked<ClaimResolver.Claims> claims = claimResolver.resolve(namespace, policy.getSpec().source);
     if (claims.ok()) {

@@ -214,6 +214,7 @@ final class BackupRuns {
     done.stage = held.stage;
     done.hooksStarted = held.hooksStarted;
     done.hooks = held.hooks;
+    done.reason = held.reason; // e.g. SnapshotFailed, for LastBackupSucceeded
     if (!hookWarnings.isEmpty()) {
       List<String> warnings = new ArrayList<>(hookWarnings);
       if (done.warnings != null) {

@@ -3,7 +3,6 @@ package dev.lifeboat.backuppolicy;
 import dev.lifeboat.api.v1alpha1.Alerts;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
 import dev.lifeboat.api.v1alpha1.BackupSource;
-import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.Hooks;
@@ -99,13 +98,13 @@ public final class PolicyValidator {
       problems.add("spec.encryption.keySecretRef.name: is required");
     }
     jobTemplate(spec.jobTemplate, problems);
-    boolean hooksRefused = hooks(spec.hooks, spec.copyMethod, problems);
+    boolean hooksRefused = hooks(spec.hooks, problems);
     return new Result(List.copyOf(problems), hooksRefused && problems.size() == 1 ? Reasons.HOOKS_DISABLED
         : Reasons.INVALID_SPEC);
   }
 
   /** Checks the hooks; true when there are some but the operator may not run them. */
-  private boolean hooks(Hooks hooks, CopyMethod copyMethod, List<String> problems) {
+  private boolean hooks(Hooks hooks, List<String> problems) {
     if (hooks == null || !notEmpty(hooks.before) && !notEmpty(hooks.after)) {
       return false;
     }
@@ -113,11 +112,6 @@ public final class PolicyValidator {
       problems.add("spec.hooks: hooks are disabled in this Lifeboat installation: the operator needs pods/exec to run "
           + "them, which the Helm chart grants with hooks.enabled=true (operator setting LIFEBOAT_HOOKS_ENABLED)");
       return true;
-    }
-    if (copyMethod == CopyMethod.Snapshot) {
-      // The stage machine has the slot (BeforeHooks, Snapshotting, AfterHooks, Copying); not wired yet.
-      problems.add("spec.hooks: hooks with copyMethod: Snapshot are not supported by this version of Lifeboat yet; "
-          + "use copyMethod: Direct or remove the hooks");
     }
     hookList("spec.hooks.before", hooks.before, problems);
     hookList("spec.hooks.after", hooks.after, problems);

@@ -62,11 +62,13 @@ final class RunStages {
 
   private final HookRunner runner;
   private final HookPods pods;
+  private final SnapshotStage snapshotStage;
   private final BackupRuns runs;
   private final EventRecorder events;
 
-  RunStages(HookRunner runner, HookPods pods, BackupRuns runs, EventRecorder events) {
+  RunStages(HookRunner runner, HookPods pods, SnapshotStage snapshotStage, BackupRuns runs, EventRecorder events) {
     this.runner = runner;
+    this.snapshotStage = snapshotStage;
     this.pods = pods;
     this.runs = runs;
     this.events = events;
@@ -129,8 +131,25 @@ final class RunStages {
           }
         }
         case Snapshotting -> {
-          // copyMethod: Snapshot is refused by validation until the snapshot stage exists.
-          abort(run, "copyMethod: Snapshot is not supported by this version of Lifeboat");
+          if (deleting) {
+            abort(run, "the BackupPolicy was deleted before the snapshots were taken");
+            continue;
+          }
+          if (run.snapshots == null) {
+            // Names first, in the status written before any snapshot exists; the timeout counts from here.
+            SnapshotRuns.enterSnapshotting(policy, run, claims.get(), now);
+            return new Progress(Optional.empty(), null, true);
+          }
+          SnapshotStage.Outcome snapshots = snapshotStage.advance(policy, run, now);
+          if (snapshots.pending()) {
+            return new Progress(Optional.empty(), null, true);
+          }
+          if (snapshots.failure() != null) {
+            run.reason = snapshots.failure().reason();
+            abort(run, snapshots.failure().message());
+          } else {
+            run.stage = RunStage.AfterHooks; // the app may go on: the copy reads the snapshots
+          }
         }
         case Copying -> {
           if (run.job == null) {

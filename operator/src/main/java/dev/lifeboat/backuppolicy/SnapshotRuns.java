@@ -12,6 +12,7 @@ import dev.lifeboat.api.v1alpha1.RunStage;
 import dev.lifeboat.api.v1alpha1.TemporaryNames;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.EventRecorder;
+import dev.lifeboat.common.Problem;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,10 +45,10 @@ final class SnapshotRuns {
   private final ActiveRestores restores;
   private final EventRecorder events;
 
-  SnapshotRuns(Snapshots snapshots, TemporaryClaims temporaryClaims, ClaimResolver claimResolver, BackupRuns runs,
-      BackupRecorder recorder, ActiveRestores restores, EventRecorder events) {
+  SnapshotRuns(Snapshots snapshots, SnapshotStage stage, TemporaryClaims temporaryClaims, ClaimResolver claimResolver,
+      BackupRuns runs, BackupRecorder recorder, ActiveRestores restores, EventRecorder events) {
     this.snapshots = snapshots;
-    this.stage = new SnapshotStage(snapshots);
+    this.stage = stage;
     this.temporaryClaims = temporaryClaims;
     this.claimResolver = claimResolver;
     this.runs = runs;
@@ -95,8 +96,9 @@ final class SnapshotRuns {
    */
   Optional<Instant> advance(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
     BackupRun running = status.lastBackup;
-    if (running == null || running.phase != BackupPhase.Running || running.stage != RunStage.Snapshotting) {
-      return Optional.empty();
+    if (running == null || running.phase != BackupPhase.Running || running.stage != RunStage.Snapshotting
+        || Boolean.TRUE.equals(running.hooksStarted)) {
+      return Optional.empty(); // a run with hooks takes its snapshots between them (RunStages)
     }
     SnapshotStage.Outcome outcome = stage.advance(policy, running, now);
     if (outcome.pending()) {
@@ -106,22 +108,23 @@ final class SnapshotRuns {
       runs.failStaged(policy, status, outcome.failure().reason(), outcome.failure().message(), now);
       return Optional.empty();
     }
-    startCopying(policy, status, now);
+    startCopying(policy, status, now).ifPresent(problem ->
+        runs.failStaged(policy, status, problem.reason(), problem.message(), now));
     return Optional.empty();
   }
 
   /**
    * Stage Copying: temporary claims from the run's ready snapshots, then the Job reading them where
    * the claims would be. Creating both is idempotent, so a restart in between repeats it harmlessly.
+   * Returns why there can be no Job (a claim is gone), for the caller to end the run with.
    */
-  void startCopying(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
+  Optional<Problem> startCopying(BackupPolicy policy, BackupPolicyStatus status, Instant now) {
     String namespace = policy.getMetadata().getNamespace();
     BackupRun running = status.lastBackup;
     Checked<ClaimResolver.Claims> claims = claimResolver.forSnapshotRun(namespace,
         running.snapshots.stream().map(s -> s.claim).toList());
     if (!claims.ok()) {
-      runs.failStaged(policy, status, claims.problem().reason(), claims.problem().message(), now);
-      return;
+      return Optional.of(claims.problem());
     }
     Map<String, String> readFrom = new LinkedHashMap<>();
     for (int i = 0; i < running.snapshots.size(); i++) {
@@ -138,6 +141,7 @@ final class SnapshotRuns {
         ? RunPlanner.Trigger.Manual : RunPlanner.Trigger.Scheduled, null, null);
     runs.startCopying(policy, status, run, claims.value(),
         restores.backupsBeingRead(namespace, policy.getMetadata().getName()), readFrom, now);
+    return Optional.empty();
   }
 
   /**

@@ -315,12 +315,11 @@ class PolicyValidatorTest {
   }
 
   @Test
-  void hooksWithASnapshotCopyAreRefusedAsNotSupportedYet() {
+  void hooksWithASnapshotCopyAreValid() {
     assertThat(new PolicyValidator(true).validate(changed(spec -> {
       spec.hooks = afterHook(sqliteBackup());
       spec.copyMethod = CopyMethod.Snapshot;
-    })).problems()).containsExactly("spec.hooks: hooks with copyMethod: Snapshot are not supported by this version of "
-        + "Lifeboat yet; use copyMethod: Direct or remove the hooks");
+    })).problems()).isEmpty();
   }
 
   @Test

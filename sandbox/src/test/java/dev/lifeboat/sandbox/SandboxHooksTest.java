@@ -7,6 +7,13 @@ import static org.awaitility.Awaitility.await;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupRun;
+import dev.lifeboat.api.v1alpha1.CopyMethod;
+import dev.lifeboat.api.v1alpha1.NewClaim;
+import dev.lifeboat.api.v1alpha1.RestorePhase;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
+import dev.lifeboat.snapshot.v1.VolumeSnapshot;
+import io.fabric8.kubernetes.api.model.Quantity;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.HookErrorPolicy;
 import dev.lifeboat.api.v1alpha1.HookOutcome;
@@ -17,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +68,12 @@ class SandboxHooksTest {
   }
 
   BackupRun run(List<Hook> before, List<Hook> after) {
+    return run(before, after, policy -> { });
+  }
+
+  BackupRun run(List<Hook> before, List<Hook> after, Consumer<BackupPolicy> change) {
     BackupPolicy policy = fixture.policy();
+    change.accept(policy);
     policy.getSpec().trigger = new Trigger();
     policy.getSpec().trigger.manual = "now";
     policy.getSpec().hooks = new Hooks();
@@ -127,5 +140,31 @@ class SandboxHooksTest {
     assertThat(backupJobs()).isEqualTo(1);
     assertThat(hooksLog()).isEqualTo("a\nc\n");
     assertThat(done.hooks).extracting(h -> h.outcome).containsExactly(HookOutcome.Succeeded, HookOutcome.Succeeded);
+  }
+
+  @Test
+  void withSnapshotsTheBeforeHookRunsBeforeTheSnapshotAndTheAfterHookRightAfterIt() throws Exception {
+    fixture.credentials(Sandbox.S3_SECRET_KEY);
+
+    BackupRun done = run(List.of(writes("frozen")), List.of(writes("thawed")), policy -> {
+      policy.getSpec().copyMethod = CopyMethod.Snapshot;
+      policy.getSpec().volumeSnapshotClassName = "csi-hostpath-snapclass";
+    });
+
+    assertThat(done.phase).as(done.message).isEqualTo(BackupPhase.Succeeded);
+    assertThat(hooksLog()).isEqualTo("frozen\nthawed\n");
+    assertThat(done.snapshots).singleElement().satisfies(s -> assertThat(s.claim).isEqualTo(DemoCommand.CLAIM));
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        sandbox.client().resources(VolumeSnapshot.class).inNamespace(NS).list().getItems().isEmpty());
+
+    RestoreRequest request = DemoCommand.restoreRequest();
+    request.getSpec().target.claim = null;
+    request.getSpec().target.newClaim = new NewClaim();
+    request.getSpec().target.newClaim.name = "memory-restored";
+    request.getSpec().target.newClaim.size = new Quantity("1Gi");
+    RestoreRequestStatus restored = fixture.restored(request);
+    assertThat(restored.phase).as(restored.message).isEqualTo(RestorePhase.Succeeded);
+    assertThat(Files.readString(sandbox.volume(NS, "memory-restored").resolve("hooks.log")))
+        .as("the snapshot was taken after the before hook and before the after hook").isEqualTo("frozen\n");
   }
 }
