@@ -193,6 +193,15 @@ class DumpEndToEndTest {
   }
 
   @Test
+  void aDumpWhoseProgramTheImageLacksFailsForGood() throws Exception {
+    DumpContainer missing = dump("db", "pg_dump_not_in_this_image", "--format=custom");
+    AgentCli.Run run = backup("--dump", "db=" + missing.dir());
+    assertThat(run.exitCode()).as("running the Job again in the same image cannot help").isEqualTo(4);
+    assertThat(run.stderr()).contains("dump db exited 127: ", "pg_dump_not_in_this_image");
+    assertThat(repository.keys(TestRepository.POLICY)).isEmpty();
+  }
+
+  @Test
   void anEmptyDumpFailsTheBackup() throws Exception {
     DumpContainer empty = dump("db", DumpContainer.sh("echo 'nothing to dump?' >&2"));
     AgentCli.Run run = backup("--dump", "db=" + empty.dir());

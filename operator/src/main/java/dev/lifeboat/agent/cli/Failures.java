@@ -5,6 +5,7 @@ import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.ops.VerifyOperation;
 import dev.lifeboat.agent.repo.DamagedManifestException;
 import dev.lifeboat.agent.repo.DamagedObjectException;
+import dev.lifeboat.agent.ops.DumpFailed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -46,7 +47,8 @@ final class Failures {
       if (e instanceof ChecksumMismatchException || e instanceof UnsafeArchiveException
           || e instanceof DamagedManifestException || e instanceof DamagedObjectException
           || e instanceof VerifyOperation.DatabaseDamaged
-          || e instanceof IllegalArgumentException) {
+          || e instanceof IllegalArgumentException
+          || e instanceof DumpFailed dump && dump.permanent()) {
         return true;
       }
       if (e instanceof IOException) {

@@ -49,7 +49,7 @@ final class DumpReader {
           + " after its output ended: " + DumpFiles.errTail(dir));
     }
     if (status != 0) {
-      throw new DumpFailed("dump " + dump.name() + " exited " + status + ": " + DumpFiles.errTail(dir));
+      throw DumpFailed.exited("dump " + dump.name() + " exited " + status + ": " + DumpFiles.errTail(dir), status);
     }
     if (bytes == 0) {
       throw new DumpFailed("dump " + dump.name() + " exited 0 but wrote nothing: " + DumpFiles.errTail(dir));

@@ -70,8 +70,8 @@ final class DumpRestore {
           + ": " + DumpFiles.errTail(dir));
     }
     if (status != 0) {
-      throw new DumpFailed("restore of dump " + dump + ": the target command exited " + status
-          + (broken != null ? " after reading " + Sizes.human(bytes) : "") + ": " + DumpFiles.errTail(dir));
+      throw DumpFailed.exited("restore of dump " + dump + ": the target command exited " + status
+          + (broken != null ? " after reading " + Sizes.human(bytes) : "") + ": " + DumpFiles.errTail(dir), status);
     }
     if (broken != null) {
       throw new DumpFailed("restore of dump " + dump + ": the target command exited 0 after reading only "
