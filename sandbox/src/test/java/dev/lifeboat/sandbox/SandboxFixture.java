@@ -91,6 +91,16 @@ final class SandboxFixture {
     return restoreStatus(namespace, name);
   }
 
+  /** The demo's RestoreRequest of the latest backup into a new 1Gi claim {@code claim}; waits for its end. */
+  dev.lifeboat.api.v1alpha1.RestoreRequestStatus restoredIntoNewClaim(String claim) {
+    dev.lifeboat.api.v1alpha1.RestoreRequest request = DemoCommand.restoreRequest();
+    request.getSpec().target.claim = null;
+    request.getSpec().target.newClaim = new dev.lifeboat.api.v1alpha1.NewClaim();
+    request.getSpec().target.newClaim.name = claim;
+    request.getSpec().target.newClaim.size = new Quantity("1Gi");
+    return restored(request);
+  }
+
   dev.lifeboat.api.v1alpha1.RestoreRequestStatus restoreStatus(String namespace, String name) {
     return sandbox.client().resources(dev.lifeboat.api.v1alpha1.RestoreRequest.class).inNamespace(namespace)
         .withName(name).get().getStatus();

@@ -8,12 +8,9 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.CopyMethod;
-import dev.lifeboat.api.v1alpha1.NewClaim;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
-import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.snapshot.v1.VolumeSnapshot;
-import io.fabric8.kubernetes.api.model.Quantity;
 import dev.lifeboat.api.v1alpha1.Hook;
 import dev.lifeboat.api.v1alpha1.HookErrorPolicy;
 import dev.lifeboat.api.v1alpha1.HookOutcome;
@@ -157,12 +154,7 @@ class SandboxHooksTest {
     await().atMost(Duration.ofSeconds(30)).until(() ->
         sandbox.client().resources(VolumeSnapshot.class).inNamespace(NS).list().getItems().isEmpty());
 
-    RestoreRequest request = DemoCommand.restoreRequest();
-    request.getSpec().target.claim = null;
-    request.getSpec().target.newClaim = new NewClaim();
-    request.getSpec().target.newClaim.name = "memory-restored";
-    request.getSpec().target.newClaim.size = new Quantity("1Gi");
-    RestoreRequestStatus restored = fixture.restored(request);
+    RestoreRequestStatus restored = fixture.restoredIntoNewClaim("memory-restored");
     assertThat(restored.phase).as(restored.message).isEqualTo(RestorePhase.Succeeded);
     assertThat(Files.readString(sandbox.volume(NS, "memory-restored").resolve("hooks.log")))
         .as("the snapshot was taken after the before hook and before the after hook").isEqualTo("frozen\n");

@@ -11,15 +11,12 @@ import dev.lifeboat.api.v1alpha1.BackupRun;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.CopyMethod;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
-import dev.lifeboat.api.v1alpha1.NewClaim;
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
-import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.snapshot.v1.VolumeSnapshot;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,12 +137,7 @@ class SandboxSnapshotTest {
         .isEqualTo(snapshot.getMetadata().getName()));
     nothingTemporaryRemains();
 
-    RestoreRequest request = DemoCommand.restoreRequest();
-    request.getSpec().target.claim = null;
-    request.getSpec().target.newClaim = new NewClaim();
-    request.getSpec().target.newClaim.name = "memory-restored";
-    request.getSpec().target.newClaim.size = new Quantity("1Gi");
-    RestoreRequestStatus restored = fixture.restored(request);
+    RestoreRequestStatus restored = fixture.restoredIntoNewClaim("memory-restored");
     assertThat(restored.phase).as(restored.message).isEqualTo(RestorePhase.Succeeded);
     Path copy = sandbox.volume(NS, "memory-restored");
     assertThat(copy.resolve(DemoCommand.CLAIM)).as("the archive holds the claim's own name, restored into place")
