@@ -86,18 +86,19 @@ final class RunStages {
   }
 
   /**
-   * True while a run's outcome waits for its after hooks: the Job's end is then recorded by this
-   * class once they ran, not as soon as the Job ends.
+   * True while a run with hooks is going: its Job's end is then recorded by this class, after the
+   * after hooks ran, with their results, not as soon as the Job ends.
    */
-  static boolean holdsOutcome(BackupRun run, CopyMethod method) {
-    return run != null && run.phase == BackupPhase.Running && Boolean.TRUE.equals(run.hooksStarted) && run.stage != null
-        && order(method).indexOf(run.stage) <= order(method).indexOf(RunStage.AfterHooks);
+  static boolean holdsOutcome(BackupRun run) {
+    // Every stage: in Snapshot order the copy comes after the after hooks, and still ends here, so
+    // their results and warnings stay with the run.
+    return run != null && run.phase == BackupPhase.Running && Boolean.TRUE.equals(run.hooksStarted) && run.stage != null;
   }
 
   static boolean holdsOutcome(BackupPolicy policy, BackupPolicyStatus status, String backupId) {
     BackupRun run = status.lastBackup;
     return run != null && Objects.equals(run.id, backupId)
-        && holdsOutcome(run, policy.getSpec() == null ? null : policy.getSpec().copyMethod);
+        && holdsOutcome(run);
   }
 
   /**
@@ -164,9 +165,6 @@ final class RunStages {
             }
             return Progress.IDLE; // the Job's events wake the reconciler
           }
-          if (!holdsOutcome(run, method)) {
-            return Progress.IDLE; // Snapshot order: the Job's end is recorded as any run's
-          }
           Optional<Job> job = runJobs.stream().filter(j -> run.id.equals(JobOutcomeReader.backupId(j))).findFirst();
           boolean going = job.isPresent() && !runs.ended(job.get(), now);
           if (going && !deleting) {
@@ -174,6 +172,12 @@ final class RunStages {
           }
           if (going) {
             abort(run, "the BackupPolicy was deleted while its Job " + run.job + " ran");
+            continue;
+          }
+          if (next(method, RunStage.Copying) == null) {
+            // Snapshot order: the after hooks ran before the copy; the run ends with the Job, its hook
+            // results and warnings kept.
+            return finish(policy, status, run, runJobs, rules, now);
           }
           run.stage = RunStage.AfterHooks;
         }
@@ -186,18 +190,24 @@ final class RunStages {
             run.stage = next(method, RunStage.AfterHooks);
             continue;
           }
-          if (rules == null && run.failure == null) {
-            return Progress.IDLE; // the Job's outcome is recorded once the spec is valid again
-          }
-          String id = run.id;
-          Optional<Job> job = runJobs.stream().filter(j -> id.equals(JobOutcomeReader.backupId(j))).findFirst();
-          runs.finishHeld(policy, status, job.orElse(null), rules, warnings(run), now);
-          runner.forgetRun(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), id);
-          return Progress.IDLE;
+          return finish(policy, status, run, runJobs, rules, now);
         }
         default -> throw new IllegalStateException("unknown stage " + run.stage);
       }
     }
+    return Progress.IDLE;
+  }
+
+  /** Ends the run: Failed with run.failure, else as its Job ended, with the hooks' results and warnings. */
+  private Progress finish(BackupPolicy policy, BackupPolicyStatus status, BackupRun run, List<Job> runJobs,
+      RetentionRules rules, Instant now) {
+    if (rules == null && run.failure == null) {
+      return Progress.IDLE; // the Job's outcome is recorded once the spec is valid again
+    }
+    String id = run.id;
+    Optional<Job> job = runJobs.stream().filter(j -> id.equals(JobOutcomeReader.backupId(j))).findFirst();
+    runs.finishHeld(policy, status, job.orElse(null), rules, warnings(run), now);
+    runner.forgetRun(policy.getMetadata().getNamespace(), policy.getMetadata().getName(), id);
     return Progress.IDLE;
   }
 

@@ -143,13 +143,19 @@ class SandboxHooksTest {
   void withSnapshotsTheBeforeHookRunsBeforeTheSnapshotAndTheAfterHookRightAfterIt() throws Exception {
     fixture.credentials(Sandbox.S3_SECRET_KEY);
 
-    BackupRun done = run(List.of(writes("frozen")), List.of(writes("thawed")), policy -> {
-      policy.getSpec().copyMethod = CopyMethod.Snapshot;
-      policy.getSpec().volumeSnapshotClassName = "csi-hostpath-snapclass";
-    });
+    BackupRun done = run(List.of(writes("frozen")),
+        List.of(writes("thawed"), sh(HookErrorPolicy.Fail, "echo worker did not resume >&2; exit 5")), policy -> {
+          policy.getSpec().copyMethod = CopyMethod.Snapshot;
+          policy.getSpec().volumeSnapshotClassName = "csi-hostpath-snapclass";
+        });
 
     assertThat(done.phase).as(done.message).isEqualTo(BackupPhase.Succeeded);
     assertThat(hooksLog()).isEqualTo("frozen\nthawed\n");
+    assertThat(done.hooks).as("the results stay with the run after its copy")
+        .extracting(h -> h.phase + " " + h.index + " " + h.outcome)
+        .containsExactly("before 0 Succeeded", "after 0 Succeeded", "after 1 Failed");
+    assertThat(done.warnings).as("a failing after hook is a warning of a stored backup, never silent")
+        .anySatisfy(w -> assertThat(w).contains("after hook 1 failed", "(exit code 5)", "worker did not resume"));
     assertThat(done.snapshots).singleElement().satisfies(s -> assertThat(s.claim).isEqualTo(DemoCommand.CLAIM));
     await().atMost(Duration.ofSeconds(30)).until(() ->
         sandbox.client().resources(VolumeSnapshot.class).inNamespace(NS).list().getItems().isEmpty());
