@@ -27,6 +27,8 @@ import java.util.List;
  * Pure.
  */
 public final class CommandContainers {
+  /** A command still running this long after its timeout's SIGTERM is killed, so it cannot hold the Job. */
+  static final int KILL_AFTER_SECONDS = 30;
   public static final String SETUP_CONTAINER = "lifeboat-setup";
   public static final String TARGET_CONTAINER = "target";
   /** Where Lifeboat's image carries Debian's static busybox. */
@@ -90,7 +92,7 @@ public final class CommandContainers {
       "if [ -z \"$path\" ]; then",
       "  run() { echo \"lifeboat: $prog: not found in PATH ($PATH) or not executable\" >&2; return 127; }",
       "else",
-      "  run() { \"$b\" timeout \"$t\" \"$path\" \"$@\"; }",
+      "  run() { \"$b\" timeout -k " + KILL_AFTER_SECONDS + " \"$t\" \"$path\" \"$@\"; }",
       "fi",
       "if [ \"$role\" = " + DUMP_ROLE + " ]; then",
       "  run \"$@\" > \"$dir/out\" 2> \"$dir/err\"",
@@ -100,6 +102,9 @@ public final class CommandContainers {
       "rc=$?",
       "if [ \"$rc\" = 143 ]; then",
       "  echo \"lifeboat: $prog was stopped (SIGTERM): it ran into its timeout of $t seconds, or was killed\" >> \"$dir/err\"",
+      "elif [ \"$rc\" = 137 ]; then",
+      "  echo \"lifeboat: $prog was killed (SIGKILL): it ran into its timeout of $t seconds and ignored SIGTERM for "
+          + KILL_AFTER_SECONDS + " more, or was killed\" >> \"$dir/err\"",
       "fi",
       "echo \"$rc\" > \"$dir/exit.tmp\"",
       "\"$b\" mv -f \"$dir/exit.tmp\" \"$dir/exit\"",

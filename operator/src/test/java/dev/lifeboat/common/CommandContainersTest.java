@@ -194,6 +194,21 @@ class CommandContainersTest {
   }
 
   @Test
+  void aCommandIgnoringSigtermIsKilledSoItCannotHoldTheJob() throws Exception {
+    setup("notes");
+
+    // An ignored signal stays ignored across exec: sleep itself ignores SIGTERM.
+    Process wrapper = wrapper("dump", "notes", 1, Map.of(), "sh", "-c", "trap '' TERM; exec sleep 120");
+
+    assertThat(readDump("notes")).isEmpty();
+    assertThat(wrapper.waitFor(CommandContainers.KILL_AFTER_SECONDS + 60, TimeUnit.SECONDS)).isTrue();
+    assertThat(wrapper.exitValue()).isZero();
+    assertThat(Files.readString(dumps.resolve("notes/exit")).trim()).isEqualTo("137");
+    assertThat(Files.readString(dumps.resolve("notes/err")))
+        .contains("sh was killed (SIGKILL)", "ignored SIGTERM for " + CommandContainers.KILL_AFTER_SECONDS + " more");
+  }
+
+  @Test
   void anAbortBeforeGoEndsTheWrapperWithoutRunningTheCommand() throws Exception {
     setup("notes");
     Process wrapper = wrapper("dump", "notes", 30, Map.of(), "touch", root.resolve("ran").toString());
