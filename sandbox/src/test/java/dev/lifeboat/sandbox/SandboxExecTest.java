@@ -168,20 +168,20 @@ class SandboxExecTest {
   /** A Job's pod whose container {@code work} runs {@code script} with an emptyDir at /work. */
   Pod jobPod(String name, String script) {
     fixture.podJob(name, new PodSpecBuilder().addNewContainer().withName("work").withImage("busybox:1")
-        .withCommand("sh", "-c", script).addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+        .withCommand("sh", "-c", script).addNewVolumeMount().withName("work").withMountPath("/scratch").endVolumeMount()
         .endContainer().addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume().build());
     return fixture.onlyPod(name);
   }
 
   @Test
   void anExecIntoARunningJobPodSharesItsEmptyDirWithTheContainersOwnProcess() throws Exception {
-    Pod pod = jobPod("busy", "echo from the container > /work/note; sleep 600");
+    Pod pod = jobPod("busy", "echo from the container > /scratch/note; sleep 600");
     await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(fixture.emptyDir(pod.getMetadata().getName(), "work")
         .resolve("note")));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     try (ExecWatch watch = sandbox.client().pods().inNamespace(NS).withName(pod.getMetadata().getName())
-        .inContainer("work").writingOutput(out).exec("cat", "/work/note")) {
+        .inContainer("work").writingOutput(out).exec("cat", "/scratch/note")) {
       assertThat(watch.exitCode().get(60, TimeUnit.SECONDS)).isZero();
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("from the container\n");
