@@ -121,7 +121,7 @@ class SandboxDumpTest {
     request.getSpec().source.dump = DUMP;
     request.getSpec().target.command = new CommandContainer();
     request.getSpec().target.command.image = "postgres:16";
-    request.getSpec().target.command.command = List.of("sh", "-c", "sha256sum > /tmp/restored.sha256");
+    request.getSpec().target.command.command = List.of("sh", "-c", "sha256sum > \"$HOME/restored.sha256\""); // HOME: the pod's emptyDir
     sandbox.client().resource(request).create();
     RestoreRequestStatus restored = restoreEnded(request.getMetadata().getName());
 
