@@ -66,7 +66,7 @@ class HostileRepositoryTest {
         new Case("a manifest of format version 99", Seen.FROM_ITS_MANIFEST,
             (repo, forger, outside) -> repo.write(MANIFEST, repo.read(MANIFEST).replace("\"formatVersion\" : 1",
                 "\"formatVersion\" : 99")),
-            MANIFEST, "has formatVersion 99; this agent reads 1 to 2: upgrade Lifeboat"),
+            MANIFEST, "has formatVersion 99; this agent reads 1 to 3: upgrade Lifeboat"),
         new Case("a manifest that is not JSON", Seen.FROM_ITS_MANIFEST,
             (repo, forger, outside) -> repo.write(MANIFEST, repo.read(MANIFEST).substring(0, 40)),
             MANIFEST, "is not valid JSON"),

@@ -28,20 +28,48 @@ public final class ArchiveVerifier {
    * @throws UnsafeArchiveException an entry a restore would refuse
    */
   public static ArchiveStats verify(InputStream tar, Map<String, String> expectedSha256) throws IOException {
-    ExpectedDigests expected = new ExpectedDigests(expectedSha256);
-    StatsBuilder stats = new StatsBuilder();
-    Set<String> seenFiles = new HashSet<>();
-    Map<String, Kind> tree = new HashMap<>();
-    byte[] buffer = new byte[BUFFER];
-    TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
-    TarArchiveEntry entry;
-    while ((entry = entries.getNextEntry()) != null) {
-      String name = EntryNames.normalize(entry.getName());
-      refuseThroughSymlink(tree, name, entry.getName());
-      if (entry.isDirectory()) {
-        if (!name.isEmpty()) {
-          stats.directory();
+    ArchiveReader reader = open(expectedSha256);
+    reader.read(tar, LayerSelection.WHOLE);
+    return reader.finish();
+  }
+
+  /** Starts checking a volume that may come in several archives (layers, read oldest first). */
+  public static ArchiveReader open(Map<String, String> expectedSha256) {
+    return new Check(new ExpectedDigests(expectedSha256));
+  }
+
+  private static final class Check implements ArchiveReader {
+    private final ExpectedDigests expected;
+    private final StatsBuilder stats = new StatsBuilder();
+    private final Set<String> seenFiles = new HashSet<>();
+    private final byte[] buffer = new byte[BUFFER];
+
+    Check(ExpectedDigests expected) {
+      this.expected = expected;
+    }
+
+    @Override
+    public void read(InputStream tar, LayerSelection layer) throws IOException {
+      // What this archive's own entries make of each name: a restore refuses writing beneath a symlink.
+      Map<String, Kind> tree = new HashMap<>();
+      TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+      TarArchiveEntry entry;
+      while ((entry = entries.getNextEntry()) != null) {
+        String name = EntryNames.normalize(entry.getName());
+        refuseThroughSymlink(tree, name, entry.getName());
+        tree.put(name, kind(entry));
+        if (!name.isEmpty() && SafeExtractor.takes(layer, entry, name)) {
+          take(entry, name, entries, tree);
         }
+      }
+      tar.transferTo(OutputStream.nullOutputStream());
+      expected.checkMatched(); // a file is read from one archive only: its mismatch is final
+    }
+
+    private void take(TarArchiveEntry entry, String name, TarArchiveInputStream entries, Map<String, Kind> tree)
+        throws IOException {
+      if (entry.isDirectory()) {
+        stats.directory();
       } else if (entry.isSymbolicLink()) {
         stats.symlink();
       } else if (entry.isLink()) {
@@ -68,12 +96,13 @@ public final class ArchiveVerifier {
           stats.file(new FileDigest(name, size, actual));
         }
       }
-      tree.put(name, kind(entry));
     }
-    tar.transferTo(OutputStream.nullOutputStream());
-    expected.checkMatched();
-    expected.checkNoneMissing();
-    return stats.build();
+
+    @Override
+    public ArchiveStats finish() throws IOException {
+      expected.checkNoneMissing();
+      return stats.build();
+    }
   }
 
   /** What an earlier entry made of a name, as far as writing beneath it goes. */

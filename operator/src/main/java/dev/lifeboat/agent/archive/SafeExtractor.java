@@ -56,38 +56,76 @@ public final class SafeExtractor {
    *     whole archive is restored, a listed file missing from it is a {@link ChecksumMismatchException} too.
    */
   public ArchiveStats extract(InputStream tar, Map<String, String> expectedSha256) throws IOException {
+    ArchiveReader reader = open(expectedSha256);
+    reader.read(tar, LayerSelection.WHOLE);
+    return reader.finish();
+  }
+
+  /**
+   * Starts extracting a volume that may come in several archives (layers, read oldest first); the
+   * target is emptied now (Replace), directory modes and mtimes applied and the digests checked as a
+   * whole at {@link ArchiveReader#finish()}.
+   */
+  public ArchiveReader open(Map<String, String> expectedSha256) throws IOException {
     ConfinedTree tree = ConfinedTree.open(target);
     if (mode == RestoreMode.Replace && selection.everything()) {
       tree.clear();
     }
+    return new Extraction(tree, new Run(tree, new ExpectedDigests(expectedSha256)));
+  }
+
+  private final class Extraction implements ArchiveReader {
+    private final ConfinedTree tree;
+    private final Run run;
     // A requested path is emptied (Replace) only once the archive shows it holds it: a mistyped
     // --path must fail without having deleted what the target has under that name.
-    Set<String> reached = new HashSet<>();
-    Run run = new Run(tree, new ExpectedDigests(expectedSha256));
-    TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
-    TarArchiveEntry entry;
-    while ((entry = entries.getNextEntry()) != null) {
-      String name = EntryNames.normalize(entry.getName());
-      if (!name.isEmpty() && selection.includes(name)) {
-        if (!selection.everything()) {
-          reach(tree, selection.matching(name), reached);
+    private final Set<String> reached = new HashSet<>();
+
+    Extraction(ConfinedTree tree, Run run) {
+      this.tree = tree;
+      this.run = run;
+    }
+
+    @Override
+    public void read(InputStream tar, LayerSelection layer) throws IOException {
+      TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+      TarArchiveEntry entry;
+      while ((entry = entries.getNextEntry()) != null) {
+        String name = EntryNames.normalize(entry.getName());
+        if (!name.isEmpty() && selection.includes(name) && takes(layer, entry, name)) {
+          if (!selection.everything()) {
+            reach(tree, selection.matching(name), reached);
+          }
+          run.extract(entry, name, entries);
         }
-        run.extract(entry, name, entries);
       }
+      tar.transferTo(OutputStream.nullOutputStream());
+      // A file is read from one archive only: a mismatch its last entry left is final, and named before
+      // the archive's own checksum is.
+      run.refuseMismatched();
     }
-    tar.transferTo(OutputStream.nullOutputStream());
-    run.finishDirectories();
-    run.refuseMismatched();
-    if (selection.everything()) {
-      run.expected.checkNoneMissing();
-    } else {
-      List<String> missing = selection.paths().stream().filter(p -> !reached.contains(p)).toList();
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("--path " + String.join(", ", missing)
-            + ": no such file or directory in the backup");
+
+    @Override
+    public ArchiveStats finish() throws IOException {
+      run.finishDirectories();
+      if (selection.everything()) {
+        run.expected.checkNoneMissing();
+      } else {
+        List<String> missing = selection.paths().stream().filter(p -> !reached.contains(p)).toList();
+        if (!missing.isEmpty()) {
+          throw new IllegalArgumentException("--path " + String.join(", ", missing)
+              + ": no such file or directory in the backup");
+        }
       }
+      return run.stats.build();
     }
-    return run.stats.build();
+  }
+
+  /** A regular file's entry is taken from the layer that holds it; anything else from the newest layer. */
+  static boolean takes(LayerSelection layer, TarArchiveEntry entry, String name) {
+    boolean regular = !entry.isDirectory() && !entry.isSymbolicLink() && !entry.isLink() && !entry.isCharacterDevice()
+        && !entry.isBlockDevice() && !entry.isFIFO();
+    return regular ? layer.takesFile(name) : layer.takesTree();
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -46,13 +47,15 @@ import java.util.Set;
  */
 public final class VolumeArchiver {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
-  private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime";
+  private static final String ATTRIBUTES = "unix:mode,uid,gid,size,lastModifiedTime,ctime,ino";
   private static final int TYPE_MASK = 0170000;
   private static final int DIRECTORY = 0040000;
   private static final int REGULAR = 0100000;
   private static final int SYMLINK = 0120000;
   private static final String CHANGED = "changed while reading";
   private static final String VANISHED = "vanished while reading";
+  /** A file that changed this recently before it was read is read again by the next backup (see digest). */
+  static final long RACY_NANOS = 50_000_000L;
 
   /** Runs just before a regular file is opened (each read); tests use it to change the file at that moment. */
   @FunctionalInterface
@@ -64,6 +67,7 @@ public final class VolumeArchiver {
   private final Excludes excludes;
   private BeforeRead beforeRead = file -> { };
   private Path sqliteScratch;
+  private UnchangedFiles unchanged;
   private Duration sqliteBusyTimeout = SqliteCapture.BUSY_TIMEOUT;
 
   public VolumeArchiver(Path root, List<String> excludeGlobs) {
@@ -76,6 +80,15 @@ public final class VolumeArchiver {
   /** Where SQLite databases are captured consistently before they are archived; null archives them as bytes. */
   public VolumeArchiver sqlite(Path scratchDir) {
     this.sqliteScratch = scratchDir;
+    return this;
+  }
+
+  /**
+   * Files an earlier backup holds: each one provably unchanged since is not read again but recorded
+   * as {@link ArchiveStats#reused() reused}, with the earlier digest and layer; null reads every file.
+   */
+  public VolumeArchiver reuse(UnchangedFiles earlier) {
+    this.unchanged = earlier;
     return this;
   }
 
@@ -111,6 +124,8 @@ public final class VolumeArchiver {
     final StatsBuilder stats = new StatsBuilder();
     final ByteBuffer header = SqliteCapture.headerBuffer();
     final SqliteCapture sqlite;
+    /** When the attributes of the file being archived were read (nanoseconds since the epoch). */
+    long statNanos;
     /** Siblings of captured databases, left out when the walk meets them (they sort after the database). */
     final Set<Path> leftOut = new HashSet<>();
 
@@ -146,6 +161,7 @@ public final class VolumeArchiver {
       Map<String, Object> attributes;
       try {
         attributes = Files.readAttributes(path, ATTRIBUTES, NOFOLLOW);
+        statNanos = nowNanos();
       } catch (NoSuchFileException e) {
         stats.warn(name, VANISHED);
         return;
@@ -158,6 +174,7 @@ public final class VolumeArchiver {
       switch (mode & TYPE_MASK) {
         case DIRECTORY -> {
           tar.directory(name, attributes);
+          stats.tree(name + "/", attributes, null);
           stats.directory();
           walk(path, name + "/");
         }
@@ -179,11 +196,17 @@ public final class VolumeArchiver {
         return;
       }
       tar.symlink(name, attributes, target);
+      stats.tree(name, attributes, target);
       stats.symlink();
     }
 
     /** Read once; read once more if it changed meanwhile; the last read is the one that counts. */
     private void regularFile(Path path, String name, Map<String, Object> attributes) throws IOException {
+      FileDigest earlier = unchanged == null ? null : unchanged.earlier(path, name, attributes);
+      if (earlier != null) {
+        stats.reused(earlier);
+        return;
+      }
       Read read = read(path, name, attributes, true);
       if (read == null) {
         return;
@@ -235,7 +258,7 @@ public final class VolumeArchiver {
         return null;
       }
       String change = changed ? CHANGED : changeSince(path, size, mtime);
-      return new Read(new FileDigest(name, size, Hashing.hex(digest.digest())), change);
+      return new Read(digest(name, size, digest, attributes, statNanos), change);
     }
 
     private void database(Path path, String name, Map<String, Object> attributes) throws IOException {
@@ -257,7 +280,8 @@ public final class VolumeArchiver {
       } finally {
         Files.deleteIfExists(copy);
       }
-      stats.file(new FileDigest(name, size, Hashing.hex(digest.digest())));
+      // The database file's own times: the next backup tells from them whether to capture it again.
+      stats.file(digest(name, size, digest, attributes, statNanos));
       for (String suffix : SqliteCapture.SIBLING_SUFFIXES) {
         leftOut.add(path.resolveSibling(path.getFileName() + suffix));
       }
@@ -277,11 +301,34 @@ public final class VolumeArchiver {
     private Map<String, Object> regularFileAttributes(Path path) throws IOException {
       try {
         Map<String, Object> attributes = Files.readAttributes(path, ATTRIBUTES, NOFOLLOW);
+        statNanos = nowNanos();
         return ((Integer) attributes.get("mode") & TYPE_MASK) == REGULAR ? attributes : null;
       } catch (NoSuchFileException e) {
         return null;
       }
     }
+  }
+
+  /**
+   * A file's digest with what it was read as, so the next backup can tell it unchanged; without the
+   * times when the file changed less than {@link #RACY_NANOS} before they were read. File times tick
+   * coarsely (a kernel tick, up to 10 ms): a write in the same tick after the read would leave them
+   * as they are, and the next backup would wrongly trust them (git calls such entries racy).
+   */
+  private static FileDigest digest(String name, long size, MessageDigest digest, Map<String, Object> attributes,
+      long statNanos) {
+    String sha256 = Hashing.hex(digest.digest());
+    long ctime = UnchangedFiles.nanos(attributes.get("ctime"));
+    if (statNanos - ctime < RACY_NANOS) {
+      return new FileDigest(name, size, sha256);
+    }
+    return new FileDigest(name, size, sha256, UnchangedFiles.nanos(attributes.get("lastModifiedTime")), ctime,
+        ((Number) attributes.get("ino")).longValue(), null);
+  }
+
+  private static long nowNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private static String displayName(String prefix) {

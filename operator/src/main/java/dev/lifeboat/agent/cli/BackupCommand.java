@@ -85,6 +85,11 @@ public final class BackupCommand implements Callable<Integer> {
       description = "Where a SQLite database is copied before it is archived, one at a time (default: the JVM temp dir).")
   Path scratchDir;
 
+  @Option(names = "--max-layers", defaultValue = "30", paramLabel = "N",
+      description = "Build on the previous backup: store only the files that changed, as a layer over its archives,"
+          + " and a full archive at the latest every N backups (default 30; 1: a full archive every time).")
+  int maxLayers;
+
   @Override
   public Integer call() {
     return AgentRun.execute("backup", backupId, terminationLog, () -> {
@@ -102,7 +107,7 @@ public final class BackupCommand implements Callable<Integer> {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
             sources, dumpSources, excludes, compression, encryption, rules, minSize, backupId, kind,
             sqlite == SqliteMode.online ? scratchDir : null,
-            new BackupOperation.DumpWaits(Seconds.of(dumpStartTimeout), Seconds.of(dumpExitTimeout))));
+            new BackupOperation.DumpWaits(Seconds.of(dumpStartTimeout), Seconds.of(dumpExitTimeout)), maxLayers));
       }
     });
   }

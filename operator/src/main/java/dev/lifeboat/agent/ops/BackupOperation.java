@@ -46,16 +46,24 @@ public final class BackupOperation {
    * What to back up and how. encryption and rules may be null; sqliteScratch is where SQLite
    * databases are captured consistently before they are archived, null to archive them as bytes.
    * dumpWaits may be null (the defaults: 10 minutes for a dump container to start, 60 seconds for its
-   * exit status).
+   * exit status). maxLayers bounds a volume's chain of layers (1: every backup writes full archives; 0:
+   * the default, {@value LayerPlan#DEFAULT_MAX_LAYERS}).
    */
   public record Request(List<VolumeSource> volumes, List<DumpSource> dumps, List<String> excludes, Codec codec,
       ArchiveEncryption encryption, RetentionRules rules, long minSize, String backupId, String kind, Path sqliteScratch,
-      DumpWaits dumpWaits) {
+      DumpWaits dumpWaits, int maxLayers) {
     public Request {
       volumes = volumes == null ? List.of() : volumes;
       dumps = dumps == null ? List.of() : dumps;
+      maxLayers = maxLayers == 0 ? LayerPlan.DEFAULT_MAX_LAYERS : maxLayers;
+      if (maxLayers < 1) {
+        throw new IllegalArgumentException("--max-layers: must be at least 1, got " + maxLayers);
+      }
     }
   }
+
+  /** How long a running backup's pin holds the backup it builds on, should the backup be killed. */
+  static final Duration BASE_PIN_TTL = Duration.ofHours(24);
 
   /** How long the agent waits for a dump container to open its output, and for its exit status after it. */
   public record DumpWaits(Duration start, Duration exit) {}
@@ -121,23 +129,38 @@ public final class BackupOperation {
         stored += written.size();
       }
     }
-    for (VolumeSource volume : request.volumes()) {
-      Manifest.Volume written = backUpVolume(id, volume, request, warnings, omissions);
-      volumes.add(written);
-      files += written.files();
-      stored += written.size();
+    long uploaded = stored;
+    Manifest manifest;
+    byte[] manifestBytes;
+    Suspicion suspicion;
+    // The backup built on is pinned until this one's manifest refers to its archives.
+    try (LayerBase base = LayerBase.find(repository, clock, earlier, id, request)) {
+      if (base.warning() != null) {
+        warnings.add(base.warning());
+      }
+      for (VolumeSource volume : request.volumes()) {
+        VolumeBackup.Written written = new VolumeBackup(repository, id, request, base).write(volume);
+        volumes.add(written.volume());
+        warnings.addAll(written.warnings());
+        omissions.addAll(written.omissions());
+        files += written.volume().files();
+        stored += written.volume().size();
+        uploaded += written.uploaded();
+      }
+      suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
+      boolean layered = volumes.stream().anyMatch(v -> v.layers() != null);
+      // Format 2 only with dumps, 3 only with layers: an older agent must refuse such a backup by name.
+      int format = layered ? Manifest.FORMAT_VERSION_LAYERS
+          : dumps.isEmpty() ? Manifest.FORMAT_VERSION : Manifest.FORMAT_VERSION_DUMPS;
+      manifest = new Manifest(format, id, repository.namespace(), repository.policy(), request.kind(),
+          Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
+          request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
+          stored, layered ? uploaded : null, files, suspicion.suspicious(), suspicion.reason(), volumes,
+          dumps.isEmpty() ? null : dumps, warnings.isEmpty() ? null : warnings,
+          omissions.isEmpty() ? null : omissions, AgentVersion.get());
+      manifestBytes = Json.write(manifest);
+      repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
     }
-    Suspicion suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
-    // Format 2 only with dumps: an agent that knows no dumps must refuse such a backup by name.
-    int format = dumps.isEmpty() ? Manifest.FORMAT_VERSION : Manifest.FORMAT_VERSION_DUMPS;
-    Manifest manifest = new Manifest(format, id, repository.namespace(), repository.policy(), request.kind(),
-        Times.rfc3339(start), Times.rfc3339(clock.instant()), request.codec().name(),
-        request.encryption() == null ? null : new Manifest.Encryption(ENCRYPTION_ALGORITHM, request.encryption().keyId()),
-        stored, files, suspicion.suspicious(), suspicion.reason(), volumes, dumps.isEmpty() ? null : dumps,
-        warnings.isEmpty() ? null : warnings,
-        omissions.isEmpty() ? null : omissions, AgentVersion.get());
-    byte[] manifestBytes = Json.write(manifest);
-    repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
     Instant end = clock.instant();
 
     AgentResult.Retention retention = null;
@@ -152,7 +175,7 @@ public final class BackupOperation {
     String message = (manifest.partial() ? "PARTIAL: " + Findings.summary(omissions, "left out") + "; " : "")
         + "backed up " + files + " files of " + request.volumes().size() + " volume(s)"
         + (dumps.isEmpty() ? "" : " and " + dumps.size() + " dump(s)") + ", " + Sizes.human(stored)
-        + " stored, in " + Duration.between(start, end).toSeconds() + "s"
+        + (manifest.newBytes() == null ? "" : " (" + Sizes.human(uploaded) + " new)") + " stored, in " + Duration.between(start, end).toSeconds() + "s"
         + (suspicion.suspicious() ? "; SUSPICIOUS: " + suspicion.reason() : "")
         + (warnings.isEmpty() ? "" : "; " + Findings.summary(warnings, "warning(s)"))
         + Damage.summary(listing.damaged()) + Damage.leftovers(retention)
@@ -162,31 +185,6 @@ public final class BackupOperation {
         Duration.between(start, end).toMillis() / 1000.0, suspicion.suspicious(), message, retention,
         Findings.first(warnings), Findings.first(omissions), dumps.isEmpty() ? null : dumps.stream()
             .map(d -> new AgentResult.Dump(d.name(), d.size(), d.bytes(), d.seconds())).toList());
-  }
-
-  private Manifest.Volume backUpVolume(String id, VolumeSource volume, Request request, List<String> warnings,
-      List<String> omissions) throws IOException {
-    String object = volume.claim() + request.codec().extension() + (request.encryption() != null ? ".enc" : "");
-    S3Store.UploadStream upload = repository.store().upload(repository.key(id, object), PART_SIZE, PARALLEL_PARTS);
-    ArchiveStats stats;
-    DigestingOutputStream digest = new DigestingOutputStream(upload);
-    try {
-      OutputStream sink = request.encryption() == null ? digest
-          : request.encryption().encrypt(digest, associatedData(id, volume.claim()));
-      try (OutputStream compressed = new BufferedOutputStream(request.codec().compress(sink), WRITE_BUFFER)) {
-        stats = new VolumeArchiver(volume.dir(), request.excludes()).sqlite(request.sqliteScratch()).write(compressed);
-      }
-    } catch (IOException | RuntimeException e) {
-      upload.abort();
-      throw e;
-    }
-    stats.warnings().forEach(w -> warnings.add(volume.claim() + ": " + w));
-    stats.omissions().forEach(o -> omissions.add(volume.claim() + ": " + o));
-    String fileListName = volume.claim() + ".files.json";
-    byte[] fileList = Json.write(new FileList(volume.claim(), stats.digests()));
-    repository.store().putSmall(repository.key(id, fileListName), fileList, "application/json");
-    return new Manifest.Volume(volume.claim(), object, digest.count(), digest.sha256Hex(), stats.files(), stats.bytes(),
-        fileListName, sha256(fileList));
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.agent.archive.ArchiveEncryption;
+import dev.lifeboat.agent.archive.ArchiveReader;
+import dev.lifeboat.agent.archive.LayerSelection;
 import dev.lifeboat.agent.archive.ArchiveStats;
 import dev.lifeboat.agent.archive.ArchiveVerifier;
 import dev.lifeboat.agent.archive.ChecksumMismatchException;
@@ -13,6 +15,7 @@ import dev.lifeboat.agent.archive.StagedReplace;
 import dev.lifeboat.agent.archive.UnsafeArchiveException;
 import dev.lifeboat.agent.repo.BackupRepository;
 import dev.lifeboat.agent.repo.DamagedObjectException;
+import dev.lifeboat.agent.repo.FileList;
 import dev.lifeboat.agent.s3.MissingObjectException;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.agent.repo.Pin;
@@ -273,23 +276,48 @@ public final class RestoreOperation {
 
   /**
    * Downloads one volume and checks it: into {@code extractor}'s target, or with {@code extractor}
-   * null only read and checked (nothing written).
+   * null only read and checked (nothing written). A volume stored as layers is read oldest layer
+   * first, each file from the layer that holds it, and checked as a whole after the last.
    */
   ArchiveStats readVolume(Manifest manifest, Manifest.Volume volume, ArchiveEncryption encryption,
       SafeExtractor extractor, String label) throws IOException {
-    Map<String, String> expected = repository.fileList(manifest.id(), volume).sha256ByPath();
-    String key = repository.key(manifest.id(), volume.object());
-    try (InputStream raw = volume.size() > DOWNLOAD_CHUNK
+    FileList list = repository.fileList(manifest.id(), volume);
+    Map<String, String> expected = list.sha256ByPath();
+    Map<String, Integer> layerOf = list.layerByPath();
+    List<Manifest.Layer> layers = volume.layers(manifest.id());
+    ArchiveReader reader = extractor == null ? ArchiveVerifier.open(expected) : extractor.open(expected);
+    String newestKey = null;
+    for (int i = 0; i < layers.size(); i++) {
+      Manifest.Layer layer = layers.get(i);
+      newestKey = repository.key(layer.backup(), layer.object());
+      String layerLabel = layers.size() == 1 ? label : label + " (layer " + (i + 1) + " of " + layers.size() + ")";
+      readArchive(manifest, volume.claim(), layer, encryption, reader,
+          new LayerSelection(layerOf, i, i == layers.size() - 1), layerLabel);
+    }
+    try {
+      return reader.finish();
+    } catch (ChecksumMismatchException e) {
+      throw e.in(newestKey);
+    } catch (UnsafeArchiveException e) {
+      throw e.in(newestKey);
+    }
+  }
+
+  /** Downloads one archive of a volume into {@code reader}, then checks the stored object against the manifest. */
+  private void readArchive(Manifest manifest, String claim, Manifest.Layer layer, ArchiveEncryption encryption,
+      ArchiveReader reader, LayerSelection selection, String label) throws IOException {
+    String key = repository.key(layer.backup(), layer.object());
+    try (InputStream raw = layer.size() > DOWNLOAD_CHUNK
         ? repository.store().downloadInParallel(key, DOWNLOAD_CHUNK, PARALLEL_DOWNLOADS)
         : repository.store().download(key)) {
-      Progress progress = new Progress(raw, label, volume.size(), out);
+      Progress progress = new Progress(raw, label, layer.size(), out);
       DigestingInputStream digest = new DigestingInputStream(progress);
+      // Each archive is bound to the backup that wrote it, which for an earlier layer is not this one.
       InputStream plain = encryption == null ? digest
-          : encryption.decrypt(digest, BackupOperation.associatedData(manifest.id(), volume.claim()));
-      ArchiveStats stats;
+          : encryption.decrypt(digest, BackupOperation.associatedData(layer.backup(), claim));
       try {
         InputStream tar = new BufferedInputStream(Codec.named(manifest.compression()).orElseThrow().decompress(plain), READ_BUFFER);
-        stats = extractor == null ? ArchiveVerifier.verify(tar, expected) : extractor.extract(tar, expected);
+        reader.read(tar, selection);
         tar.transferTo(java.io.OutputStream.nullOutputStream()); // read to the end so the archive's own checksum covers every byte
       } catch (ChecksumMismatchException e) {
         throw e.in(key); // a file's name alone does not say which backup, nor where to look in the bucket
@@ -299,15 +327,14 @@ public final class RestoreOperation {
         throw e;
       } catch (IOException e) {
         // The decompressor's or decryptor's own words ("doesn't match checksum", "tag mismatch") do not say which file.
-        throw new ChecksumMismatchException(volume.object(), key + " cannot be read, it is damaged or was altered: "
+        throw new ChecksumMismatchException(layer.object(), key + " cannot be read, it is damaged or was altered: "
             + e.getMessage());
       }
-      if (digest.count() != volume.size() || !digest.sha256Hex().equals(volume.sha256())) {
-        throw new ChecksumMismatchException(volume.object(), key + " does not match its manifest (size " + digest.count()
-            + " vs " + volume.size() + ", SHA-256 differs)");
+      if (digest.count() != layer.size() || !digest.sha256Hex().equals(layer.sha256())) {
+        throw new ChecksumMismatchException(layer.object(), key + " does not match its manifest (size " + digest.count()
+            + " vs " + layer.size() + ", SHA-256 differs)");
       }
       progress.print();
-      return stats;
     } catch (MissingObjectException e) {
       throw new DamagedObjectException(key + " is missing; the manifest of backup " + manifest.id() + " lists it", e);
     }

@@ -13,6 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -63,13 +67,16 @@ public final class RetentionOperation {
         .filter(m -> !rules.pinned().contains(m.id()))
         .forEach(m -> prune.add(m.id()));
     List<String> pinned = new ArrayList<>();
-    for (String id : List.copyOf(prune)) {
+    Set<String> deleted = new HashSet<>();
+    // Newest first: a backup deleted later in the pass no longer holds the archives it shared with an older one.
+    for (String id : prune.stream().sorted(Comparator.reverseOrder()).toList()) {
       // Read right before each delete, not once per pass: a drill may have pinned the backup since this pass listed.
       if (pins.held(!dryRun).contains(id)) {
         prune.remove(id);
         pinned.add(id);
       } else if (!dryRun) {
-        repository.delete(id);
+        deleted.add(id);
+        repository.delete(id, stillReferenced(complete, deleted));
       }
     }
     if (prune.isEmpty() && pinned.isEmpty()) {
@@ -78,8 +85,14 @@ public final class RetentionOperation {
     List<String> leftovers = List.of();
     if (!dryRun) {
       // Named in the result: a folder whose manifest someone deleted looks exactly like an interrupted run's.
-      leftovers = repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE));
-      leftovers.forEach(repository::delete);
+      Set<String> referenced = stillReferenced(complete, deleted);
+      leftovers = new ArrayList<>();
+      for (String id : repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE))) {
+        // A deleted backup's archives that later backups still refer to stay; only the rest goes.
+        if (repository.delete(id, referenced) == 0) {
+          leftovers.add(id);
+        }
+      }
       repository.abortIncompleteUploads(now.minus(INCOMPLETE_GRACE));
     }
     Set<String> pruned = Set.copyOf(prune);
@@ -87,8 +100,23 @@ public final class RetentionOperation {
     return new AgentResult.Retention(kept.size(), prune.size(), prune,
         kept.isEmpty() ? null : kept.get(kept.size() - 1).endTime(),
         kept.isEmpty() ? null : kept.get(0).endTime(),
-        kept.stream().mapToLong(Manifest::bytes).sum(), null, pinned.isEmpty() ? null : pinned,
+        storedBytes(kept), null, pinned.isEmpty() ? null : pinned,
         damaged.isEmpty() ? null : damaged, damaged.isEmpty() ? null : damaged.size(),
         leftovers.isEmpty() ? null : leftovers);
+  }
+
+  /** The archives that the backups not deleted (so far) refer to. */
+  private Set<String> stillReferenced(List<Manifest> complete, Set<String> deleted) {
+    return repository.referencedKeys(complete.stream().filter(m -> !deleted.contains(m.id())).toList());
+  }
+
+  /** What the kept backups store together: an archive several of them share counts once. */
+  private long storedBytes(List<Manifest> kept) {
+    Map<String, Long> sizes = new HashMap<>();
+    for (Manifest m : kept) {
+      m.volumes().forEach(v -> v.layers(m.id()).forEach(l -> sizes.put(repository.key(l.backup(), l.object()), l.size())));
+      m.dumpList().forEach(d -> sizes.put(repository.key(m.id(), d.object()), d.size()));
+    }
+    return sizes.values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -8,6 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,6 +49,11 @@ public final class BackupRepository {
 
   public String policy() {
     return policy;
+  }
+
+  /** Whether {@code name} has the form of a backup id (yyyyMMdd'T'HHmmss'Z'). */
+  public static boolean isBackupId(String name) {
+    return BACKUP_ID.matcher(name).matches();
   }
 
   /** Key of an object of a backup, e.g. key(id, "memory-data.tar.zst"). */
@@ -94,6 +102,10 @@ public final class BackupRepository {
         damaged.add(new DamagedBackup(id, e.getMessage()));
       }
     }
+    // A folder whose backup retention deleted while later backups still refer to its archives is no leftover.
+    Set<String> referenced = new HashSet<>();
+    manifests.forEach(m -> m.volumes().forEach(v -> v.layers(m.id()).forEach(l -> referenced.add(l.backup()))));
+    incomplete.removeAll(referenced);
     manifests.sort(Comparator.comparing(Manifest::id).reversed());
     damaged.sort(Comparator.comparing(DamagedBackup::id).reversed());
     incomplete.sort(Comparator.<String>naturalOrder().reversed());
@@ -155,8 +167,42 @@ public final class BackupRepository {
 
   /** Deletes the manifest first, so an interrupted delete leaves an incomplete backup, never a broken complete one. */
   public void delete(String backupId) {
-    store.deletePrefix(key(backupId, MANIFEST));
-    store.deletePrefix(store.location().key(namespace, policy, backupId) + "/");
+    delete(backupId, Set.of());
+  }
+
+  /**
+   * Deletes a backup but for the objects in {@code keep}, the archives later backups refer to: they stay
+   * in the folder, without a manifest, for as long as a backup refers to them. The manifest goes first.
+   *
+   * @return how many objects were kept
+   */
+  public int delete(String backupId, Set<String> keep) {
+    store.delete(key(backupId, MANIFEST));
+    String folder = store.location().key(namespace, policy, backupId) + "/";
+    if (keep.stream().noneMatch(k -> k.startsWith(folder))) {
+      store.deletePrefix(folder);
+      return 0;
+    }
+    int kept = 0;
+    for (StoredObject object : store.list(folder)) {
+      if (keep.contains(object.key())) {
+        kept++;
+      } else {
+        store.delete(object.key());
+      }
+    }
+    return kept;
+  }
+
+  /** The keys of every archive the backups refer to, their own and those of earlier backups they share. */
+  public Set<String> referencedKeys(Collection<Manifest> manifests) {
+    Set<String> keys = new HashSet<>();
+    for (Manifest m : manifests) {
+      for (Manifest.Volume v : m.volumes()) {
+        v.layers(m.id()).forEach(l -> keys.add(key(l.backup(), l.object())));
+      }
+    }
+    return keys;
   }
 
   /** Backups without a manifest whose id is older than the cutoff: leftovers of interrupted runs. */

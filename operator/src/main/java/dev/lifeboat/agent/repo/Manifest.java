@@ -12,6 +12,10 @@ import java.util.List;
  * @param omissions data left out (a file the agent could not read); absent when none
  * @param volumes never null once read (an absent list reads as empty)
  * @param dumps the dump sources' streams; absent (null) in backups without any
+ * @param bytes what the backup holds in S3: the sizes of every object it refers to, its own and those of
+ *     earlier backups it shares (what the size rules judge)
+ * @param newBytes what this backup uploaded, when it refers to objects of earlier backups; absent otherwise
+ *     (then it equals bytes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -26,6 +30,7 @@ public record Manifest(
     String compression,
     Encryption encryption,
     long bytes,
+    Long newBytes,
     long files,
     boolean suspicious,
     String suspiciousReason,
@@ -39,8 +44,13 @@ public record Manifest(
   public static final int FORMAT_VERSION = 1;
   /** What a backup holding dumps is written as, so an agent that knows no dumps refuses it by name. */
   public static final int FORMAT_VERSION_DUMPS = 2;
+  /**
+   * What a backup is written as once a volume of it refers to archives of earlier backups ({@link
+   * Volume#layers}), so an agent that knows no layers refuses it by name instead of restoring a part.
+   */
+  public static final int FORMAT_VERSION_LAYERS = 3;
   /** The newest format this agent reads. */
-  public static final int NEWEST_FORMAT_VERSION = FORMAT_VERSION_DUMPS;
+  public static final int NEWEST_FORMAT_VERSION = FORMAT_VERSION_LAYERS;
 
   public Manifest {
     volumes = volumes == null ? List.of() : volumes;
@@ -54,13 +64,37 @@ public record Manifest(
   public record Encryption(String algorithm, String keyId) {}
 
   /**
-   * One volume's archive. size/sha256 are of the stored object; bytes is the files' content.
-   * fileList names the object holding the per-file path/size/SHA-256 list.
+   * One volume: one archive of this backup ({@code object}, whose size/sha256 are of the stored object),
+   * or a stack of {@code layers}, archives written by this and earlier backups (then {@code size} is
+   * theirs together and object/sha256 are absent). bytes is the files' content. fileList names the
+   * object holding the per-file list (path, size, SHA-256, and with layers which layer holds each file).
+   *
+   * @param treeSha256 fingerprint of the volume's directories and symlinks, to tell the next backup nothing changed
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Volume(String claim, String object, long size, String sha256, long files, long bytes, String fileList,
-      String fileListSha256) {}
+      String fileListSha256, String treeSha256, List<Layer> layers) {
+    public Volume(String claim, String object, long size, String sha256, long files, long bytes, String fileList,
+        String fileListSha256) {
+      this(claim, object, size, sha256, files, bytes, fileList, fileListSha256, null, null);
+    }
+
+    /** The archives making up the volume, oldest first: its one archive in backup {@code backupId}, or its layers. */
+    public List<Layer> layers(String backupId) {
+      return layers != null ? layers : List.of(new Layer(backupId, object, size, sha256, files, bytes));
+    }
+  }
+
+  /**
+   * One archive of a layered volume, stored as {@code <backup>/<object>}: the full archive a chain
+   * starts with, or the files that changed since the layer before it, with every directory and
+   * symlink of the volume at that time. size/sha256 are of the stored object; files/bytes count the
+   * regular files it holds.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Layer(String backup, String object, long size, String sha256, long files, long bytes) {}
 
   /**
    * One dump source's standard output, stored as {@code <name>.dump<compression>[.enc]}. size/sha256

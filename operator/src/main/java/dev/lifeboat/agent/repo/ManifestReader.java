@@ -69,15 +69,44 @@ final class ManifestReader {
     }
     for (int i = 0; i < manifest.volumes().size(); i++) {
       Manifest.Volume v = manifest.volumes().get(i);
-      if (v == null || v.claim() == null || v.object() == null || v.sha256() == null || v.fileList() == null
-          || v.fileListSha256() == null) {
+      if (v == null || v.claim() == null || v.fileList() == null || v.fileListSha256() == null
+          || (v.layers() == null && (v.object() == null || v.sha256() == null))) {
         return "volumes[" + i + "]'s claim, object, sha256, fileList or fileListSha256";
+      }
+      String layer = missingLayerField(manifest, v, "volumes[" + i + "]");
+      if (layer != null) {
+        return layer;
       }
     }
     for (int i = 0; i < manifest.dumpList().size(); i++) {
       Manifest.Dump d = manifest.dumpList().get(i);
       if (d == null || d.name() == null || d.object() == null || d.sha256() == null) {
         return "dumps[" + i + "]'s name, object or sha256";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A layer must name an object of this backup or of an earlier one: a later id, or anything but an id,
+   * would let a manifest point a reader at objects outside the policy's backups.
+   */
+  private static String missingLayerField(Manifest manifest, Manifest.Volume v, String where) {
+    if (v.layers() == null) {
+      return null;
+    }
+    if (v.layers().isEmpty()) {
+      return where + "'s layers (the list is empty)";
+    }
+    for (int j = 0; j < v.layers().size(); j++) {
+      Manifest.Layer l = v.layers().get(j);
+      if (l == null || l.backup() == null || l.object() == null || l.sha256() == null) {
+        return where + ".layers[" + j + "]'s backup, object or sha256";
+      }
+      if (!BackupRepository.isBackupId(l.backup()) || l.backup().compareTo(manifest.id()) > 0
+          || l.object().contains("/") || l.object().startsWith(".")) {
+        return where + ".layers[" + j + "] naming an object of this or an earlier backup (it names "
+            + l.backup() + "/" + l.object() + ")";
       }
     }
     return null;

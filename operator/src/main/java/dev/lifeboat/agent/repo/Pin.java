@@ -19,6 +19,8 @@ import java.time.Instant;
 public record Pin(String backupId, String reason, String created, String expires) {
   public static final String VERIFY = "verify";
   public static final String RESTORE = "restore";
+  /** A running backup builds on this one: its new layers will refer to the archives this one refers to. */
+  public static final String BACKUP = "backup";
 
   /** Void from its expiry on; a pin whose expiry cannot be read is void too, or it would hold its backup forever. */
   public boolean expiredAt(Instant now) {

@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.s3;
 
 import java.io.InputStream;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -96,6 +97,19 @@ public final class S3Store implements AutoCloseable {
         return Optional.empty();
       }
       throw errors.translate("get", e, key);
+    }
+  }
+
+  /** The object's size, or empty when the key does not exist (one HeadObject). */
+  public Optional<Long> size(String key) {
+    try {
+      return Optional.of(s3.headObject(h -> h.bucket(location.bucket()).key(key)).contentLength());
+    } catch (RuntimeException e) {
+      // A HEAD's 404 has no body, so no error code to go by.
+      if (errors.isMissingKey(e) || e instanceof S3Exception s3e && s3e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw errors.translate("head", e, key);
     }
   }
 

@@ -39,7 +39,7 @@ class ArchiveRoundTripTest {
 
     assertThat(Trees.snapshot(restored)).isEqualTo(Trees.snapshot(volume));
     assertThat(archived.stats().warnings()).isEmpty();
-    assertThat(read).isEqualTo(archived.stats());
+    assertThat(read).isEqualTo(Trees.asRead(archived.stats()));
   }
 
   @Test
@@ -94,7 +94,7 @@ class ArchiveRoundTripTest {
       read = new SafeExtractor(restored, RestoreMode.Replace, List.of()).extract(in, Map.of("big.bin", sha));
     }
 
-    assertThat(written.digests()).containsExactly(new FileDigest("big.bin", size, sha));
+    assertThat(written.digests()).extracting(FileDigest::content).containsExactly(new FileDigest("big.bin", size, sha));
     assertThat(read.digests()).containsExactly(new FileDigest("big.bin", size, sha));
     assertThat(Files.size(restored.resolve("big.bin"))).isEqualTo(size);
     assertThat(Trees.snapshot(restored)).isEqualTo(Trees.snapshot(volume));
@@ -108,7 +108,7 @@ class ArchiveRoundTripTest {
 
     ArchiveStats verified = ArchiveVerifier.verify(archived.stream(), Trees.digestMap(archived.stats()));
 
-    assertThat(verified).isEqualTo(archived.stats());
+    assertThat(verified).isEqualTo(Trees.asRead(archived.stats()));
   }
 
   @Test

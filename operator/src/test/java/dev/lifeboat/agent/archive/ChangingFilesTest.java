@@ -44,7 +44,7 @@ class ChangingFilesTest {
     assertThat(archived.stats().warnings()).isEmpty();
     assertThat(Trees.entryNames(archived.bytes())).containsExactly("a.txt", "data/", "data/x.log", "data/x.log", "z.txt");
     assertThat(archived.stats().digests()).extracting(FileDigest::path).containsExactly("a.txt", "data/x.log", "z.txt");
-    assertThat(archived.stats().digests()).contains(new FileDigest("data/x.log", 4, sha256("0123")));
+    assertThat(archived.stats().digests()).extracting(FileDigest::content).contains(new FileDigest("data/x.log", 4, sha256("0123")));
     assertThat(assertArchiveStillRestores(archived).resolve("data/x.log")).hasContent("0123");
   }
 
@@ -60,7 +60,7 @@ class ChangingFilesTest {
 
     assertThat(archived.stats().warnings()).isEmpty();
     assertThat(Trees.entryNames(archived.bytes())).containsExactly("a.txt", "data/", "data/x.log", "data/x.log", "z.txt");
-    assertThat(archived.stats().digests()).contains(new FileDigest("data/x.log", 14, sha256("0123456789more")));
+    assertThat(archived.stats().digests()).extracting(FileDigest::content).contains(new FileDigest("data/x.log", 14, sha256("0123456789more")));
     assertThat(assertArchiveStillRestores(archived).resolve("data/x.log")).hasContent("0123456789more");
   }
 
@@ -72,7 +72,7 @@ class ChangingFilesTest {
     assertThat(archived.stats().warnings()).containsExactly("data/x.log: changed while reading (read twice)");
     assertThat(Trees.entryNames(archived.bytes())).containsExactly("a.txt", "data/", "data/x.log", "data/x.log", "z.txt");
     // The second read is cut to the size it began with: 14 bytes, though the file had grown to 18.
-    assertThat(archived.stats().digests()).contains(new FileDigest("data/x.log", 14, sha256("0123456789more")));
+    assertThat(archived.stats().digests()).extracting(FileDigest::content).contains(new FileDigest("data/x.log", 14, sha256("0123456789more")));
     assertThat(assertArchiveStillRestores(archived).resolve("data/x.log")).hasContent("0123456789more");
   }
 

@@ -103,6 +103,6 @@ class ChecksumTest {
 
   @Test
   void verifierWithoutAManifestOnlyReadsTheArchive() throws IOException {
-    assertThat(ArchiveVerifier.verify(archived.stream(), Map.of())).isEqualTo(archived.stats());
+    assertThat(ArchiveVerifier.verify(archived.stream(), Map.of())).isEqualTo(Trees.asRead(archived.stats()));
   }
 }

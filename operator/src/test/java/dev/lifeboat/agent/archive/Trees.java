@@ -24,7 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** Builds sample volumes, snapshots trees for comparison and runs archives through memory. */
-final class Trees {
+public final class Trees {
   static final String LONG_PATH = "deep/" + "a-rather-long-directory-name-".repeat(3) + "/"
       + "and-a-file-name-long-enough-to-need-pax.txt";
   static final FileTime OLD = FileTime.from(Instant.parse("2024-02-29T12:34:56.123456789Z"));
@@ -32,12 +32,12 @@ final class Trees {
   static final int OWNER_GID = 8765;
 
   /** One entry of a tree: what a restore must reproduce. */
-  record Node(String type, int mode, int uid, int gid, long mtimeMicros, String sha256, String linkTarget) {}
+  public record Node(String type, int mode, int uid, int gid, long mtimeMicros, String sha256, String linkTarget) {}
 
   private Trees() {}
 
   /** A volume with nested and empty directories, empty files, symlinks, modes, unicode and a long name. */
-  static void sampleVolume(Path root) throws IOException {
+  public static void sampleVolume(Path root) throws IOException {
     write(root, "memory.db", "sqlite bytes\n", 0600);
     write(root, "empty.txt", "", 0640);
     write(root, "data/x.json", "{\"x\": 1}\n", 0644);
@@ -65,7 +65,7 @@ final class Trees {
   }
 
   /** Distinct sub-second mtimes everywhere (symlinks too), set bottom-up so children do not disturb parents. */
-  static void stampTimes(Path root) throws IOException {
+  public static void stampTimes(Path root) throws IOException {
     List<Path> all;
     try (Stream<Path> walk = Files.walk(root)) {
       all = new ArrayList<>(walk.filter(p -> !p.equals(root)).toList());
@@ -80,7 +80,7 @@ final class Trees {
   }
 
   /** Every entry below {@code root} by relative name; mtimes at microsecond precision (what tar keeps). */
-  static Map<String, Node> snapshot(Path root) throws IOException {
+  public static Map<String, Node> snapshot(Path root) throws IOException {
     Map<String, Node> nodes = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path path : walk.filter(p -> !p.equals(root)).toList()) {
@@ -98,6 +98,12 @@ final class Trees {
       }
     }
     return nodes;
+  }
+
+  /** What reading back an archive reports of it: the digests alone, nothing reused, no fingerprint. */
+  static ArchiveStats asRead(ArchiveStats written) {
+    return new ArchiveStats(written.files(), written.directories(), written.symlinks(), written.bytes(),
+        written.digests().stream().map(FileDigest::content).toList(), written.warnings(), written.omissions(), 0, null);
   }
 
   static String sha256(Path file) throws IOException {
@@ -131,7 +137,7 @@ final class Trees {
   }
 
   /** The archive's entry names, in order. */
-  static List<String> entryNames(byte[] tar) throws IOException {
+  public static List<String> entryNames(byte[] tar) throws IOException {
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
       TarArchiveEntry entry;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class SuspicionTest {
   static Manifest previous(long bytes) {
     return new Manifest(1, "20251108T020000Z", "rose", "rose-memory", Manifest.KIND_SCHEDULED, null, null, "zstd", null,
-        bytes, 1, false, null, List.of(), null, null, null, "test");
+        bytes, null, 1, false, null, List.of(), null, null, null, "test");
   }
 
   @Test
