@@ -32,7 +32,7 @@ final class PolicyGauges {
   private static Map<String, String> help() {
     Map<String, String> help = new LinkedHashMap<>();
     help.put("lifeboat_backup_last_success_timestamp_seconds", "When the newest successful backup completed (Unix time)");
-    help.put("lifeboat_backup_last_size_bytes", "Bytes stored by the most recent finished backup run");
+    help.put("lifeboat_backup_last_size_bytes", "Bytes the most recent finished backup run holds in the repository (shared archives included)");
     help.put("lifeboat_backup_last_duration_seconds", "How long the most recent finished backup run took");
     help.put("lifeboat_backup_last_files", "Files in the most recent finished backup run");
     help.put("lifeboat_backup_last_failed", "1 when the most recent finished run failed or left data out (LastBackupSucceeded=False)");
