@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.agent.archive.Trees;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.ProjectFiles;
+import dev.lifeboat.testing.SqliteFiles;
 import dev.lifeboat.testing.TestRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -125,6 +129,27 @@ class LayeredBackupTest {
     repository.backup(volume, B);
 
     assertThat(Files.readString(restore(B).resolve("data/x.json"))).isEqualTo("{\"x\": 9}\n");
+  }
+
+  @Test
+  void aDatabaseWrittenThroughItsWriteAheadLogIsCapturedAgainThoughItsFileLooksUnchanged() throws Exception {
+    Path db = volume.resolve("app.db");
+    SqliteFiles.create(db, 100);
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = app.createStatement()) {
+      sql.execute("PRAGMA journal_mode=WAL"); // persistent: written into app.db's header now, before A
+    }
+    settle();
+    repository.backup(volume, A);
+    try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db); Statement sql = app.createStatement()) {
+      sql.execute("PRAGMA wal_autocheckpoint=0"); // the commits stay in app.db-wal; app.db's times do not move
+      sql.execute("INSERT INTO notes SELECT id + 100, text FROM notes");
+      String live = SqliteFiles.content(db);
+      settle();
+
+      repository.backup(volume, B);
+
+      assertThat(SqliteFiles.content(restore(B).resolve("app.db"))).isEqualTo(live).contains("200 rows");
+    }
   }
 
   @Test

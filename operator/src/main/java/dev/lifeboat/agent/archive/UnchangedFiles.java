@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
  * (by {@code touch -d}, an unpacked archive, a restore): every write, chmod and chown moves it, and
  * nothing can set it back.
  *
- * <p>A file beside a {@code -wal} or {@code -journal} of its name is never judged unchanged: SQLite
- * commits into the write-ahead log without touching the database file.
+ * <p>A file beside a {@code -wal}, {@code -journal} or {@code -shm} of its name is never judged
+ * unchanged: SQLite commits into the write-ahead log without touching the database file, and only a
+ * database captured again has its siblings left out of the archive.
  */
 public final class UnchangedFiles {
-  private static final String[] LOGS = {"-wal", "-journal"};
+  private static final String[] LOGS = {"-wal", "-journal", "-shm"};
 
   private final Map<String, FileDigest> byPath = new HashMap<>();
 
