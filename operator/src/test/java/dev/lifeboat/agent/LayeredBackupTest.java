@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.agent.archive.Trees;
+import dev.lifeboat.agent.ops.RetentionOperation;
+import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.Manifest;
+import dev.lifeboat.agent.s3.S3Store;
+import dev.lifeboat.retention.RetentionRules;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.ProjectFiles;
 import dev.lifeboat.testing.SqliteFiles;
@@ -17,6 +22,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -28,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Daily backups of mostly unchanged data, end to end against a real S3 server: an unchanged volume
@@ -178,6 +186,46 @@ class LayeredBackupTest {
   }
 
   @Test
+  void aVolumeEmptiedButForOneFileIsSuspiciousThoughItsOldArchiveIsStillShared() throws IOException {
+    repository.backup(volume, A, "--min-size", "0");
+    try (var files = Files.walk(volume)) {
+      for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+        if (!file.endsWith("empty.txt")) {
+          Files.delete(file);
+        }
+      }
+    }
+
+    repository.backup(volume, B, "--retention", "keepLast=1", "--min-size", "0");
+
+    JsonNode manifest = manifest(B);
+    assertThat(manifest.at("/volumes/0/layers/0/backup").asText()).as("A's archive still holds empty.txt").isEqualTo(A);
+    assertThat(manifest.get("suspicious").asBoolean()).isTrue();
+    assertThat(manifest.get("suspiciousReason").asText()).contains("under 10% of backup " + A);
+    assertThat(repository.keys(TestRepository.POLICY + A + "/")).as("nothing pruned after a suspicious backup")
+        .contains(TestRepository.key(A, "manifest.json"));
+  }
+
+  @Test
+  void retentionKeepsWhatABackupWrittenAfterItsListingRefersTo() throws IOException {
+    repository.backup(volume, A);
+    Files.writeString(volume.resolve("data/x.json"), "{\"x\": 10}\n");
+    repository.backup(volume, B); // refers to A's archive
+    repository.backup(volume, C, "--max-layers", "1"); // shares nothing
+    try (S3Store store = repository.s3().store("prod")) {
+      BackupRepository backups = new BackupRepository(store, "rose", "rose-memory");
+      // A pass that listed the repository before B was written: it knows A and C only.
+      List<Manifest> listedBeforeB = List.of(backups.manifest(C).orElseThrow(), backups.manifest(A).orElseThrow());
+
+      new RetentionOperation(backups, Clock.systemUTC()).apply(RetentionRules.parse("keepLast=1", List.of()), false,
+          listedBeforeB, List.of());
+    }
+
+    assertThat(repository.keys(TestRepository.POLICY + A + "/")).containsExactly(TestRepository.key(A, "memory-data.tar.zst"));
+    assertThat(Trees.snapshot(restore(B))).isEqualTo(Trees.snapshot(volume));
+  }
+
+  @Test
   void encryptedLayersEachDecryptWithTheirOwnBackupsBinding() throws IOException {
     Path key = dir.resolve("key");
     Files.write(key, new SecureRandom().generateSeed(32));
@@ -234,18 +282,19 @@ class LayeredBackupTest {
     assertThat(verify.stderr()).contains(earlier + ": checksum mismatch for emoji-🚀.txt");
   }
 
-  @Test
-  void gnuTarZstdAndJqRestoreALayeredBackupByHandAsTheDocsSay() throws Exception {
-    for (String tool : List.of("zstd", "jq", "tar")) {
+  @ParameterizedTest
+  @ValueSource(strings = {"zstd", "gzip", "none"})
+  void gnuTarAndJqRestoreALayeredBackupByHandAsTheDocsSay(String compression) throws Exception {
+    for (String tool : List.of("zstd", "gzip", "jq", "tar")) {
       assumeTrue(new ProcessBuilder("bash", "-c", "command -v " + tool).start().waitFor() == 0, tool + " is not on the PATH");
     }
-    repository.backup(volume, A);
+    repository.backup(volume, A, "--compression", compression);
     Files.writeString(volume.resolve("data/x.json"), "{\"x\": 7}\n");
     Files.delete(volume.resolve("empty.txt"));
     settle();
-    repository.backup(volume, B);
+    repository.backup(volume, B, "--compression", compression);
     Files.writeString(volume.resolve("emoji-🚀.txt"), "and back\n");
-    repository.backup(volume, C);
+    repository.backup(volume, C, "--compression", compression);
     assertThat(manifest(C).at("/volumes/0/layers")).hasSize(3);
 
     // The bucket as `aws s3 cp` would read it: the same bytes, from a copy on disk.
@@ -256,10 +305,10 @@ class LayeredBackupTest {
     }
     Path target = Files.createDirectories(dir.resolve("by-hand"));
     Path work = Files.createDirectories(dir.resolve("work"));
-    String script = "set -eu\n"
-        + "aws() { cat \"" + mirror + "/${3#s3://bucket/}\"; }\n"
-        + "repo=s3://bucket/" + TestRepository.POLICY.replaceAll("/$", "") + " backup=" + C + " claim=memory-data target='"
-        + target + "'\n" + documentedScript();
+    Files.writeString(work.resolve("restore-volume.sh"), documentedScript());
+    String script = "aws() { cat \"" + mirror + "/${3#s3://bucket/}\"; }; export -f aws; "
+        + "bash restore-volume.sh s3://bucket/" + TestRepository.POLICY.replaceAll("/$", "") + " " + C + " memory-data '"
+        + target + "'";
     Process process = new ProcessBuilder("bash", "-c", script).directory(work.toFile()).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(output).isZero();

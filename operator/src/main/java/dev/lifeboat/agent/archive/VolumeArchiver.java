@@ -56,6 +56,8 @@ public final class VolumeArchiver {
   private static final String VANISHED = "vanished while reading";
   /** A file that changed this recently before it was read is read again by the next backup (see digest). */
   static final long RACY_NANOS = 50_000_000L;
+  /** The same on a file system whose times are whole seconds (FAT's are even two). */
+  static final long RACY_COARSE_NANOS = 3_000_000_000L;
 
   /** Runs just before a regular file is opened (each read); tests use it to change the file at that moment. */
   @FunctionalInterface
@@ -319,7 +321,10 @@ public final class VolumeArchiver {
       long statNanos) {
     String sha256 = Hashing.hex(digest.digest());
     long ctime = UnchangedFiles.nanos(attributes.get("ctime"));
-    if (statNanos - ctime < RACY_NANOS) {
+    // Whole seconds: a file system that keeps no finer times (ext4 with small inodes, some NFS and FUSE
+    // drivers) leaves a write later in the same second invisible.
+    long racy = ctime % 1_000_000_000L == 0 ? RACY_COARSE_NANOS : RACY_NANOS;
+    if (statNanos - ctime < racy) {
       return new FileDigest(name, size, sha256);
     }
     return new FileDigest(name, size, sha256, UnchangedFiles.nanos(attributes.get("lastModifiedTime")), ctime,

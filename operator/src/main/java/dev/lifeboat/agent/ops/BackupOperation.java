@@ -144,7 +144,7 @@ public final class BackupOperation {
         warnings.addAll(written.warnings());
         omissions.addAll(written.omissions());
         files += written.volume().files();
-        stored += written.volume().size();
+        stored += written.held();
         uploaded += written.uploaded();
       }
       suspicion = Suspicion.judge(stored, request.minSize(), previousGood(earlier, id));
@@ -158,6 +158,7 @@ public final class BackupOperation {
           stored, layered ? uploaded : null, files, suspicion.suspicious(), suspicion.reason(), volumes,
           dumps.isEmpty() ? null : dumps, warnings.isEmpty() ? null : warnings,
           omissions.isEmpty() ? null : omissions, AgentVersion.get());
+      LayerBase.requireEarlierArchives(repository, id, volumes);
       manifestBytes = Json.write(manifest);
       repository.store().putSmall(repository.key(id, BackupRepository.MANIFEST), manifestBytes, "application/json");
     }

@@ -59,6 +59,9 @@ final class LayerBase implements AutoCloseable {
       still = repository.manifest(candidate.id()); // retention may have deleted it before the pin was written
     } catch (DamagedManifestException e) {
       still = Optional.empty();
+    } catch (RuntimeException e) {
+      pin.close();
+      throw e;
     }
     if (still.isEmpty()) {
       pin.close();
@@ -101,6 +104,24 @@ final class LayerBase implements AutoCloseable {
       }
     }
     return Optional.of(new Chain(volume, layers, files));
+  }
+
+  /**
+   * Right before the new manifest is written: every archive of an earlier backup it refers to is
+   * still there. A prune elsewhere that read the pins just before this backup pinned its base may
+   * have deleted them meanwhile; the backup then fails (and its retry writes full copies) rather than
+   * stand as a backup that cannot be restored.
+   */
+  static void requireEarlierArchives(BackupRepository repository, String id, List<Manifest.Volume> volumes) {
+    for (Manifest.Volume volume : volumes) {
+      for (Manifest.Layer layer : volume.layers(id)) {
+        if (!layer.backup().equals(id) && repository.store().size(repository.key(layer.backup(), layer.object())).isEmpty()) {
+          throw new IllegalStateException(repository.key(layer.backup(), layer.object()) + ", which volume "
+              + volume.claim() + " of this backup refers to, was deleted while the backup ran (a prune"
+              + " elsewhere); no manifest was written; run again");
+        }
+      }
+    }
   }
 
   /** Why this backup could not build on an earlier one when it should have; null when nothing went wrong. */

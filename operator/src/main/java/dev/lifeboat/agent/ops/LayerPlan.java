@@ -25,6 +25,21 @@ final class LayerPlan {
     long size() {
       return layers.stream().mapToLong(Manifest.Layer::size).sum();
     }
+
+    /**
+     * The stored bytes of the data the volume holds: of each layer, the share its files still take
+     * (content no file holds any more does not count). What the size rules judge: a volume emptied
+     * but for one file of an old archive must look as small as it is, not as large as that archive.
+     */
+    long held() {
+      long[] live = liveBytes(layers.size(), files);
+      double held = 0;
+      for (int i = 0; i < layers.size(); i++) {
+        Manifest.Layer layer = layers.get(i);
+        held += layer.bytes() == 0 ? layer.size() : layer.size() * Math.min(1.0, (double) live[i] / layer.bytes());
+      }
+      return Math.round(held);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.repo.BackupRepository;
+import dev.lifeboat.agent.repo.DamagedManifestException;
 import dev.lifeboat.common.DamagedBackup;
 import dev.lifeboat.agent.repo.Manifest;
 import dev.lifeboat.common.AgentResult;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -68,6 +70,7 @@ public final class RetentionOperation {
         .forEach(m -> prune.add(m.id()));
     List<String> pinned = new ArrayList<>();
     Set<String> deleted = new HashSet<>();
+    LaterBackups later = new LaterBackups(complete, damaged, now);
     // Newest first: a backup deleted later in the pass no longer holds the archives it shared with an older one.
     for (String id : prune.stream().sorted(Comparator.reverseOrder()).toList()) {
       // Read right before each delete, not once per pass: a drill may have pinned the backup since this pass listed.
@@ -76,7 +79,7 @@ public final class RetentionOperation {
         pinned.add(id);
       } else if (!dryRun) {
         deleted.add(id);
-        repository.delete(id, stillReferenced(complete, deleted));
+        repository.delete(id, stillReferenced(complete, deleted, later));
       }
     }
     if (prune.isEmpty() && pinned.isEmpty()) {
@@ -85,7 +88,7 @@ public final class RetentionOperation {
     List<String> leftovers = List.of();
     if (!dryRun) {
       // Named in the result: a folder whose manifest someone deleted looks exactly like an interrupted run's.
-      Set<String> referenced = stillReferenced(complete, deleted);
+      Set<String> referenced = stillReferenced(complete, deleted, later);
       leftovers = new ArrayList<>();
       for (String id : repository.incompleteOlderThan(now.minus(INCOMPLETE_GRACE))) {
         // A deleted backup's archives that later backups still refer to stay; only the rest goes.
@@ -105,9 +108,50 @@ public final class RetentionOperation {
         leftovers.isEmpty() ? null : leftovers);
   }
 
-  /** The archives that the backups not deleted (so far) refer to. */
-  private Set<String> stillReferenced(List<Manifest> complete, Set<String> deleted) {
-    return repository.referencedKeys(complete.stream().filter(m -> !deleted.contains(m.id())).toList());
+  /**
+   * The archives that the backups not deleted (so far) refer to, and those that backups written since
+   * this pass listed the repository refer to. Read after the pins: a backup that built on one about to
+   * be deleted either still pins it or has written its manifest by then.
+   */
+  private Set<String> stillReferenced(List<Manifest> complete, Set<String> deleted, LaterBackups later) {
+    List<Manifest> alive = new ArrayList<>(complete.stream().filter(m -> !deleted.contains(m.id())).toList());
+    alive.addAll(later.refresh());
+    return repository.referencedKeys(alive);
+  }
+
+  /**
+   * Backups that appeared after the listing this pass works from: another cluster's backup, or a
+   * safety backup taken while this one ran, may refer to archives of a backup this pass deletes.
+   */
+  private final class LaterBackups {
+    private final Set<String> known = new HashSet<>();
+    private final List<Manifest> found = new ArrayList<>();
+    private final Instant settledBefore;
+
+    LaterBackups(List<Manifest> complete, List<DamagedBackup> damaged, Instant now) {
+      complete.forEach(m -> known.add(m.id()));
+      damaged.forEach(d -> known.add(d.id()));
+      // A folder without manifest older than a day holds no running backup: it need not be read again.
+      settledBefore = now.minus(INCOMPLETE_GRACE);
+    }
+
+    List<Manifest> refresh() {
+      for (String id : repository.allIds()) {
+        if (known.contains(id)) {
+          continue;
+        }
+        try {
+          Optional<Manifest> manifest = repository.manifest(id);
+          manifest.ifPresent(found::add);
+          if (manifest.isPresent() || Times.fromBackupId(id).isBefore(settledBefore)) {
+            known.add(id);
+          }
+        } catch (DamagedManifestException e) {
+          known.add(id);
+        }
+      }
+      return found;
+    }
   }
 
   /** What the kept backups store together: an archive several of them share counts once. */

@@ -25,8 +25,11 @@ import java.util.Optional;
  * stored: the volume refers to the earlier layers as they are.
  */
 final class VolumeBackup {
-  /** The manifest's entry, what the volume's archive warned of or left out, and the bytes uploaded. */
-  record Written(Manifest.Volume volume, List<String> warnings, List<String> omissions, long uploaded) {}
+  /**
+   * The manifest's entry, what the volume's archive warned of or left out, the bytes uploaded, and the
+   * stored bytes of the data the volume holds (what the size rules judge; see {@link LayerPlan.Result#held}).
+   */
+  record Written(Manifest.Volume volume, List<String> warnings, List<String> omissions, long uploaded, long held) {}
 
   private final BackupRepository repository;
   private final String id;
@@ -74,12 +77,14 @@ final class VolumeBackup {
     String fileListName = volume.claim() + ".files.json";
     Manifest.Volume entry;
     long uploaded;
+    long held;
     if (chain.isEmpty() || !unchanged && stats.reused() == 0) {
       // Nothing of an earlier backup is used: one archive, as every reader since the first reads it.
       byte[] fileList = fileList(volume.claim(), new LayerPlan.Result(List.of(), stats.digests()));
       entry = new Manifest.Volume(volume.claim(), object, digest.count(), digest.sha256Hex(), stats.files(), stats.bytes(),
           fileListName, BackupOperation.sha256(fileList), stats.treeSha256(), null);
       uploaded = digest.count() + fileList.length;
+      held = digest.count();
     } else {
       LayerBase.Chain earlier = chain.get();
       LayerPlan.Result plan = unchanged ? LayerPlan.unchanged(earlier.layers(), stats.digests())
@@ -89,8 +94,9 @@ final class VolumeBackup {
       entry = new Manifest.Volume(volume.claim(), null, plan.size(), null, stats.files(), stats.bytes(), fileListName,
           BackupOperation.sha256(fileList), stats.treeSha256(), plan.layers());
       uploaded = (unchanged ? 0 : digest.count()) + fileList.length;
+      held = plan.held();
     }
-    return new Written(entry, warnings, omissions, uploaded);
+    return new Written(entry, warnings, omissions, uploaded, held);
   }
 
   private byte[] fileList(String claim, LayerPlan.Result plan) {
@@ -99,11 +105,13 @@ final class VolumeBackup {
     return bytes;
   }
 
-  /** Every file reused, none gone, and the directories and symlinks exactly as before. */
+  /**
+   * Every file reused, none gone, and the directories and symlinks exactly as before. (A warning such
+   * as a skipped socket does not count: a file that changed or vanished was not reused.)
+   */
   private static boolean nothingChanged(ArchiveStats stats, LayerBase.Chain chain) {
     return stats.reused() == stats.files() && stats.files() == chain.files().size()
-        && Objects.equals(stats.treeSha256(), chain.volume().treeSha256()) && stats.warnings().isEmpty()
-        && stats.omissions().isEmpty();
+        && Objects.equals(stats.treeSha256(), chain.volume().treeSha256()) && stats.omissions().isEmpty();
   }
 
   /** Content bytes of the files this backup read (those not reused). */
