@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.agent.archive.Trees;
 import dev.lifeboat.agent.ops.RetentionOperation;
 import dev.lifeboat.agent.repo.BackupRepository;
@@ -13,6 +14,7 @@ import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.retention.RetentionRules;
 import dev.lifeboat.testing.AgentCli;
 import dev.lifeboat.testing.ProjectFiles;
+import dev.lifeboat.testing.RawTar;
 import dev.lifeboat.testing.SqliteFiles;
 import dev.lifeboat.testing.TestRepository;
 import java.io.IOException;
@@ -280,6 +282,25 @@ class LayeredBackupTest {
     AgentCli.Run verify = agent.run("verify", "--backup", B);
     assertThat(verify.exitCode()).isEqualTo(4);
     assertThat(verify.stderr()).contains(earlier + ": checksum mismatch for emoji-🚀.txt");
+  }
+
+  @Test
+  void aFileMissingFromAnEarlierLayerIsNamedWithThatLayersObject() throws IOException {
+    repository.backup(volume, A);
+    Files.writeString(volume.resolve("data/x.json"), "{\"x\": 11}\n");
+    repository.backup(volume, B);
+    // A's archive swapped for one without data/blob.bin, and B's manifest made to match it.
+    byte[] forged = Forger.zstd(RawTar.tar(RawTar.Entry.file("empty.txt", "")));
+    repository.write(TestRepository.key(A, "memory-data.tar.zst"), forged);
+    String key = TestRepository.key(B, "manifest.json");
+    ObjectNode manifest = (ObjectNode) new ObjectMapper().readTree(repository.bytes(key));
+    ((ObjectNode) manifest.at("/volumes/0/layers/0")).put("size", forged.length).put("sha256", Forger.sha256(forged));
+    repository.write(key, new ObjectMapper().writeValueAsBytes(manifest));
+
+    AgentCli.Run verify = agent.run("verify", "--backup", B);
+
+    assertThat(verify.exitCode()).isEqualTo(4);
+    assertThat(verify.stderr()).contains(TestRepository.key(A, "memory-data.tar.zst") + ": data/blob.bin: missing from archive");
   }
 
   @ParameterizedTest

@@ -297,7 +297,10 @@ public final class RestoreOperation {
     try {
       return reader.finish();
     } catch (ChecksumMismatchException e) {
-      throw e.in(newestKey);
+      // A file missing at the end is missing from the layer the file list says holds it.
+      Integer holder = e.path() == null ? null : layerOf.get(e.path());
+      throw e.in(holder == null || holder >= layers.size() ? newestKey
+          : repository.key(layers.get(holder).backup(), layers.get(holder).object()));
     } catch (UnsafeArchiveException e) {
       throw e.in(newestKey);
     }
