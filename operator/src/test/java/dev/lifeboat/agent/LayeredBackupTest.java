@@ -129,6 +129,23 @@ class LayeredBackupTest {
   }
 
   @Test
+  void aPathRestoredFromALayeredBackupTakesEachFileFromItsLayer() throws IOException {
+    repository.backup(volume, A);
+    Files.writeString(volume.resolve("data/x.json"), "{\"x\": 12}\n");
+    repository.backup(volume, B);
+    Path target = restore(A);
+    Files.writeString(target.resolve("data/stale.json"), "gone after the restore");
+
+    AgentCli.Run run = agent.run("restore", "--backup", B, "--target", target.toString(), "--path", "data");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(Files.readString(target.resolve("data/x.json"))).isEqualTo("{\"x\": 12}\n"); // from B's layer
+    assertThat(target.resolve("data/blob.bin")).hasSameBinaryContentAs(volume.resolve("data/blob.bin")); // from A's
+    assertThat(target.resolve("data/stale.json")).doesNotExist();
+    assertThat(Trees.snapshot(target)).isEqualTo(Trees.snapshot(volume));
+  }
+
+  @Test
   void aFileWhoseTimeWasSetBackIsStillReadAgain() throws IOException {
     repository.backup(volume, A);
     Path file = volume.resolve("data/x.json");
