@@ -23,11 +23,13 @@ bench_install() {
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# bench_build: the shaded jar, and S3Proxy's classpath in $WORK/cp.txt
+# bench_build: the shaded jar (kept as it is with BENCH_SKIP_BUILD=1), and S3Proxy's classpath in
+# $WORK/cp.txt. BENCH_MVN_OFFLINE=1 builds without the network.
 bench_build() {
+  local offline=${BENCH_MVN_OFFLINE:+-o}
   echo "building the agent and the S3Proxy classpath" >&2
-  mvn -B -q package -DskipTests -pl operator -am >/dev/null
-  mvn -B -q dependency:build-classpath -pl operator -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+  [ -n "${BENCH_SKIP_BUILD:-}" ] && [ -f "$JAR" ] || mvn -B -q $offline package -DskipTests -pl operator -am >/dev/null
+  mvn -B -q $offline dependency:build-classpath -pl operator -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 }
 
 # bench_start_s3proxy: S3Proxy (filesystem store under $WORK/s3, log in $WORK/s3proxy.log) and bucket "bench".
@@ -84,6 +86,33 @@ PY
 bench_drop_caches() {
   sync
   { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null
+}
+
+# bench_caches: CACHES="cold warm", or "warm" where the page cache cannot be dropped
+bench_caches() {
+  if bench_drop_caches; then
+    CACHES="cold warm"
+  else
+    CACHES="warm"
+    echo "cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches): warm runs only" >&2
+  fi
+}
+
+# bench_warm CACHE PATH...: for a warm run, reads the files under PATH into the page cache (a cold run
+# has them dropped by run)
+bench_warm() {
+  [ "$1" = warm ] || return 0
+  shift
+  find "$@" -type f -exec cat {} + > /dev/null
+}
+
+# rotated N WORD...: the words rotated left N times. Runs are interleaved and their order rotated each
+# repetition, so drift (other load, the S3 store filling) hits every client alike.
+rotated() { local n=$(( $1 % ($# - 1) )); shift; echo "${@:n+1}" "${@:1:n}"; }
+
+# median_min_max: "median min max" of the numbers on standard input, one a line
+median_min_max() {
+  sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
 }
 
 # busy_ticks: CPU time the whole machine spent busy (steal included), in clock ticks

@@ -26,12 +26,7 @@ CASES=${LIFEBOAT_BENCH_CASES:-plain db}
 . "$(dirname "$0")/lib.sh"   # ROOT (now the working directory), WORK, ENDPOINT, AWS, AGENT; bench_* and run
 
 bench_install zstd=zstd sqlite3=sqlite3 /usr/bin/time=time /usr/bin/aws=awscli
-if bench_drop_caches; then
-  CACHES="cold warm"
-else
-  CACHES="warm"
-  echo "cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches): warm runs only" >&2
-fi
+bench_caches
 bench_build
 bench_start_s3proxy
 
@@ -88,7 +83,7 @@ measure_once() {
   N=$(( N + 1 ))
   id=$(date -u -d @$(( 1893456000 + N )) +%Y%m%dT%H%M%SZ)
   # warm: the volume (and the jar) are read into the page cache first; cold: run() drops it
-  [ "$cache" = warm ] && find "$dir" "$JAR" -type f -exec cat {} + > /dev/null
+  bench_warm "$cache" "$dir" "$JAR"
   if [ "$variant" = capture ]; then
     prefix=none
     CACHE=$cache run "$name" sqlite3 "file:$DB?mode=ro" ".backup $SCRATCH/cli-copy.db"
@@ -129,9 +124,6 @@ verify_capture() {
   --policy warm-up --volume "data=$DBVOL" --min-size 0 --scratch-dir "$SCRATCH" > "$WORK/warm-up.out" 2>&1
 $AWS --endpoint-url "$ENDPOINT" s3 rm --recursive --quiet s3://bench/lifeboat/
 
-# rotated N WORD...: the words rotated left N times
-rotated() { local n=$(( $1 % ($# - 1) )); shift; echo "${@:n+1}" "${@:1:n}"; }
-# Interleaved, the order rotated each repetition, so drift (other load, the S3 store filling) hits all alike.
 for rep in $(seq 1 "$REPS"); do
   for cache in $CACHES; do
     for case in $CASES; do
@@ -146,8 +138,7 @@ for suffix in -wal -shm -journal; do [ ! -e "$DB$suffix" ] || echo "note: $DB$su
 # stats ARRAY CASE VARIANT CACHE: "median min max" over the repetitions
 stats() {
   local -n values=$1; local rep
-  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]}"; done | sort -g \
-    | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]}"; done | median_min_max
 }
 label() {
   case $1 in
