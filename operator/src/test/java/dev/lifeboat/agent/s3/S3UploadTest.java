@@ -232,6 +232,48 @@ class S3UploadTest {
     }
   }
 
+  @Test
+  void aParallelDownloadReusesItsRangeBuffers() throws Exception {
+    String key = store.location().key("ns", "policy", "ranges.tar");
+    String written;
+    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
+      written = writeRandom(upload, 41L * MIB + 7, 11); // nine ranges of 5 MiB, the last one short
+    }
+
+    ParallelDownload in = (ParallelDownload) store.downloadInParallel(key, PART, 3);
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (in) {
+      byte[] buffer = new byte[100_000];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+
+    assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+    assertThat(in.buffersAllocated()).as("three in flight and the one being read").isEqualTo(3 + 1);
+  }
+
+  @Test
+  void aParallelDownloadFetchesARangeCutMidwayAgain() throws Exception {
+    String key = store.location().key("ns", "policy", "cut-range.tar");
+    String written;
+    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
+      written = writeRandom(upload, 21L * MIB, 12);
+    }
+    try (FaultProxy proxy = new FaultProxy(server.port(), 1);
+        S3Store flaky = new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
+            store.location(), server.credentials())) {
+      proxy.next(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE, 2);
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = flaky.downloadInParallel(key, PART, 3)) {
+        digest.update(in.readAllBytes());
+      }
+
+      assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+      assertThat(proxy.injected(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE)).isEqualTo(2);
+    }
+  }
+
   /** Writes {@code size} seeded random bytes in odd-sized chunks; returns their SHA-256. */
   private static String writeRandom(java.io.OutputStream out, long size, long seed) {
     try {
