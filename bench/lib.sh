@@ -23,12 +23,20 @@ bench_install() {
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# bench_build: the shaded jar (kept as it is with BENCH_SKIP_BUILD=1), and S3Proxy's classpath in
+# bench_build: the shaded jar (kept as it is with BENCH_SKIP_BUILD=1) and its class-data-sharing
+# archive, and S3Proxy's classpath in
 # $WORK/cp.txt. BENCH_MVN_OFFLINE=1 builds without the network.
 bench_build() {
   local offline=${BENCH_MVN_OFFLINE:+-o}
   echo "building the agent and the S3Proxy classpath" >&2
   [ -n "${BENCH_SKIP_BUILD:-}" ] && [ -f "$JAR" ] || mvn -B -q $offline package -DskipTests -pl operator -am >/dev/null
+  # The class-data-sharing archive next to the jar, made as the image makes it; the launcher uses it.
+  # LIFEBOAT_BENCH_CDS=off removes it, to measure the agent without.
+  if [ "${LIFEBOAT_BENCH_CDS:-on}" = off ]; then
+    rm -f "${JAR%.jar}.jsa"
+  elif [ ! "$JAR" -ot "${JAR%.jar}.jsa" ]; then
+    LIFEBOAT_JAR="$JAR" "$ROOT/dist/lifeboat" cds-archive
+  fi
   mvn -B -q $offline dependency:build-classpath -pl operator -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 }
 
