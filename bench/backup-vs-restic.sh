@@ -158,11 +158,6 @@ for i in range(n):
   rm -rf "$WORK/big-restore"
 fi
 
-# stats ARRAY CLIENT STEP CACHE: "median min max" over the repetitions
-stats() {
-  local -n values=$1; local rep
-  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]:-0}"; done | median_min_max
-}
 mibs() { awk -v b="$1" 'BEGIN { printf "%.3f", b / 1048576 }'; }
 label() {
   case $1 in
@@ -186,22 +181,14 @@ step_label() {
                 dataup:"\`tar -c \| aws s3 cp\` upload of the data, uncompressed":$BYTES \
                 datadown:"\`aws s3 cp\` download of that tar":$BYTES; do
       IFS=: read -r key text bytes <<< "$what"
-      read -r wall lo hi <<< "$(stats WALL s3cp "$key" "$cache")"
-      read -r rss _ _ <<< "$(stats RSS s3cp "$key" "$cache")"
-      read -r cpu _ _ <<< "$(stats CPU s3cp "$key" "$cache")"
-      read -r s3cpu _ _ <<< "$(stats S3CPU s3cp "$key" "$cache")"
-      read -r _ _ others <<< "$(stats OTHERS s3cp "$key" "$cache")"
+      row_stats s3cp "$key" "$cache"
       echo "| server limit: $text ($(mib "$wall" "$bytes") MiB/s) | $cache | aws CLI | $wall ($lo–$hi) | $(( ${rss%.*} / 1024 )) | | | | $cpu | $s3cpu | $others |"
     done
     for step in first unchanged changed restore; do
       read -r base _ _ <<< "$(stats WALL restic "$step" "$cache")"
       read -r sbase _ _ <<< "$(stats STORED restic "$step" "$cache")"
       for client in $CLIENTS; do
-        read -r wall lo hi <<< "$(stats WALL "$client" "$step" "$cache")"
-        read -r rss _ _ <<< "$(stats RSS "$client" "$step" "$cache")"
-        read -r cpu _ _ <<< "$(stats CPU "$client" "$step" "$cache")"
-        read -r s3cpu _ _ <<< "$(stats S3CPU "$client" "$step" "$cache")"
-        read -r _ _ others <<< "$(stats OTHERS "$client" "$step" "$cache")"
+        row_stats "$client" "$step" "$cache"
         stored="" vs=""
         if [ "$step" != restore ]; then
           read -r st _ _ <<< "$(stats STORED "$client" "$step" "$cache")"

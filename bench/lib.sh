@@ -123,6 +123,22 @@ median_min_max() {
   sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
 }
 
+# stats ARRAY WHAT VARIANT CACHE: "median min max" of ARRAY[WHAT-VARIANT-CACHE-REP] over REP = 1..REPS
+stats() {
+  local -n values=$1; local rep
+  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]:-0}"; done | median_min_max
+}
+
+# row_stats WHAT VARIANT CACHE: of the runs WHAT-VARIANT-CACHE-*, sets wall, lo and hi (median, min and
+# max wall time), rss, cpu and s3cpu (medians) and others (the most other processes used in one run)
+row_stats() {
+  read -r wall lo hi <<< "$(stats WALL "$@")"
+  read -r rss _ _ <<< "$(stats RSS "$@")"
+  read -r cpu _ _ <<< "$(stats CPU "$@")"
+  read -r s3cpu _ _ <<< "$(stats S3CPU "$@")"
+  read -r _ _ others <<< "$(stats OTHERS "$@")"
+}
+
 # busy_ticks: CPU time the whole machine spent busy (steal included), in clock ticks
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # cpu_ticks: busy_ticks, and S3Proxy's CPU time, one a line

@@ -135,11 +135,6 @@ done
 [ "$(stat -c '%s %Y %Z' "$DB")" = "$DB_STATE" ] || { echo "the database changed during the runs"; exit 1; }
 for suffix in -wal -shm -journal; do [ ! -e "$DB$suffix" ] || echo "note: $DB$suffix exists after the runs" >&2; done
 
-# stats ARRAY CASE VARIANT CACHE: "median min max" over the repetitions
-stats() {
-  local -n values=$1; local rep
-  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]}"; done | median_min_max
-}
 label() {
   case $1 in
     online) echo "agent \`--sqlite online\`";; off) echo "agent \`--sqlite off\`";;
@@ -155,11 +150,7 @@ label() {
     for cache in $CACHES; do
       read -r off _ _ <<< "$(stats WALL "$case" off "$cache")"
       for variant in $variants; do
-        read -r wall lo hi <<< "$(stats WALL "$case" "$variant" "$cache")"
-        read -r rss _ _ <<< "$(stats RSS "$case" "$variant" "$cache")"
-        read -r cpu _ _ <<< "$(stats CPU "$case" "$variant" "$cache")"
-        read -r s3cpu _ _ <<< "$(stats S3CPU "$case" "$variant" "$cache")"
-        read -r _ _ others <<< "$(stats OTHERS "$case" "$variant" "$cache")"
+        row_stats "$case" "$variant" "$cache"
         if [ "$case" = plain ]; then vol="$SIZE_MIB MiB, $FILES files, no SQLite"; else vol="$DB_MIB MiB database + $(( SIZE_MIB - DB_MIB )) MiB in $(( FILES / 2 )) files"; fi
         bytes=${BYTES_OF[$case]} vsoff=$(ratio "$wall" "$off")
         if [ "$variant" = capture ]; then bytes=$DB_BYTES vsoff="n/a (MiB/s of the database)"; fi
