@@ -10,7 +10,8 @@ ENDPOINT=http://127.0.0.1:$PORT
 AWS=/usr/bin/aws   # Debian's awscli; another, older aws may come first on PATH
 JAR=$ROOT/operator/target/lifeboat.jar
 AGENT=(env LIFEBOAT_JAR="$JAR" "$ROOT/dist/lifeboat" agent)   # what the Job runs: the launcher and its JVM settings
-trap 'kill ${S3PID:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# S3PID only once S3Proxy started: `kill 0` would signal the whole process group, the caller's included
+trap '[ -z "${S3PID:-}" ] || kill "$S3PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 need() { command -v "$1" >/dev/null 2>&1; }
 
