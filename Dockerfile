@@ -22,6 +22,9 @@ LABEL org.opencontainers.image.title="lifeboat" \
 COPY operator/target/lifeboat.jar /app/lifeboat.jar
 # `lifeboat` on the PATH: the Jobs' command is `lifeboat agent ...` (the public command line).
 COPY dist/lifeboat /usr/local/bin/lifeboat
+# The agent's class-data-sharing archive (/app/lifeboat.jsa), made from this jar with this JVM: each
+# Job's JVM maps the classes instead of parsing them, which saves it about 1.5 CPU s and some memory.
+RUN lifeboat cds-archive
 # Where the Jobs' setup container finds it; not on the PATH, the image's own tools stay as they are.
 COPY --from=busybox /bin/busybox /usr/lib/lifeboat/busybox
 

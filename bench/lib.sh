@@ -10,7 +10,8 @@ ENDPOINT=http://127.0.0.1:$PORT
 AWS=/usr/bin/aws   # Debian's awscli; another, older aws may come first on PATH
 JAR=$ROOT/operator/target/lifeboat.jar
 AGENT=(env LIFEBOAT_JAR="$JAR" "$ROOT/dist/lifeboat" agent)   # what the Job runs: the launcher and its JVM settings
-trap 'kill ${S3PID:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# S3PID only once S3Proxy started: `kill 0` would signal the whole process group, the caller's included
+trap '[ -z "${S3PID:-}" ] || kill "$S3PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 need() { command -v "$1" >/dev/null 2>&1; }
 
@@ -23,11 +24,21 @@ bench_install() {
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# bench_build: the shaded jar, and S3Proxy's classpath in $WORK/cp.txt
+# bench_build: the shaded jar (kept as it is with BENCH_SKIP_BUILD=1) and its class-data-sharing
+# archive, and S3Proxy's classpath in
+# $WORK/cp.txt. BENCH_MVN_OFFLINE=1 builds without the network.
 bench_build() {
+  local offline=${BENCH_MVN_OFFLINE:+-o}
   echo "building the agent and the S3Proxy classpath" >&2
-  mvn -B -q package -DskipTests -pl operator -am >/dev/null
-  mvn -B -q dependency:build-classpath -pl operator -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+  [ -n "${BENCH_SKIP_BUILD:-}" ] && [ -f "$JAR" ] || mvn -B -q $offline package -DskipTests -pl operator -am >/dev/null
+  # The class-data-sharing archive next to the jar, made as the image makes it; the launcher uses it.
+  # LIFEBOAT_BENCH_CDS=off removes it, to measure the agent without.
+  if [ "${LIFEBOAT_BENCH_CDS:-on}" = off ]; then
+    rm -f "${JAR%.jar}.jsa"
+  elif [ ! "$JAR" -ot "${JAR%.jar}.jsa" ]; then
+    LIFEBOAT_JAR="$JAR" "$ROOT/dist/lifeboat" cds-archive
+  fi
+  mvn -B -q $offline dependency:build-classpath -pl operator -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 }
 
 # bench_start_s3proxy: S3Proxy (filesystem store under $WORK/s3, log in $WORK/s3proxy.log) and bucket "bench".
@@ -84,6 +95,49 @@ PY
 bench_drop_caches() {
   sync
   { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null
+}
+
+# bench_caches: CACHES="cold warm", or "warm" where the page cache cannot be dropped
+bench_caches() {
+  if bench_drop_caches; then
+    CACHES="cold warm"
+  else
+    CACHES="warm"
+    echo "cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches): warm runs only" >&2
+  fi
+}
+
+# bench_warm CACHE PATH...: for a warm run, reads the files under PATH into the page cache (a cold run
+# has them dropped by run)
+bench_warm() {
+  [ "$1" = warm ] || return 0
+  shift
+  find "$@" -type f -exec cat {} + > /dev/null
+}
+
+# rotated N WORD...: the words rotated left N times. Runs are interleaved and their order rotated each
+# repetition, so drift (other load, the S3 store filling) hits every client alike.
+rotated() { local n=$(( $1 % ($# - 1) )); shift; echo "${@:n+1}" "${@:1:n}"; }
+
+# median_min_max: "median min max" of the numbers on standard input, one a line
+median_min_max() {
+  sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+}
+
+# stats ARRAY WHAT VARIANT CACHE: "median min max" of ARRAY[WHAT-VARIANT-CACHE-REP] over REP = 1..REPS
+stats() {
+  local -n values=$1; local rep
+  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]:-0}"; done | median_min_max
+}
+
+# row_stats WHAT VARIANT CACHE: of the runs WHAT-VARIANT-CACHE-*, sets wall, lo and hi (median, min and
+# max wall time), rss, cpu and s3cpu (medians) and others (the most other processes used in one run)
+row_stats() {
+  read -r wall lo hi <<< "$(stats WALL "$@")"
+  read -r rss _ _ <<< "$(stats RSS "$@")"
+  read -r cpu _ _ <<< "$(stats CPU "$@")"
+  read -r s3cpu _ _ <<< "$(stats S3CPU "$@")"
+  read -r _ _ others <<< "$(stats OTHERS "$@")"
 }
 
 # busy_ticks: CPU time the whole machine spent busy (steal included), in clock ticks

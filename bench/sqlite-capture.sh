@@ -26,12 +26,7 @@ CASES=${LIFEBOAT_BENCH_CASES:-plain db}
 . "$(dirname "$0")/lib.sh"   # ROOT (now the working directory), WORK, ENDPOINT, AWS, AGENT; bench_* and run
 
 bench_install zstd=zstd sqlite3=sqlite3 /usr/bin/time=time /usr/bin/aws=awscli
-if bench_drop_caches; then
-  CACHES="cold warm"
-else
-  CACHES="warm"
-  echo "cannot drop the page cache (needs root and a writable /proc/sys/vm/drop_caches): warm runs only" >&2
-fi
+bench_caches
 bench_build
 bench_start_s3proxy
 
@@ -88,7 +83,7 @@ measure_once() {
   N=$(( N + 1 ))
   id=$(date -u -d @$(( 1893456000 + N )) +%Y%m%dT%H%M%SZ)
   # warm: the volume (and the jar) are read into the page cache first; cold: run() drops it
-  [ "$cache" = warm ] && find "$dir" "$JAR" -type f -exec cat {} + > /dev/null
+  bench_warm "$cache" "$dir" "$JAR"
   if [ "$variant" = capture ]; then
     prefix=none
     CACHE=$cache run "$name" sqlite3 "file:$DB?mode=ro" ".backup $SCRATCH/cli-copy.db"
@@ -129,9 +124,6 @@ verify_capture() {
   --policy warm-up --volume "data=$DBVOL" --min-size 0 --scratch-dir "$SCRATCH" > "$WORK/warm-up.out" 2>&1
 $AWS --endpoint-url "$ENDPOINT" s3 rm --recursive --quiet s3://bench/lifeboat/
 
-# rotated N WORD...: the words rotated left N times
-rotated() { local n=$(( $1 % ($# - 1) )); shift; echo "${@:n+1}" "${@:1:n}"; }
-# Interleaved, the order rotated each repetition, so drift (other load, the S3 store filling) hits all alike.
 for rep in $(seq 1 "$REPS"); do
   for cache in $CACHES; do
     for case in $CASES; do
@@ -143,12 +135,6 @@ done
 [ "$(stat -c '%s %Y %Z' "$DB")" = "$DB_STATE" ] || { echo "the database changed during the runs"; exit 1; }
 for suffix in -wal -shm -journal; do [ ! -e "$DB$suffix" ] || echo "note: $DB$suffix exists after the runs" >&2; done
 
-# stats ARRAY CASE VARIANT CACHE: "median min max" over the repetitions
-stats() {
-  local -n values=$1; local rep
-  for rep in $(seq 1 "$REPS"); do echo "${values[$2-$3-$4-$rep]}"; done | sort -g \
-    | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
-}
 label() {
   case $1 in
     online) echo "agent \`--sqlite online\`";; off) echo "agent \`--sqlite off\`";;
@@ -164,11 +150,7 @@ label() {
     for cache in $CACHES; do
       read -r off _ _ <<< "$(stats WALL "$case" off "$cache")"
       for variant in $variants; do
-        read -r wall lo hi <<< "$(stats WALL "$case" "$variant" "$cache")"
-        read -r rss _ _ <<< "$(stats RSS "$case" "$variant" "$cache")"
-        read -r cpu _ _ <<< "$(stats CPU "$case" "$variant" "$cache")"
-        read -r s3cpu _ _ <<< "$(stats S3CPU "$case" "$variant" "$cache")"
-        read -r _ _ others <<< "$(stats OTHERS "$case" "$variant" "$cache")"
+        row_stats "$case" "$variant" "$cache"
         if [ "$case" = plain ]; then vol="$SIZE_MIB MiB, $FILES files, no SQLite"; else vol="$DB_MIB MiB database + $(( SIZE_MIB - DB_MIB )) MiB in $(( FILES / 2 )) files"; fi
         bytes=${BYTES_OF[$case]} vsoff=$(ratio "$wall" "$off")
         if [ "$variant" = capture ]; then bytes=$DB_BYTES vsoff="n/a (MiB/s of the database)"; fi

@@ -1,5 +1,6 @@
 package dev.lifeboat.agent.s3;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -8,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -16,8 +17,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * Downloads an object as several byte-range GETs in flight at once and hands the bytes out in
  * order. One GET stream is limited by what the server serves per request; restic and the AWS CLI
- * fetch in parallel for the same reason. Memory: at most {@code parallel} chunks plus the one being
- * read. Every range is pinned to the first response's ETag, so a changed object fails instead of
+ * fetch in parallel for the same reason. Memory: {@code parallel} chunk buffers in flight plus the one
+ * being read, allocated once and reused: reading each range into a fresh array cost several copies of
+ * it per range, which a small heap spent its time collecting. Every range is pinned to the first response's ETag, so a changed object fails instead of
  * mixing versions. Byte ranges work on every S3-compatible store (part-number ranges do not).
  */
 final class ParallelDownload extends InputStream {
@@ -30,11 +32,15 @@ final class ParallelDownload extends InputStream {
   private final long length;
   private final String etag;
   private final ExecutorService workers;
-  private final Deque<CompletableFuture<byte[]>> inFlight = new ArrayDeque<>();
+  private final PartBuffers buffers;
+  private final Deque<CompletableFuture<Range>> inFlight = new ArrayDeque<>();
   private long nextOffset;
-  private byte[] current;
+  private Range current;
   private int position;
   private boolean closed;
+
+  /** The bytes of one range: the first {@code length} of {@code bytes}. */
+  private record Range(GetObjectResponse response, byte[] bytes, int length) {}
 
   ParallelDownload(S3Client s3, String bucket, String key, S3Errors errors, int chunk, int parallel) {
     this.s3 = s3;
@@ -43,12 +49,12 @@ final class ParallelDownload extends InputStream {
     this.errors = errors;
     this.chunk = chunk;
     this.parallel = parallel;
-    ResponseBytes<GetObjectResponse> first = get(GetObjectRequest.builder().bucket(bucket).key(key)
-        .range("bytes=0-" + (chunk - 1)).build());
-    this.current = first.asByteArray();
-    this.etag = first.response().eTag();
-    this.length = totalLength(first.response(), current.length);
-    this.nextOffset = current.length;
+    this.buffers = new PartBuffers(chunk, parallel + 1);
+    this.current = get(GetObjectRequest.builder().bucket(bucket).key(key).range("bytes=0-" + (chunk - 1)).build(),
+        takeBuffer());
+    this.etag = current.response().eTag();
+    this.length = totalLength(current.response(), current.length());
+    this.nextOffset = current.length();
     this.workers = Executors.newFixedThreadPool(parallel, r -> {
       Thread thread = new Thread(r, "s3-download");
       thread.setDaemon(true);
@@ -70,22 +76,60 @@ final class ParallelDownload extends InputStream {
       long from = nextOffset;
       long to = Math.min(length, from + chunk) - 1;
       nextOffset = to + 1;
-      inFlight.add(CompletableFuture.supplyAsync(() -> get(GetObjectRequest.builder().bucket(bucket).key(key)
-          .range("bytes=" + from + "-" + to).ifMatch(etag).build()).asByteArray(), workers));
+      GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
+          .range("bytes=" + from + "-" + to).ifMatch(etag).build();
+      byte[] buffer = takeBuffer(); // here, on the reading thread: one was just freed, so this never waits
+      inFlight.add(CompletableFuture.supplyAsync(() -> get(request, buffer), workers));
     }
   }
 
-  private ResponseBytes<GetObjectResponse> get(GetObjectRequest request) {
+  private Range get(GetObjectRequest request, byte[] buffer) {
     try {
-      return s3.getObjectAsBytes(request);
+      return s3.getObject(request, (response, in) -> read(response, in, buffer));
     } catch (RuntimeException e) {
+      buffers.release(buffer);
       throw errors.translate("download", e, key);
     }
   }
 
+  private byte[] takeBuffer() {
+    try {
+      return buffers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("download of " + key + " interrupted", e);
+    }
+  }
+
+  /**
+   * Reads one response into the buffer. A body cut short is retryable, as the SDK's own byte-array
+   * transformer makes it: the client then sends the same range again and this runs once more.
+   */
+  private static Range read(GetObjectResponse response, InputStream in, byte[] buffer) {
+    try {
+      if (response.contentRange() == null) { // the server ignored the range: the whole object, whatever its size
+        byte[] whole = in.readAllBytes();
+        return new Range(response, whole, whole.length);
+      }
+      int n = in.readNBytes(buffer, 0, buffer.length);
+      if (response.contentLength() != null && n < response.contentLength()) {
+        throw new EOFException("range cut short after " + n + " of " + response.contentLength() + " bytes");
+      }
+      return new Range(response, buffer, n);
+    } catch (IOException e) {
+      throw RetryableException.builder().message("range download failed: " + e.getMessage()).cause(e).build();
+    }
+  }
+
   private boolean fill() throws IOException {
-    while (current == null || position == current.length) {
-      CompletableFuture<byte[]> next = inFlight.poll();
+    while (current == null || position == current.length()) {
+      if (current != null) {
+        if (current.bytes().length == chunk) { // not the whole object from a server that ignored the range
+          buffers.release(current.bytes());
+        }
+        current = null;
+      }
+      CompletableFuture<Range> next = inFlight.poll();
       if (next == null) {
         return false;
       }
@@ -103,9 +147,14 @@ final class ParallelDownload extends InputStream {
     return true;
   }
 
+  /** Test hook: how many range buffers were ever allocated (the memory bound). */
+  int buffersAllocated() {
+    return buffers.allocated();
+  }
+
   @Override
   public int read() throws IOException {
-    return fill() ? current[position++] & 0xff : -1;
+    return fill() ? current.bytes()[position++] & 0xff : -1;
   }
 
   @Override
@@ -116,8 +165,8 @@ final class ParallelDownload extends InputStream {
     if (closed || !fill()) {
       return -1;
     }
-    int n = Math.min(count, current.length - position);
-    System.arraycopy(current, position, buffer, offset, n);
+    int n = Math.min(count, current.length() - position);
+    System.arraycopy(current.bytes(), position, buffer, offset, n);
     position += n;
     return n;
   }
@@ -128,5 +177,6 @@ final class ParallelDownload extends InputStream {
     inFlight.forEach(f -> f.cancel(true));
     inFlight.clear();
     workers.shutdownNow();
+    buffers.clear();
   }
 }

@@ -98,10 +98,7 @@ class S3UploadTest {
   @Test
   void exactlyOnePartIsAValidMultipartObject() throws Exception {
     String key = store.location().key("ns", "policy", "one-part.tar");
-    String written;
-    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
-      written = writeRandom(upload, PART, 4);
-    }
+    String written = storeRandom(key, PART, 4);
     assertThat(sha256(key)).isEqualTo(written);
   }
 
@@ -170,10 +167,7 @@ class S3UploadTest {
   @Test
   void downloadResumesWhenTheConnectionDropsMidway() throws Exception {
     String key = store.location().key("ns", "policy", "resume.tar");
-    String written;
-    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
-      written = writeRandom(upload, 24L * MIB, 8);
-    }
+    String written = storeRandom(key, 24L * MIB, 8);
 
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     try (InputStream in = store.download(key)) {
@@ -194,14 +188,10 @@ class S3UploadTest {
   @Test
   void aDownloadCutAgainAndAgainKeepsResumingWhileEachAttemptGetsFurther() throws Exception {
     String key = store.location().key("ns", "policy", "flaky.tar");
-    String written;
-    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
-      written = writeRandom(upload, 2L * MIB, 9);
-    }
+    String written = storeRandom(key, 2L * MIB, 9);
     int cuts = ResumingDownload.MAX_RESUMES + 3; // each cut response still brings half of what was left
     try (FaultProxy proxy = new FaultProxy(server.port(), 1);
-        S3Store flaky = new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
-            store.location(), server.credentials())) {
+        S3Store flaky = through(proxy)) {
       proxy.next(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE, 1).next(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE, cuts - 1);
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       try (InputStream in = flaky.download(key)) {
@@ -219,8 +209,7 @@ class S3UploadTest {
       writeRandom(upload, MIB, 10);
     }
     try (FaultProxy proxy = new FaultProxy(server.port(), 1);
-        S3Store flaky = new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
-            store.location(), server.credentials())) {
+        S3Store flaky = through(proxy)) {
       proxy.next(Kind.GET_OBJECT, Fault.DROP_MID_RESPONSE, 1);
       InputStream in = flaky.download(key);
       in.readNBytes(MIB / 2); // all the first response brought
@@ -230,6 +219,54 @@ class S3UploadTest {
               + " lost: The target server failed to respond");
       in.close();
     }
+  }
+
+  @Test
+  void aParallelDownloadReusesItsRangeBuffers() throws Exception {
+    String key = store.location().key("ns", "policy", "ranges.tar");
+    String written = storeRandom(key, 41L * MIB + 7, 11); // nine ranges of 5 MiB, the last one short
+
+    ParallelDownload in = (ParallelDownload) store.downloadInParallel(key, PART, 3);
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    try (in) {
+      byte[] buffer = new byte[100_000];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+
+    assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+    assertThat(in.buffersAllocated()).as("three in flight and the one being read").isEqualTo(3 + 1);
+  }
+
+  @Test
+  void aParallelDownloadFetchesARangeCutMidwayAgain() throws Exception {
+    String key = store.location().key("ns", "policy", "cut-range.tar");
+    String written = storeRandom(key, 21L * MIB, 12);
+    try (FaultProxy proxy = new FaultProxy(server.port(), 1);
+        S3Store flaky = through(proxy)) {
+      proxy.next(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE, 2);
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = flaky.downloadInParallel(key, PART, 3)) {
+        digest.update(in.readAllBytes());
+      }
+
+      assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(written);
+      assertThat(proxy.injected(Kind.GET_RANGE, Fault.DROP_MID_RESPONSE)).isEqualTo(2);
+    }
+  }
+
+  /** Stores {@code size} seeded random bytes under {@code key}; returns their SHA-256. */
+  private String storeRandom(String key, long size, long seed) {
+    try (S3Store.UploadStream upload = store.upload(key, PART, 2)) {
+      return writeRandom(upload, size, seed);
+    }
+  }
+
+  /** The same repository, reached through the proxy. */
+  private S3Store through(FaultProxy proxy) {
+    return new S3Store(new S3Options(proxy.endpoint(), S3ProxyServer.REGION, true, null, null),
+        store.location(), server.credentials());
   }
 
   /** Writes {@code size} seeded random bytes in odd-sized chunks; returns their SHA-256. */
