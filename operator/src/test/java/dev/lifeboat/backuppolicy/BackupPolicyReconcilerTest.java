@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -106,7 +107,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
 
     // No status write, no Event, no Job or pod touched: an operator watching many idle policies
     // costs the API server reads only.
-    List<String> writes = new java.util.ArrayList<>();
+    List<String> writes = new ArrayList<>();
     for (int i = server.getRequestCount() - before; i > 0; i--) {
       var request = server.takeRequest();
       if (!"GET".equals(request.getMethod())) {
