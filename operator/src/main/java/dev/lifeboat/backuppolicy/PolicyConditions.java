@@ -68,7 +68,10 @@ public final class PolicyConditions {
     } else {
       freshness = overdue ? newest + " is " + age + " old (" + status.lastSuccessfulBackup
           + "), older than alerts.maxAge " + maxAgeText
-          : newest + " is " + age + " old, within alerts.maxAge " + maxAgeText;
+          // No age here: the message stays the same while the policy does, so a reconcile that changes
+          // nothing writes nothing (an overdue policy's message says its age: it is an alarm).
+          : newest + " finished " + status.lastSuccessfulBackup + ", within alerts.maxAge " + maxAgeText + " until "
+              + Times.rfc3339(flipsAt);
       conditions.set(BACKUP_OVERDUE, overdue, overdue ? Reasons.OVERDUE : Reasons.WITHIN_MAX_AGE, freshness);
     }
     lastBackupSucceeded(status, conditions);

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -91,6 +92,33 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   }
 
   @Test
+  void reconcilingAnUnchangedPolicyWritesNothing() throws InterruptedException {
+    apply(p -> {});
+    succeedAt(at(0, "02:00:00"), 2048);
+    reconcileAt(at(0, "03:00:00")); // settles: the Job of the recorded run is gone
+    String version = policy().getMetadata().getResourceVersion();
+    // The server counts every request it ever received; those taken before are not taken again.
+    for (int i = server.getRequestCount(); i > 0; i--) {
+      server.takeRequest(); // what came before
+    }
+    int before = server.getRequestCount();
+
+    reconcileAt(at(0, "04:00:00"));
+
+    // No status write, no Event, no Job or pod touched: an operator watching many idle policies
+    // costs the API server reads only.
+    List<String> writes = new ArrayList<>();
+    for (int i = server.getRequestCount() - before; i > 0; i--) {
+      var request = server.takeRequest();
+      if (!"GET".equals(request.getMethod())) {
+        writes.add(request.getMethod() + " " + request.getPath());
+      }
+    }
+    assertThat(writes).isEmpty();
+    assertThat(policy().getMetadata().getResourceVersion()).isEqualTo(version);
+  }
+
+  @Test
   void firstJobAtTwoInTheMorningAndNotASecondBefore() {
     apply(p -> {});
     Optional<Duration> wait = reconcileAt(at(0, "01:59:59"));
@@ -153,7 +181,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
     assertCondition(status.conditions, ConditionTypes.LAST_BACKUP_SUCCEEDED, Conditions.TRUE, Reasons.BACKUP_SUCCEEDED,
         "backup " + id(at(0, "02:00:00")) + " succeeded", 1L);
     assertCondition(status.conditions, ConditionTypes.READY, Conditions.TRUE, Reasons.UP_TO_DATE,
-        "valid; newest successful backup " + id(at(0, "02:00:00")) + " is ", 1L);
+        "valid; newest successful backup " + id(at(0, "02:00:00")) + " finished ", 1L);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.BACKUP_STARTED, Reasons.BACKUP_SUCCEEDED);
   }
 

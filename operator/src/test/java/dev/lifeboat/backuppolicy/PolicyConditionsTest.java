@@ -107,7 +107,8 @@ class PolicyConditionsTest {
     Optional<Instant> wakeUp = evaluateAt(maxAgeLater);
 
     assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE,
-        "newest successful backup " + FIRST_ID + " is 26h old, within alerts.maxAge 26h", GENERATION);
+        "newest successful backup " + FIRST_ID + " finished " + LAST_SUCCESS
+            + ", within alerts.maxAge 26h until 2025-11-10T04:00:41Z", GENERATION);
     assertThat(wakeUp).contains(maxAgeLater.plusMillis(1));
 
     // At the instant returned, and not a moment before, it is overdue.
@@ -122,7 +123,8 @@ class PolicyConditionsTest {
 
     assertThat(evaluateAt("2025-11-09T03:00:00Z")).contains(Instant.parse("2025-11-10T04:00:41.001Z"));
     assertThat(evaluateAt("2025-11-10T04:00:00Z")).contains(Instant.parse("2025-11-10T04:00:41.001Z"));
-    assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE, "25h59m old", GENERATION);
+    assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE,
+        "within alerts.maxAge 26h until 2025-11-10T04:00:41Z", GENERATION);
   }
 
   @Test
@@ -426,7 +428,8 @@ class PolicyConditionsTest {
     evaluateAt("2025-11-09T05:00:41Z");
 
     assertCondition(status.conditions, READY, "True", Reasons.UP_TO_DATE, "valid; newest successful backup"
-        + " 20251109T020000Z is 3h old, within alerts.maxAge 26h; next backup at 2025-11-10T02:00:00Z", GENERATION);
+        + " 20251109T020000Z finished " + LAST_SUCCESS + ", within alerts.maxAge 26h until 2025-11-10T04:00:41Z;"
+        + " next backup at 2025-11-10T02:00:00Z", GENERATION);
   }
 
   // lastTransitionTime
@@ -443,8 +446,9 @@ class PolicyConditionsTest {
     evaluateAt("2025-11-09T20:00:00Z");
 
     assertThat(transitionTimes()).isEqualTo(first);
-    // The message and observedGeneration are refreshed all the same.
-    assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE, "17h59m old", GENERATION + 1);
+    // observedGeneration is refreshed all the same.
+    assertCondition(status.conditions, BACKUP_OVERDUE, "False", Reasons.WITHIN_MAX_AGE, "within alerts.maxAge 26h",
+        GENERATION + 1);
     assertThat(status.conditions).hasSize(5);
   }
 

@@ -240,16 +240,7 @@ final class LocalJobRunner implements AutoCloseable {
     if (client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get() == null) {
       throw new JobEnded(null, "Job " + namespace + "/" + jobName + " deleted");
     }
-    Pod pod = client.pods().inNamespace(namespace).resource(new PodBuilder()
-        .withNewMetadata().withName(podName).withNamespace(namespace)
-        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-        .addToLabels("job-name", jobName).addToLabels("batch.kubernetes.io/job-name", jobName)
-        // As the Job controller: the Job owns its pods, so the garbage collector deletes them with it.
-        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(jobName)
-        .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
-        .endMetadata()
-        .withSpec(job.getSpec().getTemplate().getSpec())
-        .build()).create();
+    Pod pod = client.pods().inNamespace(namespace).resource(pod(job, podName)).create();
     pod.getSpec().setNodeName("sandbox");
     // When the kubelet took the pod on, on the cluster's clock (the API server stand-in stamps creation in real time).
     String podStart = Times.rfc3339(clock.instant());
@@ -290,6 +281,21 @@ final class LocalJobRunner implements AutoCloseable {
       exits.forEach(exit -> exit.cancel(true));
     }
     return new PodOutcome(failed.isEmpty(), failed);
+  }
+
+  /** The pod the Job controller makes for {@code job}: its template, labelled with and owned by the Job. */
+  static Pod pod(Job job, String podName) {
+    String jobName = job.getMetadata().getName();
+    return new PodBuilder()
+        .withNewMetadata().withName(podName).withNamespace(job.getMetadata().getNamespace())
+        .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+        .addToLabels("job-name", jobName).addToLabels("batch.kubernetes.io/job-name", jobName)
+        // As the Job controller: the Job owns its pods, so the garbage collector deletes them with it.
+        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(jobName)
+        .withUid(job.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withSpec(job.getSpec().getTemplate().getSpec())
+        .build();
   }
 
   /** A container's exit code, once its thread has run it; what it threw, thrown again. */
@@ -494,13 +500,13 @@ final class LocalJobRunner implements AutoCloseable {
     client.batch().v1().jobs().inNamespace(namespace).resource(job).updateStatus();
   }
 
-  private static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(String type, String now, String reason) {
+  static io.fabric8.kubernetes.api.model.batch.v1.JobCondition condition(String type, String now, String reason) {
     return new JobConditionBuilder().withType(type).withStatus("True").withReason(reason)
         .withLastProbeTime(now).withLastTransitionTime(now).build();
   }
 
   /** Five characters, distinct per attempt (like the Job controller's random pod-name suffix). */
-  private static String suffix(String uid, int attempt) {
+  static String suffix(String uid, int attempt) {
     return java.util.UUID.nameUUIDFromBytes((uid + "/" + attempt).getBytes(StandardCharsets.UTF_8)).toString()
         .substring(0, 5).toLowerCase(Locale.ROOT);
   }
