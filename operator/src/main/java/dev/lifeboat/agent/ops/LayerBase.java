@@ -94,7 +94,7 @@ final class LayerBase implements AutoCloseable {
       return Optional.empty();
     }
     for (Manifest.Layer layer : layers) {
-      String key = repository.key(layer.backup(), layer.object());
+      String key = repository.key(layer);
       Optional<Long> size = repository.store().size(key);
       if (size.isEmpty() || size.get() != layer.size()) {
         warnings.add(claim + ": " + key + ", which backup " + base.id() + " refers to, "
@@ -115,8 +115,8 @@ final class LayerBase implements AutoCloseable {
   static void requireEarlierArchives(BackupRepository repository, String id, List<Manifest.Volume> volumes) {
     for (Manifest.Volume volume : volumes) {
       for (Manifest.Layer layer : volume.layers(id)) {
-        if (!layer.backup().equals(id) && repository.store().size(repository.key(layer.backup(), layer.object())).isEmpty()) {
-          throw new IllegalStateException(repository.key(layer.backup(), layer.object()) + ", which volume "
+        if (!layer.backup().equals(id) && repository.store().size(repository.key(layer)).isEmpty()) {
+          throw new IllegalStateException(repository.key(layer) + ", which volume "
               + volume.claim() + " of this backup refers to, was deleted while the backup ran (a prune"
               + " elsewhere); no manifest was written; run again");
         }

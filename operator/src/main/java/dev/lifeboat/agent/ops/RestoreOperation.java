@@ -286,30 +286,28 @@ public final class RestoreOperation {
     Map<String, Integer> layerOf = list.layerByPath();
     List<Manifest.Layer> layers = volume.layers(manifest.id());
     ArchiveReader reader = extractor == null ? ArchiveVerifier.open(expected) : extractor.open(expected);
-    String newestKey = null;
     for (int i = 0; i < layers.size(); i++) {
       Manifest.Layer layer = layers.get(i);
-      newestKey = repository.key(layer.backup(), layer.object());
       String layerLabel = layers.size() == 1 ? label : label + " (layer " + (i + 1) + " of " + layers.size() + ")";
       readArchive(manifest, volume.claim(), layer, encryption, reader,
           new LayerSelection(layerOf, i, i == layers.size() - 1), layerLabel);
     }
+    Manifest.Layer newest = layers.get(layers.size() - 1);
     try {
       return reader.finish();
     } catch (ChecksumMismatchException e) {
       // A file missing at the end is missing from the layer the file list says holds it.
       Integer holder = e.path() == null ? null : layerOf.get(e.path());
-      throw e.in(holder == null || holder >= layers.size() ? newestKey
-          : repository.key(layers.get(holder).backup(), layers.get(holder).object()));
+      throw e.in(repository.key(holder == null || holder >= layers.size() ? newest : layers.get(holder)));
     } catch (UnsafeArchiveException e) {
-      throw e.in(newestKey);
+      throw e.in(repository.key(newest));
     }
   }
 
   /** Downloads one archive of a volume into {@code reader}, then checks the stored object against the manifest. */
   private void readArchive(Manifest manifest, String claim, Manifest.Layer layer, ArchiveEncryption encryption,
       ArchiveReader reader, LayerSelection selection, String label) throws IOException {
-    String key = repository.key(layer.backup(), layer.object());
+    String key = repository.key(layer);
     try (InputStream raw = layer.size() > DOWNLOAD_CHUNK
         ? repository.store().downloadInParallel(key, DOWNLOAD_CHUNK, PARALLEL_DOWNLOADS)
         : repository.store().download(key)) {

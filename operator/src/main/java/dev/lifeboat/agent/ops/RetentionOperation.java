@@ -158,7 +158,7 @@ public final class RetentionOperation {
   private long storedBytes(List<Manifest> kept) {
     Map<String, Long> sizes = new HashMap<>();
     for (Manifest m : kept) {
-      m.volumes().forEach(v -> v.layers(m.id()).forEach(l -> sizes.put(repository.key(l.backup(), l.object()), l.size())));
+      m.allLayers().forEach(l -> sizes.put(repository.key(l), l.size()));
       m.dumpList().forEach(d -> sizes.put(repository.key(m.id(), d.object()), d.size()));
     }
     return sizes.values().stream().mapToLong(Long::longValue).sum();

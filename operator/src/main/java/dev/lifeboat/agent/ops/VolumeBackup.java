@@ -2,6 +2,7 @@ package dev.lifeboat.agent.ops;
 
 import dev.lifeboat.agent.archive.ArchiveStats;
 import dev.lifeboat.agent.archive.DigestingOutputStream;
+import dev.lifeboat.agent.archive.FileDigest;
 import dev.lifeboat.agent.archive.UnchangedFiles;
 import dev.lifeboat.agent.archive.VolumeArchiver;
 import dev.lifeboat.agent.repo.BackupRepository;
@@ -80,7 +81,7 @@ final class VolumeBackup {
     long held;
     if (chain.isEmpty() || !unchanged && stats.reused() == 0) {
       // Nothing of an earlier backup is used: one archive, as every reader since the first reads it.
-      byte[] fileList = fileList(volume.claim(), new LayerPlan.Result(List.of(), stats.digests()));
+      byte[] fileList = fileList(volume.claim(), stats.digests());
       entry = new Manifest.Volume(volume.claim(), object, digest.count(), digest.sha256Hex(), stats.files(), stats.bytes(),
           fileListName, BackupOperation.sha256(fileList), stats.treeSha256(), null);
       uploaded = digest.count() + fileList.length;
@@ -90,7 +91,7 @@ final class VolumeBackup {
       LayerPlan.Result plan = unchanged ? LayerPlan.unchanged(earlier.layers(), stats.digests())
           : LayerPlan.stacked(earlier.layers(), stats.digests(), new Manifest.Layer(id, object, digest.count(),
               digest.sha256Hex(), stats.files() - stats.reused(), bytesRead(stats)));
-      byte[] fileList = fileList(volume.claim(), plan);
+      byte[] fileList = fileList(volume.claim(), plan.files());
       entry = new Manifest.Volume(volume.claim(), null, plan.size(), null, stats.files(), stats.bytes(), fileListName,
           BackupOperation.sha256(fileList), stats.treeSha256(), plan.layers());
       uploaded = (unchanged ? 0 : digest.count()) + fileList.length;
@@ -99,8 +100,9 @@ final class VolumeBackup {
     return new Written(entry, warnings, omissions, uploaded, held);
   }
 
-  private byte[] fileList(String claim, LayerPlan.Result plan) {
-    byte[] bytes = Json.write(new FileList(claim, plan.files()));
+  /** Stores the volume's file list; its bytes, for the manifest's fileListSha256. */
+  private byte[] fileList(String claim, List<FileDigest> files) {
+    byte[] bytes = Json.write(new FileList(claim, files));
     repository.store().putSmall(repository.key(id, claim + ".files.json"), bytes, "application/json");
     return bytes;
   }

@@ -51,6 +51,11 @@ public final class BackupRepository {
     return policy;
   }
 
+  /** Key of one archive of a volume: {@code <layer's backup>/<object>}. */
+  public String key(Manifest.Layer layer) {
+    return key(layer.backup(), layer.object());
+  }
+
   /** Whether {@code name} has the form of a backup id (yyyyMMdd'T'HHmmss'Z'). */
   public static boolean isBackupId(String name) {
     return BACKUP_ID.matcher(name).matches();
@@ -104,7 +109,7 @@ public final class BackupRepository {
     }
     // A folder whose backup retention deleted while later backups still refer to its archives is no leftover.
     Set<String> referenced = new HashSet<>();
-    manifests.forEach(m -> m.volumes().forEach(v -> v.layers(m.id()).forEach(l -> referenced.add(l.backup()))));
+    manifests.forEach(m -> m.allLayers().forEach(l -> referenced.add(l.backup())));
     incomplete.removeAll(referenced);
     manifests.sort(Comparator.comparing(Manifest::id).reversed());
     damaged.sort(Comparator.comparing(DamagedBackup::id).reversed());
@@ -197,11 +202,7 @@ public final class BackupRepository {
   /** The keys of every archive the backups refer to, their own and those of earlier backups they share. */
   public Set<String> referencedKeys(Collection<Manifest> manifests) {
     Set<String> keys = new HashSet<>();
-    for (Manifest m : manifests) {
-      for (Manifest.Volume v : m.volumes()) {
-        v.layers(m.id()).forEach(l -> keys.add(key(l.backup(), l.object())));
-      }
-    }
+    manifests.forEach(m -> m.allLayers().forEach(l -> keys.add(key(l))));
     return keys;
   }
 

@@ -3,6 +3,7 @@ package dev.lifeboat.agent.repo;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * manifest.json, written last: a backup without one does not exist (docs/repository-format.md).
@@ -121,6 +122,11 @@ public record Manifest(
   /** A whole, scheduled backup: what retention counts, "latest" means and the size rules compare with. */
   public boolean regular() {
     return !KIND_PRE_RESTORE.equals(kind) && !partial();
+  }
+
+  /** Every archive the volumes are made of, this backup's own and earlier backups' layers alike. */
+  public Stream<Layer> allLayers() {
+    return volumes.stream().flatMap(v -> v.layers(id).stream());
   }
 
   public Volume volume(String claim) {
