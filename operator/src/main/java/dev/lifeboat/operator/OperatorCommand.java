@@ -17,8 +17,13 @@ import picocli.CommandLine.Command;
 public final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
+    int completionThreads = CompletionThreads.ensure();
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     Logger log = LoggerFactory.getLogger(OperatorCommand.class);
+    if (completionThreads < CompletionThreads.MINIMUM) {
+      log.warn("the JVM's common pool has {} thread: every API response is completed on a new thread "
+          + "(set -D{}={} to avoid it)", completionThreads, CompletionThreads.PARALLELISM, CompletionThreads.MINIMUM);
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     LifeboatOperator operator = new LifeboatOperator(client, settings, LifeboatClock.system());
     HealthServer health = settings.healthPort() > 0

@@ -34,6 +34,11 @@ record ProcessStats(long rssKib, long peakRssKib, long cpuTicks) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }
 
+  /** The CPU (user and system) the process has used, in seconds. */
+  double cpuSeconds() {
+    return (double) cpuTicks / TICKS_PER_SECOND;
+  }
+
   static double mib(long kib) {
     return kib / 1024.0;
   }

@@ -85,7 +85,9 @@ public final class ScaleBench {
 
   private void run() throws Exception {
     Path state = Files.createDirectories(work);
-    RequestCount requests = new RequestCount(new SnapshotApiDispatcher(state, false), BENCH_AGENT);
+    SnapshotApiDispatcher crud = new SnapshotApiDispatcher(state, false);
+    boolean indexed = !"0".equals(System.getenv("LIFEBOAT_SCALE_INDEX"));
+    RequestCount requests = new RequestCount(indexed ? KindIndex.install(crud, crud) : crud, BENCH_AGENT);
     KubernetesMockServer apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         requests, false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
@@ -95,6 +97,9 @@ public final class ScaleBench {
       Sandbox.installCrds(client, false);
       long created = System.nanoTime();
       createPolicies(client);
+      say("API server: the fabric8 mock (CRUD mode), %s", indexed
+          ? "its objects indexed by kind (LIFEBOAT_SCALE_INDEX=0: as shipped, every request scans every object)"
+          : "as shipped: every request scans every object it holds");
       say("created %d BackupPolicies in %d namespaces (each with its PVC, Bound, and S3 Secret) in %.1f s; schedules: %s",
           policies, namespaces, seconds(created), schedule == null ? "daily, spread over the day's minutes" : schedule);
       Path kubeconfig = writeKubeconfig(url);
@@ -123,6 +128,8 @@ public final class ScaleBench {
         + "reconciles until quiet: %d", listed, runner.completed(), reconciles);
     RequestCount.Snapshot startUp = requests.snapshot();
     ProcessStats afterStart = ProcessStats.of(operator.pid());
+    say("operator CPU from its start until quiet: %.1f s (%.1f ms per reconcile, JVM start and JIT included)",
+        afterStart.cpuSeconds(), 1000 * afterStart.cpuSeconds() / reconciles);
     double perReconcile = (double) (startUp.reads() + startUp.writes()) / reconciles;
     say("start-up API requests: %d reads, %d writes; %.2f requests per reconcile", startUp.reads(), startUp.writes(),
         perReconcile);
@@ -133,11 +140,12 @@ public final class ScaleBench {
     Thread.sleep(restSeconds * 1000L);
     ProcessStats restEnd = ProcessStats.of(operator.pid());
     RequestCount.Snapshot rest = requests.snapshot().since(startUp);
-    double cpuPercent = 100.0 * (restEnd.cpuTicks() - restStart.cpuTicks()) / ProcessStats.TICKS_PER_SECOND / restSeconds;
+    double cpuPercent = 100.0 * (restEnd.cpuSeconds() - restStart.cpuSeconds()) / restSeconds;
     say("at rest: CPU %.2f %% of one core over %d s; %d reconciles, %d reads, %d writes; RSS %.0f MiB",
         cpuPercent, restSeconds, reconciles(rest), rest.reads(), rest.writes(),
         ProcessStats.mib(restEnd.rssKib()));
     print("requests at rest by kind", rest);
+    say("operator live heap after a full GC: %s", liveHeap(operator.pid()));
     double peakRss = ProcessStats.mib(restEnd.peakRssKib());
     say("operator RSS: peak %.0f MiB, after start-up %.0f MiB, after the rest %.0f MiB (JVM options: %s)",
         peakRss, ProcessStats.mib(afterStart.rssKib()), ProcessStats.mib(restEnd.rssKib()), String.join(" ", jvmOptions));
@@ -149,8 +157,10 @@ public final class ScaleBench {
     Process again = startOperator(kubeconfig, port, "operator-restart.log");
     long steady = waitForQuiet(requests, beforeRestart, policies);
     RequestCount.Snapshot settled = requests.snapshot().since(beforeRestart);
-    say("restart over settled policies: %d reconciles in %.1f s; %d reads (%.2f per reconcile), %d writes",
-        steady, seconds(restart), settled.reads(), (double) settled.reads() / steady, settled.writes());
+    double restartCpu = ProcessStats.of(again.pid()).cpuSeconds();
+    say("restart over settled policies: %d reconciles in %.1f s; %d reads (%.2f per reconcile), %d writes; "
+        + "operator CPU %.1f s (%.1f ms per reconcile, JVM start included)", steady, seconds(restart),
+        settled.reads(), (double) settled.reads() / steady, settled.writes(), restartCpu, 1000 * restartCpu / steady);
     print("restart requests by kind", settled);
     stop(again);
     System.out.printf(Locale.ROOT, "policies=%d namespaces=%d ready_s=%.1f requests_per_reconcile=%.2f rss_mib=%.0f%n",
@@ -299,6 +309,27 @@ public final class ScaleBench {
     env.put("LIFEBOAT_HEALTH_PORT", Integer.toString(port));
     env.put("LIFEBOAT_LEADER_ELECTION", "false");
     return builder.start();
+  }
+
+  /** The live objects' size after a full GC, as {@code jcmd GC.class_histogram} counts them (it collects first). */
+  private static String liveHeap(long pid) {
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+      List<String> lines = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines().toList();
+      jcmd.waitFor();
+      String total = lines.isEmpty() ? "" : lines.get(lines.size() - 1).trim();
+      String[] words = total.split("\\s+");
+      return words.length == 3 && words[0].equals("Total")
+          ? String.format(Locale.ROOT, "%.1f MiB in %s objects", Long.parseLong(words[2]) / 1048576.0, words[1])
+          : "unknown (jcmd: " + total + ")";
+    } catch (IOException | NumberFormatException e) {
+      return "unknown (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
   }
 
   private static void stop(Process process) throws InterruptedException {

@@ -1,0 +1,133 @@
+package dev.lifeboat.sandbox;
+
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.crud.AttributeType;
+import io.fabric8.mockwebserver.crud.CrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.lang.reflect.Field;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * For {@code bench/operator-scale.sh} only: the mock API server's objects kept per kind, so that a
+ * request scans the objects of its own kind instead of every object the server holds.
+ *
+ * <p>The CRUD dispatcher matches each request against all stored objects (a linear scan). At 1,000
+ * policies it spent more CPU than the operator it served, and at 10,000 the scan, not the operator,
+ * would be measured. This map is put in the dispatcher's place; a request's kind (from its path, as
+ * the dispatcher reads it) is held for the thread that dispatches it, and while it is, the map shows
+ * only that kind's objects. A request of no kind, or one reading others, sees them all. Which objects a
+ * request matches is unchanged (the dispatcher still matches them); the benchmark compares runs
+ * with and without it ({@code LIFEBOAT_SCALE_INDEX=0}).
+ */
+final class KindIndex extends AbstractMap<AttributeSet, String> {
+  private static final String KIND = "kind";
+  private static final String NO_KIND = "";
+
+  private final Map<String, Map<AttributeSet, String>> byKind = new LinkedHashMap<>();
+  private final ThreadLocal<String> current = new ThreadLocal<>();
+
+  /** Puts an index in {@code crud}'s place (before it holds anything) and returns the dispatcher to serve. */
+  static Dispatcher install(CrudDispatcher crud, Dispatcher served) {
+    KindIndex index = new KindIndex();
+    try {
+      Field map = CrudDispatcher.class.getDeclaredField("map");
+      map.setAccessible(true);
+      if (!((Map<?, ?>) map.get(crud)).isEmpty()) {
+        throw new IllegalStateException("the API server already holds objects");
+      }
+      map.set(crud, index);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this mock server keeps its objects differently", e);
+    }
+    return new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        index.current.set(path == null ? null : kindOf(crud.getAttributeExtractor().fromPath(path)));
+        try {
+          return served.dispatch(request);
+        } finally {
+          index.current.remove();
+        }
+      }
+
+      @Override
+      public void shutdown() {
+        served.shutdown();
+      }
+    };
+  }
+
+  /** The one kind a query or object names, or {@link #NO_KIND}. */
+  private static String kindOf(AttributeSet attributes) {
+    Attribute kind = attributes.getAttribute(KIND);
+    if (kind == null || kind.getType() != AttributeType.WITH || kind.getValues().size() != 1) {
+      return NO_KIND;
+    }
+    return kind.getValues().get(0).toString();
+  }
+
+  private synchronized Map<AttributeSet, String> bucket(AttributeSet key) {
+    return byKind.computeIfAbsent(kindOf(key), k -> new LinkedHashMap<>());
+  }
+
+  @Override
+  public synchronized String put(AttributeSet key, String value) {
+    return bucket(key).put(key, value);
+  }
+
+  @Override
+  public synchronized String get(Object key) {
+    return key instanceof AttributeSet set ? bucket(set).get(set) : null;
+  }
+
+  @Override
+  public synchronized String remove(Object key) {
+    return key instanceof AttributeSet set ? bucket(set).remove(set) : null;
+  }
+
+  @Override
+  public synchronized boolean containsKey(Object key) {
+    return key instanceof AttributeSet set && bucket(set).containsKey(set);
+  }
+
+  @Override
+  public Set<Entry<AttributeSet, String>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Entry<AttributeSet, String>> iterator() {
+        return visible().iterator();
+      }
+
+      @Override
+      public int size() {
+        return visible().size();
+      }
+    };
+  }
+
+  /**
+   * A copy of the entries the current request may match: its kind's and those of no kind, or all.
+   * A copy, as the dispatcher changes the map while it walks it (it collects, then deletes).
+   */
+  private synchronized List<Entry<AttributeSet, String>> visible() {
+    String kind = current.get();
+    List<Entry<AttributeSet, String>> entries = new ArrayList<>();
+    for (Map.Entry<String, Map<AttributeSet, String>> bucket : byKind.entrySet()) {
+      if (kind == null || kind.equals(NO_KIND) || bucket.getKey().equals(kind) || bucket.getKey().equals(NO_KIND)) {
+        bucket.getValue().forEach((k, v) -> entries.add(new SimpleImmutableEntry<>(k, v)));
+      }
+    }
+    return entries;
+  }
+}
