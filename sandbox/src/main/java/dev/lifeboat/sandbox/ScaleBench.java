@@ -47,7 +47,8 @@ public final class ScaleBench {
   /** The benchmark's own requests (creating, completing Jobs, watching) carry this User-Agent and are not counted. */
   static final String BENCH_AGENT = "lifeboat-scale-bench";
   private static final String RECONCILE_KIND = "GET backuppolicies (one)";
-  private static final long TIMEOUT_NANOS = 30L * 60 * 1_000_000_000L;
+  /** How long one phase may take: half an hour per 1,000 policies, at least half an hour. */
+  private static final long TIMEOUT_NANOS_PER_POLICY = 30L * 60 * 1_000_000_000L / 1000;
 
   private final int policies;
   private final int namespaces;
@@ -262,8 +263,10 @@ public final class ScaleBench {
       if (all.size() == policies && met == policies) {
         return seconds(start);
       }
-      if (System.nanoTime() - start > TIMEOUT_NANOS) {
-        throw new IllegalStateException("after 30 minutes only " + met + " of " + policies + " policies have " + what);
+      long timeout = Math.max(1000, policies) * TIMEOUT_NANOS_PER_POLICY;
+      if (System.nanoTime() - start > timeout) {
+        throw new IllegalStateException("after " + timeout / 60_000_000_000L + " minutes only " + met + " of " + policies
+            + " policies have " + what);
       }
       Thread.sleep(50);
     }
