@@ -86,6 +86,7 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest>, Cle
     }
     RestoreRun run = new RestoreRun(client, events, metrics, request, sources.resolve(request), clock.instant());
     Optional<Duration> wait = advance(run);
+    RestoreReadiness.report(run.status, run.conditions);
     run.persist();
     UpdateControl<RestoreRequest> control = UpdateControl.noUpdate();
     // Steps wait in real time: they poll Jobs and pods, whose pace the operator's clock does not set.
