@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Argo CD health checks of docs/gitops.md, exactly as printed there, run by a real Lua
@@ -56,24 +58,19 @@ class ArgoCdHealthChecksTest {
     assertThat(health(policy)).as("a status of an older spec").startsWith("Progressing");
   }
 
-  @Test
-  void aReadyPolicyIsHealthyAndASuspendedOneSuspended() throws Exception {
+  @ParameterizedTest(name = "Ready {0} {1}: {3}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "True  | WaitingForFirstBackup | valid; waiting for the first backup                   | Healthy",
+      "True  | Suspended             | suspended: no new backups start                       | Suspended",
+      "False | InvalidSpec           | spec.schedule: 'every day' is not a cron expression   | Degraded",
+      "False | Overdue               | newest backup finished 2025-11-07T02:00:41Z           | Degraded",
+      // a claim waiting for its first consumer, or for a volume, binds by itself
+      "False | ClaimNotBound         | PersistentVolumeClaim memory-data is Pending          | Progressing"})
+  void aPolicyIsAsHealthyAsItsReadyConditionSaysNamingWhyWhenNot(String status, String reason, String message,
+      String expected) throws Exception {
     BackupPolicy policy = Fixtures.dailyPolicy();
-    ready(policy, "True", Reasons.WAITING_FOR_FIRST_BACKUP, "valid; waiting for the first backup");
-    assertThat(health(policy)).isEqualTo("Healthy\nvalid; waiting for the first backup");
-    ready(policy, "True", Reasons.SUSPENDED, "suspended: no new backups start");
-    assertThat(health(policy)).isEqualTo("Suspended\nsuspended: no new backups start");
-  }
-
-  @Test
-  void aPolicyThatIsNotReadyIsDegradedNamingWhyUnlessItsClaimIsStillBinding() throws Exception {
-    BackupPolicy policy = Fixtures.dailyPolicy();
-    ready(policy, "False", Reasons.INVALID_SPEC, "spec.schedule: 'every day' is not a cron expression");
-    assertThat(health(policy)).isEqualTo("Degraded\nInvalidSpec: spec.schedule: 'every day' is not a cron expression");
-    ready(policy, "False", Reasons.OVERDUE, "newest backup finished 2025-11-07T02:00:41Z");
-    assertThat(health(policy)).startsWith("Degraded\nOverdue: ");
-    ready(policy, "False", Reasons.CLAIM_NOT_BOUND, "PersistentVolumeClaim memory-data is Pending");
-    assertThat(health(policy)).isEqualTo("Progressing\nClaimNotBound: PersistentVolumeClaim memory-data is Pending");
+    ready(policy, status, reason, message);
+    assertThat(health(policy)).isEqualTo(expected + "\n" + ("True".equals(status) ? "" : reason + ": ") + message);
   }
 
   @Test
