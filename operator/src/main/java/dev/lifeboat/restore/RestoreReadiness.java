@@ -6,9 +6,13 @@ import static dev.lifeboat.api.v1alpha1.ConditionTypes.STALLED;
 
 import dev.lifeboat.api.v1alpha1.Reasons;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
+import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
 import dev.lifeboat.common.ConditionWriter;
+import dev.lifeboat.common.StatusCopy;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -30,5 +34,15 @@ final class RestoreReadiness {
     if (status.phase == RestorePhase.Failed) {
       conditions.set(STALLED, true, reason, message);
     }
+  }
+
+  /**
+   * A restore that finished under an operator that did not write these conditions gets them once,
+   * so GitOps tools see its outcome too; one that has them is not written to.
+   */
+  static void reportFinished(KubernetesClient client, RestoreRequest request, Instant now) {
+    RestoreRequestStatus status = StatusCopy.of(request.getStatus(), RestoreRequestStatus::new);
+    report(status, new ConditionWriter(status.conditions, request.getMetadata().getGeneration(), now));
+    StatusCopy.writeIfChanged(client, request, request.getStatus(), status);
   }
 }

@@ -366,6 +366,26 @@ class RestoreRequestReconcilerTest extends ControllerTest {
   }
 
   @Test
+  void aRestoreThatFinishedBeforeReadyWasWrittenGetsItWithoutRunningAgain() {
+    apply(r -> r.getSpec().source.policy = "no-such-policy");
+    reconcile();
+    // Its status as an operator without Ready and Stalled left it.
+    RestoreRequest finished = harness.getRestore(NAMESPACE, RESTORE);
+    finished.getStatus().conditions.removeIf(c -> List.of(ConditionTypes.READY, ConditionTypes.STALLED).contains(c.getType()));
+    client.resource(finished).updateStatus();
+
+    RestoreRequestStatus status = reconcile();
+    assertCondition(status.conditions, ConditionTypes.READY, "False", Reasons.POLICY_NOT_FOUND, "no-such-policy", 1L);
+    assertCondition(status.conditions, ConditionTypes.STALLED, "True", Reasons.POLICY_NOT_FOUND, "no-such-policy", 1L);
+    assertThat(status.stage).isEqualTo(RestoreStage.Done);
+    assertThat(events()).extracting(Event::getReason).containsOnlyOnce(Reasons.RESTORE_FAILED);
+    String version = harness.getRestore(NAMESPACE, RESTORE).getMetadata().getResourceVersion();
+    reconcile();
+    assertThat(harness.getRestore(NAMESPACE, RESTORE).getMetadata().getResourceVersion())
+        .as("no write once it has them").isEqualTo(version);
+  }
+
+  @Test
   void mergeRestoresPathsIntoASubPathWithoutASafetyBackup() {
     apply(r -> {
       r.getSpec().mode = RestoreMode.Merge;
