@@ -81,11 +81,16 @@ public class RestoreRequestReconciler implements Reconciler<RestoreRequest>, Cle
   public UpdateControl<RestoreRequest> reconcile(RestoreRequest cached, Context<RestoreRequest> context) {
     // Read fresh, as the BackupPolicy controller does: the status is this controller's memory.
     RestoreRequest request = client.resource(cached).get();
-    if (request == null || request.getStatus() != null && request.getStatus().stage == RestoreStage.Done) {
+    if (request == null) {
+      return UpdateControl.noUpdate();
+    }
+    if (request.getStatus() != null && request.getStatus().stage == RestoreStage.Done) {
+      RestoreReadiness.reportFinished(client, request, clock.instant());
       return UpdateControl.noUpdate();
     }
     RestoreRun run = new RestoreRun(client, events, metrics, request, sources.resolve(request), clock.instant());
     Optional<Duration> wait = advance(run);
+    RestoreReadiness.report(run.status, run.conditions);
     run.persist();
     UpdateControl<RestoreRequest> control = UpdateControl.noUpdate();
     // Steps wait in real time: they poll Jobs and pods, whose pace the operator's clock does not set.

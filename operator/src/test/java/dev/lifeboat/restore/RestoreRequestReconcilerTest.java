@@ -192,6 +192,7 @@ class RestoreRequestReconcilerTest extends ControllerTest {
         "BackupPolicy no-such-policy named in spec.source.policy does not exist", 1L);
     assertThat(status.message).contains("spec.source.policy").contains("no-such-policy");
     assertThat(harness.jobs(NAMESPACE)).isEmpty();
+    assertCondition(status.conditions, ConditionTypes.STALLED, "True", Reasons.POLICY_NOT_FOUND, "spec.source.policy", 1L);
   }
 
   @Test
@@ -245,6 +246,9 @@ class RestoreRequestReconcilerTest extends ControllerTest {
         "restore of backup " + NEWER.id() + " failed: " + message, 1L);
     assertThat(status.message).contains("memory.db").contains("safety backup " + status.safetyBackup.id);
     assertThat(events()).extracting(Event::getReason).contains(Reasons.RESTORE_FAILED);
+    // What GitOps tools read: not Ready, and Stalled, since this request never runs again.
+    assertCondition(status.conditions, ConditionTypes.READY, "False", Reasons.RESTORE_FAILED, "memory.db", 1L);
+    assertCondition(status.conditions, ConditionTypes.STALLED, "True", Reasons.RESTORE_FAILED, "memory.db", 1L);
   }
 
   @Test
@@ -339,6 +343,46 @@ class RestoreRequestReconcilerTest extends ControllerTest {
     assertThat(status.message).contains("later-claim").contains("spec.target.claim");
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim("later-claim")).create();
     assertThat(reconcile().phase).isEqualTo(RestorePhase.Running);
+  }
+
+  @Test
+  void readyIsFalseWhileTheRestoreWaitsOrRunsAndTrueOnceTheDataIsBack() {
+    apply(r -> r.getSpec().target.claim = "later-claim");
+    RestoreRequestStatus status = reconcile();
+    assertCondition(status.conditions, ConditionTypes.READY, "False", Reasons.WAITING_FOR_CLAIM, "later-claim", 1L);
+    assertThat(status.observedGeneration).as("kstatus compares it with metadata.generation").isEqualTo(1L);
+
+    client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim("later-claim")).create();
+    status = resolve();
+    assertCondition(status.conditions, ConditionTypes.READY, "False", Reasons.RESTORE_IN_PROGRESS, "", 1L);
+    harness.finishJob(job("safety"), true, result("backup", true, "backed up 3 files"), null);
+    reconcile();
+    harness.finishJob(job("restore"), true, result("restore", true, "restored 3 files"), null);
+    status = reconcile();
+    assertThat(status.phase).isEqualTo(RestorePhase.Succeeded);
+    assertCondition(status.conditions, ConditionTypes.READY, "True", Reasons.RESTORE_SUCCEEDED,
+        "restored backup " + NEWER.id() + " into PersistentVolumeClaim later-claim", 1L);
+    assertThat(status.conditions).extracting(c -> c.getType()).doesNotContain(ConditionTypes.STALLED);
+  }
+
+  @Test
+  void aRestoreThatFinishedBeforeReadyWasWrittenGetsItWithoutRunningAgain() {
+    apply(r -> r.getSpec().source.policy = "no-such-policy");
+    reconcile();
+    // Its status as an operator without Ready and Stalled left it.
+    RestoreRequest finished = harness.getRestore(NAMESPACE, RESTORE);
+    finished.getStatus().conditions.removeIf(c -> List.of(ConditionTypes.READY, ConditionTypes.STALLED).contains(c.getType()));
+    client.resource(finished).updateStatus();
+
+    RestoreRequestStatus status = reconcile();
+    assertCondition(status.conditions, ConditionTypes.READY, "False", Reasons.POLICY_NOT_FOUND, "no-such-policy", 1L);
+    assertCondition(status.conditions, ConditionTypes.STALLED, "True", Reasons.POLICY_NOT_FOUND, "no-such-policy", 1L);
+    assertThat(status.stage).isEqualTo(RestoreStage.Done);
+    assertThat(events()).extracting(Event::getReason).containsOnlyOnce(Reasons.RESTORE_FAILED);
+    String version = harness.getRestore(NAMESPACE, RESTORE).getMetadata().getResourceVersion();
+    reconcile();
+    assertThat(harness.getRestore(NAMESPACE, RESTORE).getMetadata().getResourceVersion())
+        .as("no write once it has them").isEqualTo(version);
   }
 
   @Test

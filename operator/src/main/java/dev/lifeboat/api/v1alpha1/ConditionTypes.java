@@ -2,6 +2,7 @@ package dev.lifeboat.api.v1alpha1;
 
 /** Condition types written into Lifeboat statuses (docs/backuppolicy.md, docs/restore.md). */
 public final class ConditionTypes {
+  /** BackupPolicy: valid and its newest backup fresh. RestoreRequest: the restore succeeded. */
   public static final String READY = "Ready";
   public static final String BACKUP_OVERDUE = "BackupOverdue";
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
@@ -23,6 +24,8 @@ public final class ConditionTypes {
   public static final String SAFETY_BACKUP_TAKEN = "SafetyBackupTaken";
   /** RestoreRequest: the data is back in the target volume. */
   public static final String RESTORED = "Restored";
+  /** RestoreRequest: True when the restore failed and will not run again (kstatus reads it as Failed). */
+  public static final String STALLED = "Stalled";
 
   private ConditionTypes() {}
 }

@@ -4,6 +4,9 @@ package dev.lifeboat.api.v1alpha1;
 public final class Lifeboat {
   public static final String GROUP = "lifeboat.dev";
   public static final String VERSION = "v1alpha1";
+  /** CRD categories: {@code kubectl get lifeboat} (or {@code backup}) lists both kinds. */
+  public static final String CATEGORY_ALL = "lifeboat";
+  public static final String CATEGORY_BACKUP = "backup";
 
   /** Marks every object Lifeboat creates; the sandbox's job runner and RBAC selectors key on it. */
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

@@ -19,7 +19,7 @@ public class RestoreRequestStatus {
   @JsonPropertyDescription("The step the restore is at: Pending, Resolving, ScalingDown, SafetyBackup, Restoring, ScalingUp or Done. Lets a restarted operator carry on where it stopped.")
   public RestoreStage stage;
 
-  @JsonPropertyDescription("Conditions of the restore: BackupResolved, WorkloadsScaledDown, SafetyBackupTaken, Restored.")
+  @JsonPropertyDescription("Conditions of the restore: BackupResolved, WorkloadsScaledDown, SafetyBackupTaken, Restored; Ready (True once the restore succeeded) and Stalled (True when it failed), for tools that read kstatus.")
   @SchemaFrom(type = ConditionSchema[].class)
   public List<Condition> conditions = new ArrayList<>();
 

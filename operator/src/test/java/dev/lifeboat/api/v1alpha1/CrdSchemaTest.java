@@ -89,15 +89,67 @@ class CrdSchemaTest {
   void printerColumnsAndShortNamesAreThoseOfTheSpec() throws IOException {
     CustomResourceDefinition policy = crd(CRDS.get(0));
     assertThat(policy.getSpec().getNames().getShortNames()).containsExactly("bp");
-    assertThat(policy.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
-        .extracting(c -> c.getName())
-        .containsExactlyInAnyOrder("Schedule", "Last Success", "Overdue", "Kept", "Next", "Age");
     assertThat(policy.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
     CustomResourceDefinition restore = crd(CRDS.get(1));
     assertThat(restore.getSpec().getNames().getShortNames()).containsExactly("rr");
-    assertThat(restore.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
-        .extracting(c -> c.getName())
-        .containsExactlyInAnyOrder("Phase", "Backup", "Progress", "Age");
+  }
+
+  @Test
+  void kubectlGetShowsTheColumnsInOrderWithAgeLast() throws IOException {
+    assertThat(columns(CRDS.get(0), 0)).containsExactly("Schedule", "Last Success", "Overdue", "Kept", "Next", "Age");
+    assertThat(columns(CRDS.get(1), 0)).containsExactly("Phase", "Backup", "Progress", "Age");
+  }
+
+  @Test
+  void wideOutputAddsDetailsAfterAge() throws IOException {
+    // As kubectl's own kinds do (pods: ... AGE IP NODE): -o wide keeps the default columns first.
+    assertThat(columns(CRDS.get(0), null)).endsWith("Age", "Last Run", "Size", "Bucket", "Reason");
+    assertThat(columns(CRDS.get(1), null)).endsWith("Age", "Stage", "Safety Backup", "Message");
+  }
+
+  @Test
+  void timesInTheFutureArePrintedAsTimesNotInvalid() throws IOException {
+    // The API server turns a "date" column into an age, and a future time into "<invalid>": Next is
+    // always in the future, so it (and Last Success, for one look at both) is an RFC 3339 string.
+    var policyColumns = crd(CRDS.get(0)).getSpec().getVersions().get(0).getAdditionalPrinterColumns();
+    for (String name : List.of("Next", "Last Success")) {
+      var column = policyColumns.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+      assertThat(column.getType()).as(name).isEqualTo("string");
+      assertThat(column.getFormat()).as(name).isEqualTo("date-time");
+    }
+    for (String crd : CRDS) {
+      assertThat(crd(crd).getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+          .filteredOn(c -> "date".equals(c.getType()))
+          .as("date columns in %s: only the creation time, which is never in the future", crd)
+          .extracting(c -> c.getJsonPath()).containsExactly(".metadata.creationTimestamp");
+    }
+  }
+
+  @Test
+  void kubectlGetLifeboatListsBothKinds() throws IOException {
+    for (String crd : CRDS) {
+      assertThat(crd(crd).getSpec().getNames().getCategories()).as(crd).containsExactly("lifeboat", "backup");
+    }
+  }
+
+  @Test
+  void eachKindIsDescribedAtTheRootOfItsSchema() throws IOException {
+    // kubectl explain backuppolicy prints this description first.
+    assertThat(schema(CRDS.get(0)).getDescription()).startsWith("A BackupPolicy backs up PersistentVolumeClaims");
+    assertThat(schema(CRDS.get(1)).getDescription()).startsWith("A RestoreRequest restores one backup");
+  }
+
+  @Test
+  void conditionsAreAMapListKeyedOnTypeWithTransitionTimes() throws IOException {
+    for (String crd : CRDS) {
+      JSONSchemaProps conditions = schema(crd).getProperties().get("status").getProperties().get("conditions");
+      assertThat(conditions.getXKubernetesListType()).as(crd).isEqualTo("map");
+      assertThat(conditions.getXKubernetesListMapKeys()).as(crd).containsExactly("type");
+      JSONSchemaProps item = conditions.getItems().getSchema();
+      // The API server accepts a map key only when it is required.
+      assertThat(item.getRequired()).as(crd).contains("type");
+      assertThat(item.getProperties().get("lastTransitionTime").getFormat()).as(crd).isEqualTo("date-time");
+    }
   }
 
   @Test
@@ -122,6 +174,13 @@ class CrdSchemaTest {
     JSONSchemaProps source = schema(CRDS.get(0)).getProperties().get("spec").getProperties().get("source");
     assertThat(compilerFor(source).compile("has(self.claimz)").hasError()).isTrue();
     assertThat(compilerFor(source).compile("size(self.claims) > 0").hasError()).isFalse();
+  }
+
+  /** Column names in the order kubectl prints them; {@code priority} null for all (-o wide). */
+  static List<String> columns(String crd, Integer priority) throws IOException {
+    return crd(crd).getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+        .filter(c -> priority == null || priority.equals(c.getPriority()))
+        .map(c -> c.getName()).toList();
   }
 
   static Path generated(String crd) {
