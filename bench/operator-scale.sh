@@ -6,16 +6,19 @@
 #
 #   bench/operator-scale.sh [POLICIES] [NAMESPACES]          (default 1000 100)
 #   LIFEBOAT_SCALE_REST_SECONDS=30   how long the operator is watched at rest (default 300)
-#   LIFEBOAT_SCALE_JAVA_OPTS=...     the operator's JVM options (default: the launcher's
-#                                    -XX:MaxRAMPercentage=75 under the chart's 512Mi limit)
+#   LIFEBOAT_SCALE_JAVA_OPTS=...     the operator's JVM options (default: the launcher's, dist/lifeboat,
+#                                    under the chart's 512Mi limit)
 #   LIFEBOAT_SCALE_SCHEDULE='*/5 * * * *'   one schedule for every policy (default: daily, spread)
 #   LIFEBOAT_SCALE_BUILD=0           use the jars already built
+#   LIFEBOAT_SCALE_INDEX=0           the mock API server as shipped (every request scans every object;
+#                                    by default its objects are kept per kind)
 set -euo pipefail
 POLICIES=${1:-1000}
 NAMESPACES=${2:-100}
 REST=${LIFEBOAT_SCALE_REST_SECONDS:-300}
 # MaxRAM stands in for the container's memory limit, which the JVM would read from its cgroup.
-JAVA_OPTS=${LIFEBOAT_SCALE_JAVA_OPTS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=75}
+eval "$(grep '^operator_opts=' "$(dirname "$0")/../dist/lifeboat")"
+JAVA_OPTS=${LIFEBOAT_SCALE_JAVA_OPTS:--XX:MaxRAM=512m $operator_opts}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 command -v java >/dev/null || { echo "operator-scale: java (17) is needed" >&2; exit 1; }
