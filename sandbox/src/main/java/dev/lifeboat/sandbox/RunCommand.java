@@ -65,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
       for (Path path : apply) {
         try {
-          sandbox.apply(path).forEach(o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
+          sandbox.apply(path, o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
               + " applied"));
         } catch (ObjectRefusedException e) {
           System.err.println(e.getMessage()); // as kubectl apply: the API server's refusal, nothing applied after it

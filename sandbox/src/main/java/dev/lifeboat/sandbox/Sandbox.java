@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -184,7 +185,12 @@ public final class Sandbox implements AutoCloseable {
    * @throws ObjectRefusedException at the first object the API server refuses, saying why
    */
   public List<HasMetadata> apply(Path fileOrDir) throws IOException {
-    return new YamlApply(client).apply(fileOrDir);
+    return apply(fileOrDir, object -> { });
+  }
+
+  /** As above, telling {@code applied} of each object as soon as it is stored (as kubectl prints them). */
+  public List<HasMetadata> apply(Path fileOrDir, Consumer<HasMetadata> applied) throws IOException {
+    return new YamlApply(client).apply(fileOrDir, applied);
   }
 
   /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */

@@ -45,7 +45,7 @@ class ValidatingDispatcher extends KubernetesCrudDispatcher {
     String path = PodLogDispatcher.path(request);
     if (path.equals(CRDS)) {
       try {
-        CustomResourceValidator validator = new CustomResourceValidator(json.readTree(request.getUtf8Body()));
+        CustomResourceValidator validator = new CustomResourceValidator(json.readTree(body(request)));
         validators.put(validator.group() + "/" + validator.plural(), validator);
       } catch (IOException | IllegalArgumentException e) {
         return refused(400, "BadRequest", e.getMessage());
@@ -101,12 +101,17 @@ class ValidatingDispatcher extends KubernetesCrudDispatcher {
         }
         old = json.readTree(current.getBody().readUtf8());
       }
-      object = result.apply(json.readTree(request.getUtf8Body()), old);
+      object = result.apply(json.readTree(body(request)), old);
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // not JSON, or a patch that does not apply: the mock refuses it itself
     }
     return validator.validate(object, old).map(invalid ->
         new MockResponse().setResponseCode(Invalid.CODE).setBody(serialization.asJson(invalid.status())));
+  }
+
+  /** The request's body, left for the CRUD mock to read again (getUtf8Body would consume it). */
+  private static byte[] body(RecordedRequest request) {
+    return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
   }
 
   private MockResponse refused(int code, String reason, String message) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What {@code kubectl apply -f} does with YAML: each object created, or updated if it exists.
@@ -35,8 +36,11 @@ final class YamlApply {
     this.serialization = client.getKubernetesSerialization();
   }
 
-  /** Every object of a YAML file, or of every .yaml/.yml file in a directory (sorted), as stored. */
-  List<HasMetadata> apply(Path fileOrDir) throws IOException {
+  /**
+   * Every object of a YAML file, or of every .yaml/.yml file in a directory (sorted), as stored;
+   * {@code applied} hears of each as soon as it is stored.
+   */
+  List<HasMetadata> apply(Path fileOrDir, Consumer<HasMetadata> applied) throws IOException {
     List<Path> files;
     if (Files.isDirectory(fileOrDir)) {
       try (var list = Files.list(fileOrDir)) {
@@ -45,11 +49,12 @@ final class YamlApply {
     } else {
       files = List.of(fileOrDir);
     }
-    List<HasMetadata> applied = new ArrayList<>();
+    List<HasMetadata> stored = new ArrayList<>();
     for (Path file : files) {
       for (GenericKubernetesResource object : objects(file)) {
+        HasMetadata one;
         try {
-          applied.add(apply(object));
+          one = apply(object);
         } catch (KubernetesClientException e) {
           String refusal = Invalid.kubectlMessage(e.getStatus());
           if (refusal == null) {
@@ -57,9 +62,11 @@ final class YamlApply {
           }
           throw new ObjectRefusedException(file + ": " + refusal);
         }
+        stored.add(one);
+        applied.accept(one);
       }
     }
-    return applied;
+    return stored;
   }
 
   private List<GenericKubernetesResource> objects(Path file) throws IOException {
