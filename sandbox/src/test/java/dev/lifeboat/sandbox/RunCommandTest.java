@@ -127,4 +127,17 @@ class RunCommandTest {
     assertThat(result.output()).contains("can no longer hold:", "restorerequest/rose/rose-restore=Succeeded: phase Failed",
         "PolicyNotFound").doesNotContain("did not hold within");
   }
+
+  @Test
+  void runExitsOneAtOnceWhenTheAwaitedBackupFailed() throws Exception {
+    int port = freePort();
+    Path yaml = Files.writeString(dir.resolve("wrong-secret.yaml"), Files.readString(quickstart(port, "go"))
+        .replace("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret", "AWS_SECRET_ACCESS_KEY: not-the-secret"));
+    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
+        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "10m", "--s3-port", String.valueOf(port),
+        "--operator-port", "0");
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("can no longer hold:",
+        "backuppolicy/rose/rose-memory=LastBackupSucceeded: LastBackupSucceeded is False").doesNotContain("did not hold within");
+  }
 }
