@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.sandbox.validation.CustomResourceValidator;
 import dev.lifeboat.sandbox.validation.Invalid;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +39,7 @@ class ValidatingDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
 
   ValidatingDispatcher() {
-    super(java.util.List.of());
+    super(List.of());
   }
 
   @Override
@@ -115,8 +117,7 @@ class ValidatingDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse refused(int code, String reason, String message) {
-    return new MockResponse().setResponseCode(code).setBody(serialization.asJson(new io.fabric8.kubernetes.api.model
-        .StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(code).withReason(reason)
+    return new MockResponse().setResponseCode(code).setBody(serialization.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(code).withReason(reason)
         .withMessage(message).build()));
   }
 

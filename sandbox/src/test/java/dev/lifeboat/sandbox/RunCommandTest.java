@@ -97,13 +97,20 @@ class RunCommandTest {
     assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
   }
 
+  /** {@code run} of the triggered quickstart with one text changed, waiting (up to 10 minutes) for its backup. */
+  Result runQuickstartChanged(String from, String to) throws Exception {
+    int port = freePort();
+    Path yaml = quickstart(port, "go");
+    Files.writeString(yaml, Files.readString(yaml).replace(from, to));
+    return run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
+        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "10m", "--s3-port", String.valueOf(port),
+        "--operator-port", "0");
+  }
+
   @Test
   void runRefusesAnInvalidObjectAsTheApiServerWouldAndExitsOne() throws Exception {
-    int port = freePort();
-    Path yaml = Files.writeString(dir.resolve("bad.yaml"), Files.readString(quickstart(port, "go"))
-        .replace("schedule: \"0 2 * * *\"", "schedule: \"every day at 2\""));
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
-        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--s3-port", String.valueOf(port), "--operator-port", "0");
+    Path yaml = dir.resolve("quickstart.yaml");
+    Result result = runQuickstartChanged("schedule: \"0 2 * * *\"", "schedule: \"every day at 2\"");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("persistentvolumeclaim/memory-data applied")
         .contains(yaml + ": The BackupPolicy \"rose-memory\" is invalid: spec.schedule: Invalid value: \"every day at 2\": "
@@ -130,12 +137,8 @@ class RunCommandTest {
 
   @Test
   void runExitsOneAtOnceWhenTheAwaitedBackupFailed() throws Exception {
-    int port = freePort();
-    Path yaml = Files.writeString(dir.resolve("wrong-secret.yaml"), Files.readString(quickstart(port, "go"))
-        .replace("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret", "AWS_SECRET_ACCESS_KEY: not-the-secret"));
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
-        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "10m", "--s3-port", String.valueOf(port),
-        "--operator-port", "0");
+    Result result = runQuickstartChanged("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret",
+        "AWS_SECRET_ACCESS_KEY: not-the-secret");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("can no longer hold:",
         "backuppolicy/rose/rose-memory=LastBackupSucceeded: LastBackupSucceeded is False").doesNotContain("did not hold within");

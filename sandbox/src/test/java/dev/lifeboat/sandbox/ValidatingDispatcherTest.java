@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
+import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -21,17 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** The sandbox's API server refuses what a real one refuses, whoever writes: create, update, patch. */
 class ValidatingDispatcherTest {
-  private static final String POLICY = """
-      apiVersion: lifeboat.dev/v1alpha1
-      kind: BackupPolicy
-      metadata: {name: rose-memory, namespace: rose}
-      spec:
-        schedule: "%s"
-        source: {claims: [memory-data]}
-        destination: {s3: {bucket: lifeboat, credentialsSecretRef: {name: s3-credentials}}}
-        retention: {keepDaily: 7}
-      """;
-
   private KubernetesMockServer server;
   private KubernetesClient client;
 
@@ -50,7 +40,8 @@ class ValidatingDispatcherTest {
   }
 
   private BackupPolicy policy(String schedule) {
-    return client.getKubernetesSerialization().unmarshal(POLICY.formatted(schedule), BackupPolicy.class);
+    return client.getKubernetesSerialization().unmarshal(
+        CustomResourceValidatorTest.POLICY.replace("0 2 * * *", schedule), BackupPolicy.class);
   }
 
   private BackupPolicy stored() {
@@ -97,14 +88,8 @@ class ValidatingDispatcherTest {
 
   @Test
   void aRestoreRequestsSpecIsImmutableAsItsTransitionRuleSays() {
-    RestoreRequest request = client.getKubernetesSerialization().unmarshal("""
-        apiVersion: lifeboat.dev/v1alpha1
-        kind: RestoreRequest
-        metadata: {name: rose-restore, namespace: rose}
-        spec:
-          source: {policy: rose-memory}
-          target: {claim: memory-data}
-        """, RestoreRequest.class);
+    RestoreRequest request = client.getKubernetesSerialization().unmarshal(CustomResourceValidatorTest.RESTORE,
+        RestoreRequest.class);
     client.resource(request).create();
     assertThatThrownBy(() -> client.resources(RestoreRequest.class).inNamespace("rose").withName("rose-restore")
         .edit(r -> {

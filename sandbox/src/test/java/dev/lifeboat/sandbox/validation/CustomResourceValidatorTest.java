@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Good and bad objects against the generated CRDs, each refused in the API server's words, naming
  * the field (kubectl shows the API server's causes after {@code The <Kind> "<name>" is invalid: }).
  */
-class CustomResourceValidatorTest {
+public class CustomResourceValidatorTest {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final String SCHEDULE_PATTERN =
       "^(@(hourly|daily|weekly|monthly|yearly|annually|midnight)|\\S+(\\s+\\S+){4})$";
@@ -28,7 +28,8 @@ class CustomResourceValidatorTest {
   private static final String RULES_NOT_CHECKED = "<nil>: Invalid value: \"null\": some validation rules were not"
       + " checked because the object was invalid; correct the existing errors to complete validation";
 
-  static final String POLICY = """
+  /** A valid BackupPolicy, the quickstart's, for tests to break. */
+  public static final String POLICY = """
       apiVersion: lifeboat.dev/v1alpha1
       kind: BackupPolicy
       metadata: {name: rose-memory, namespace: rose}
@@ -40,7 +41,8 @@ class CustomResourceValidatorTest {
         alerts: {maxAge: 26h}
       """;
 
-  static final String RESTORE = """
+  /** A valid RestoreRequest of that policy. */
+  public static final String RESTORE = """
       apiVersion: lifeboat.dev/v1alpha1
       kind: RestoreRequest
       metadata: {name: rose-restore, namespace: rose}
