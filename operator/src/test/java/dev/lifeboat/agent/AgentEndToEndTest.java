@@ -140,6 +140,24 @@ class AgentEndToEndTest {
   }
 
   @Test
+  void aPlaceholderKeyIsRefusedForANewBackupNamingItsSecretAndNeverShowingIt() throws IOException {
+    String placeholder = "REPLACE_WITH_THE_OUTPUT_OF_openssl_rand_base64_48";
+    Path key = Files.writeString(dir.resolve("key"), placeholder + "\n");
+    Path terminationLog = dir.resolve("termination-log");
+    AgentCli.Run run = agent.run("backup", "--volume", "memory-data=" + volume, "--backup-id", "20251109T020000Z",
+        "--encryption-key-file", key.toString(), "--encryption-key-secret", "backup-key/key",
+        "--termination-log", terminationLog.toString());
+    assertThat(run.exitCode()).isNotZero();
+    String refusal = "key \"key\" of Secret \"backup-key\" (spec.encryption.keySecretRef) is not an encryption key:"
+        + " it holds the placeholder text REPLACE; make one with: openssl rand -base64 48";
+    assertThat(run.stderr()).contains(refusal).doesNotContain(placeholder);
+    AgentResult result = AgentResult.parse(Files.readString(terminationLog));
+    assertThat(result.phase()).isEqualTo(BackupPhase.Failed);
+    assertThat(result.message()).contains(refusal).doesNotContain(placeholder);
+    assertThat(repository.keys("")).as("nothing written to the bucket").isEmpty();
+  }
+
+  @Test
   void encryptedBackupNeedsItsKeyAndATamperedArchiveFails() throws IOException {
     Path key = dir.resolve("key");
     Files.write(key, new SecureRandom().generateSeed(32));

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -25,7 +24,7 @@ import java.util.regex.Pattern;
  * The API server's pods/log subresource, which in a cluster the API server proxies to the
  * kubelet: here the "kubelet" is {@link LocalJobRunner}, so a container's log is the file it
  * writes, {@code <state>/pods/<namespace>/<pod>/containers/<container>/container.log}. Everything
- * else is the CRUD mock's.
+ * else is {@link ValidatingDispatcher}'s.
  *
  * <p>The fabric8 client asks {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log?pretty=false
  * &container=<c>[&tailLines=N][&limitBytes=N]}. {@code container} names an init container or a
@@ -34,7 +33,7 @@ import java.util.regex.Pattern;
  * container still waiting to start (the API server's "is waiting to start: REASON"); a container
  * with no log yet otherwise is 404. previous, sinceSeconds, sinceTime and timestamps are not played.
  */
-class PodLogDispatcher extends KubernetesCrudDispatcher {
+class PodLogDispatcher extends ValidatingDispatcher {
   /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
   private static final Pattern LOG_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
@@ -46,7 +45,6 @@ class PodLogDispatcher extends KubernetesCrudDispatcher {
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
   PodLogDispatcher(Path state) {
-    super(List.of());
     this.state = state;
   }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Start the sandbox, apply YAML, wait until every --until holds, print every Lifeboat object.",
         "The API server starts empty (a new cluster); S3 data and volumes persist in --state.",
-        "Exit 0 when all held, 1 on timeout."})
+        "Exit 0 when all held; 1 on timeout, when one can no longer hold (e.g. rr/NS/NAME=Succeeded",
+        "and the restore Failed), or when the API server refuses an object applied."})
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR", description = "Where S3 data and volumes live.")
   Path state;
@@ -63,18 +64,36 @@ final class RunCommand implements Callable<Integer> {
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
       System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
       for (Path path : apply) {
-        sandbox.apply(path).forEach(o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
-            + " applied"));
+        try {
+          sandbox.apply(path, o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
+              + " applied"));
+        } catch (ObjectRefusedException e) {
+          System.err.println(e.getMessage()); // as kubectl apply: the API server's refusal, nothing applied after it
+          return 1;
+        }
       }
       long deadline = System.nanoTime() + limit.toNanos();
       List<UntilCondition> pending = new ArrayList<>(conditions);
-      while (!pending.isEmpty() && System.nanoTime() < deadline) {
-        pending.removeIf(c -> c.holds(sandbox.client()));
-        if (!pending.isEmpty()) {
+      List<String> failed = new ArrayList<>();
+      while (!pending.isEmpty() && failed.isEmpty() && System.nanoTime() < deadline) {
+        for (UntilCondition condition : List.copyOf(pending)) {
+          UntilCondition.Outcome outcome = condition.check(sandbox.client());
+          switch (outcome.state()) {
+            case HOLDS -> pending.remove(condition);
+            case FAILED -> failed.add(condition + ": " + outcome.why());
+            case WAITING -> { }
+          }
+        }
+        if (!pending.isEmpty() && failed.isEmpty()) {
           Thread.sleep(250); // a CLI waiting for a person-visible outcome, not a reconciler
         }
       }
       StatusPrinter.printAll(sandbox.client(), System.out);
+      if (!failed.isEmpty()) {
+        System.out.println("can no longer hold:");
+        failed.forEach(f -> System.out.println("  " + f));
+        return 1;
+      }
       if (!pending.isEmpty()) {
         System.out.println("did not hold within " + timeout + ":");
         pending.forEach(c -> System.out.println("  " + c));

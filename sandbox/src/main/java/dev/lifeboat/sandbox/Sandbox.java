@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -177,25 +178,19 @@ public final class Sandbox implements AutoCloseable {
     return SnapshotController.snapshotDir(state, namespace, uid);
   }
 
-  /** Applies every object of a YAML file, or of every .yaml/.yml file in a directory (sorted). */
+  /**
+   * Applies every object of a YAML file, or of every .yaml/.yml file in a directory (sorted). The
+   * API server checks custom resources as a cluster's would ({@link ValidatingDispatcher}).
+   *
+   * @throws ObjectRefusedException at the first object the API server refuses, saying why
+   */
   public List<HasMetadata> apply(Path fileOrDir) throws IOException {
-    List<Path> files;
-    if (Files.isDirectory(fileOrDir)) {
-      try (var list = Files.list(fileOrDir)) {
-        files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
-      }
-    } else {
-      files = List.of(fileOrDir);
-    }
-    List<HasMetadata> applied = new java.util.ArrayList<>();
-    for (Path file : files) {
-      try (InputStream in = Files.newInputStream(file)) {
-        for (HasMetadata item : client.load(in).items()) {
-          applied.add(client.resource(item).createOr(existing -> existing.update()));
-        }
-      }
-    }
-    return applied;
+    return apply(fileOrDir, object -> { });
+  }
+
+  /** As above, telling {@code applied} of each object as soon as it is stored (as kubectl prints them). */
+  public List<HasMetadata> apply(Path fileOrDir, Consumer<HasMetadata> applied) throws IOException {
+    return new YamlApply(client).apply(fileOrDir, applied);
   }
 
   /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */

@@ -38,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every file under {@code examples/} is checked twice: the Lifeboat objects against the generated
- * CRDs' {@code openAPIV3Schema} (the mock API server validates nothing), and every object by
- * applying it through the sandbox, where the real operator must not find a BackupPolicy invalid.
+ * CRDs' {@code openAPIV3Schema} with a JSON-schema validator (a second opinion beside the sandbox
+ * API server's own checks, and strict about unknown fields, as {@code kubectl apply} is), and every
+ * object by applying it through the sandbox, whose API server must accept it and whose real
+ * operator must not find a BackupPolicy invalid.
  */
 class ExamplesTest {
   private static final YAMLMapper YAML = new YAMLMapper();

@@ -19,15 +19,20 @@ class RunCommandTest {
 
   record Result(int exitCode, String output) {}
 
+  /** Runs the command; its standard output and error, together, as a terminal shows them. */
   Result run(String... args) {
     PrintStream out = System.out;
+    PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+      System.setOut(both);
+      System.setErr(both);
       int code = new CommandLine(new SandboxMain()).execute(args);
       return new Result(code, captured.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
+      System.setErr(err);
     }
   }
 
@@ -90,5 +95,52 @@ class RunCommandTest {
         "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
+  }
+
+  /** {@code run} of the triggered quickstart with one text changed, waiting (up to 10 minutes) for its backup. */
+  Result runQuickstartChanged(String from, String to) throws Exception {
+    int port = freePort();
+    Path yaml = quickstart(port, "go");
+    Files.writeString(yaml, Files.readString(yaml).replace(from, to));
+    return run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
+        "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "10m", "--s3-port", String.valueOf(port),
+        "--operator-port", "0");
+  }
+
+  @Test
+  void runRefusesAnInvalidObjectAsTheApiServerWouldAndExitsOne() throws Exception {
+    Path yaml = dir.resolve("quickstart.yaml");
+    Result result = runQuickstartChanged("schedule: \"0 2 * * *\"", "schedule: \"every day at 2\"");
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("persistentvolumeclaim/memory-data applied")
+        .contains(yaml + ": The BackupPolicy \"rose-memory\" is invalid: spec.schedule: Invalid value: \"every day at 2\": "
+            + "spec.schedule in body should match '^(@(hourly|daily|weekly|monthly|yearly|annually|midnight)|\\S+(\\s+\\S+){4})$'")
+        .doesNotContain("backuppolicy/rose-memory applied");
+  }
+
+  @Test
+  void runExitsOneAtOnceWhenTheRestoreFailedInsteadOfWaitingOutItsTimeout() throws Exception {
+    Path yaml = Files.writeString(dir.resolve("restore.yaml"), """
+        apiVersion: lifeboat.dev/v1alpha1
+        kind: RestoreRequest
+        metadata: {name: rose-restore, namespace: rose}
+        spec:
+          source: {policy: no-such-policy}
+          target: {claim: memory-data}
+        """);
+    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
+        "--until", "rr/rose/rose-restore=Succeeded", "--timeout", "10m", "--s3-port", "0", "--operator-port", "0");
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("can no longer hold:", "restorerequest/rose/rose-restore=Succeeded: phase Failed",
+        "PolicyNotFound").doesNotContain("did not hold within");
+  }
+
+  @Test
+  void runExitsOneAtOnceWhenTheAwaitedBackupFailed() throws Exception {
+    Result result = runQuickstartChanged("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret",
+        "AWS_SECRET_ACCESS_KEY: not-the-secret");
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains("can no longer hold:",
+        "backuppolicy/rose/rose-memory=LastBackupSucceeded: LastBackupSucceeded is False").doesNotContain("did not hold within");
   }
 }

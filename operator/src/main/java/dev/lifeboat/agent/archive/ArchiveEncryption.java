@@ -42,9 +42,27 @@ public final class ArchiveEncryption {
    * in 0x0a is not shortened.
    */
   public static ArchiveEncryption fromKeyFile(Path keyFile) throws IOException {
+    return load(keyFile, false);
+  }
+
+  /**
+   * As {@link #fromKeyFile}, for writing new archives: a key that is obviously not one (an example's
+   * placeholder text, too short, not random; see {@link KeyCheck}) is refused with {@link NotAKeyException}.
+   * Reading stays lenient, so backups already made with such a key can still be restored.
+   */
+  public static ArchiveEncryption forNewArchives(Path keyFile) throws IOException {
+    return load(keyFile, true);
+  }
+
+  private static ArchiveEncryption load(Path keyFile, boolean newArchives) throws IOException {
     byte[] raw = Files.readAllBytes(keyFile);
     byte[] key = KeyBytes.withoutTrailingNewline(raw);
     try {
+      if (newArchives) {
+        KeyCheck.problem(key).ifPresent(problem -> {
+          throw new NotAKeyException(problem);
+        });
+      }
       if (key.length < MIN_KEY_BYTES) {
         throw new IllegalArgumentException("encryption key file " + keyFile + " holds " + key.length
             + " bytes; at least " + MIN_KEY_BYTES + " are needed");

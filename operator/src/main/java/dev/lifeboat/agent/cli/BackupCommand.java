@@ -102,7 +102,7 @@ public final class BackupCommand implements Callable<Integer> {
       if (sqlite == SqliteMode.online && !Files.isDirectory(scratchDir)) {
         throw new IllegalArgumentException("--scratch-dir: " + scratchDir + " is not a directory");
       }
-      ArchiveEncryption encryption = key.load();
+      ArchiveEncryption encryption = key.loadForNewArchives();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
         return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
             sources, dumpSources, excludes, compression, encryption, rules, minSize, backupId, kind,

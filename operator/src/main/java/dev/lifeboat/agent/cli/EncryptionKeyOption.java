@@ -1,6 +1,7 @@
 package dev.lifeboat.agent.cli;
 
 import dev.lifeboat.agent.archive.ArchiveEncryption;
+import dev.lifeboat.agent.archive.NotAKeyException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,18 +14,45 @@ public final class EncryptionKeyOption {
   Path file;
 
   @Option(names = "--encryption-key-secret", paramLabel = "NAME/KEY",
-      description = "The Kubernetes Secret and key the key file is mounted from; named in the error when the file is missing.")
+      description = "The Kubernetes Secret and key the key file is mounted from; named in the error when the file is missing or not a key.")
   String secret;
 
-  /** The key, or null when no key file was given. */
+  /** The key for reading archives, or null when no key file was given. */
   ArchiveEncryption load() throws IOException {
+    return load(false);
+  }
+
+  /**
+   * The key for writing new archives, or null when no key file was given: a key that is obviously
+   * not one is refused, naming where it comes from (reading stays lenient, for backups made before).
+   */
+  ArchiveEncryption loadForNewArchives() throws IOException {
+    return load(true);
+  }
+
+  private ArchiveEncryption load(boolean newArchives) throws IOException {
     if (file == null) {
       return null;
     }
     if (!Files.exists(file)) {
       throw new IllegalArgumentException(missing());
     }
-    return ArchiveEncryption.fromKeyFile(file);
+    try {
+      return newArchives ? ArchiveEncryption.forNewArchives(file) : ArchiveEncryption.fromKeyFile(file);
+    } catch (NotAKeyException e) {
+      throw new IllegalArgumentException(source() + " is not an encryption key: " + e.getMessage()
+          + "; make one with: openssl rand -base64 48", e);
+    }
+  }
+
+  /** Where the key comes from, in the user's terms. */
+  private String source() {
+    int slash = secret == null ? -1 : secret.lastIndexOf('/');
+    if (slash < 0) {
+      return "encryption key file " + file;
+    }
+    return "key \"" + secret.substring(slash + 1) + "\" of Secret \"" + secret.substring(0, slash)
+        + "\" (spec.encryption.keySecretRef)";
   }
 
   private String missing() {

@@ -1,0 +1,139 @@
+package dev.lifeboat.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.sandbox.validation.CustomResourceValidator;
+import dev.lifeboat.sandbox.validation.Invalid;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's validation of custom resources, which the CRUD mock leaves out: every create,
+ * update and (JSON or merge) patch of an object of a CRD the server was given is checked against
+ * that CRD's schema and rules ({@link CustomResourceValidator}) and refused with the API server's
+ * 422 answer. So whatever writes to the sandbox (its {@code --apply}, the demo, the operator,
+ * kubectl) meets the checks a cluster makes. Writes to the status subresource are not checked:
+ * only the operator makes them, and a real API server would check them against the status schema.
+ */
+class ValidatingDispatcher extends KubernetesCrudDispatcher {
+  private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+  /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>]}, no subresource. */
+  private static final Pattern RESOURCE = Pattern.compile(
+      "^/apis/([^/]+)/[^/]+/(?:namespaces/[^/]+/)?([^/]+)(?:/[^/]+)?$");
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  /** By group and plural, e.g. {@code lifeboat.dev/backuppolicies}. */
+  private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
+
+  ValidatingDispatcher() {
+    super(List.of());
+  }
+
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    String path = PodLogDispatcher.path(request);
+    if (path.equals(CRDS)) {
+      try {
+        CustomResourceValidator validator = new CustomResourceValidator(json.readTree(body(request)));
+        validators.put(validator.group() + "/" + validator.plural(), validator);
+      } catch (IOException | IllegalArgumentException e) {
+        return refused(400, "BadRequest", e.getMessage());
+      }
+      return super.handleCreate(request);
+    }
+    return validated(request, path, (body, old) -> body, false).orElseGet(() -> super.handleCreate(request));
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    return validated(request, PodLogDispatcher.path(request), (body, old) -> body, true)
+        .orElseGet(() -> super.handleUpdate(request));
+  }
+
+  @Override
+  public MockResponse handlePatch(RecordedRequest request) {
+    String type = String.valueOf(request.getHeader("Content-Type"));
+    PatchResult patch;
+    if (type.startsWith("application/json-patch+json")) {
+      patch = (body, stored) -> JsonPatch.apply(body, stored);
+    } else if (type.startsWith("application/merge-patch+json")) {
+      patch = ValidatingDispatcher::mergePatch;
+    } else {
+      return super.handlePatch(request); // strategic merge and apply patches: not modelled here
+    }
+    return validated(request, PodLogDispatcher.path(request), patch, true).orElseGet(() -> super.handlePatch(request));
+  }
+
+  /** The object a write results in, from its body and the stored object (null on a create). */
+  private interface PatchResult {
+    JsonNode apply(JsonNode body, JsonNode stored);
+  }
+
+  /**
+   * The API server's refusal, if the request writes an object of a known CRD that it would refuse;
+   * {@code stored} says whether the write replaces a stored object (read for transition rules and patches).
+   */
+  private Optional<MockResponse> validated(RecordedRequest request, String path, PatchResult result, boolean stored) {
+    Matcher resource = RESOURCE.matcher(path);
+    CustomResourceValidator validator = resource.matches() ? validators.get(resource.group(1) + "/" + resource.group(2))
+        : null;
+    if (validator == null) {
+      return Optional.empty();
+    }
+    JsonNode old = null;
+    JsonNode object;
+    try {
+      if (stored) {
+        MockResponse current = handleGet(path);
+        if (current.code() != 200 || current.getBody() == null) {
+          return Optional.empty(); // not there: the mock answers as the API server does
+        }
+        old = json.readTree(current.getBody().readUtf8());
+      }
+      object = result.apply(json.readTree(body(request)), old);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // not JSON, or a patch that does not apply: the mock refuses it itself
+    }
+    return validator.validate(object, old).map(invalid ->
+        new MockResponse().setResponseCode(Invalid.CODE).setBody(serialization.asJson(invalid.status())));
+  }
+
+  /** The request's body, left for the CRUD mock to read again (getUtf8Body would consume it). */
+  private static byte[] body(RecordedRequest request) {
+    return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+  }
+
+  private MockResponse refused(int code, String reason, String message) {
+    return new MockResponse().setResponseCode(code).setBody(serialization.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(code).withReason(reason)
+        .withMessage(message).build()));
+  }
+
+  /** RFC 7386: objects merge key by key, null removes, anything else replaces. */
+  static JsonNode mergePatch(JsonNode patch, JsonNode target) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode result = target != null && target.isObject() ? target.deepCopy() : new ObjectMapper().createObjectNode();
+    patch.properties().forEach(field -> {
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), mergePatch(field.getValue(), result.get(field.getKey())));
+      }
+    });
+    return result;
+  }
+}
