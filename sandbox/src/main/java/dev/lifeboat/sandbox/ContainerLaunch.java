@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +125,8 @@ final class ContainerLaunch {
   private final AtomicBoolean reachabilityChecked = new AtomicBoolean();
   /** Images already said, once each, to be stood in for by this machine's tools. */
   private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
+  /** What the agent's arguments become as it starts (the sandbox's S3 stand-in, {@link StandIns#redirect}). */
+  private volatile UnaryOperator<List<String>> agentArguments = UnaryOperator.identity();
 
   ContainerLaunch(KubernetesClient client, Path state) {
     this(client, state, HostSupport.host());
@@ -134,6 +137,11 @@ final class ContainerLaunch {
     this.state = state;
     this.host = host;
     this.classpath = new AgentClasspath(state.resolve("agent-classpath"), System.getProperty("java.class.path"));
+  }
+
+  /** Passes every agent's arguments (without the leading {@code lifeboat}) through {@code change} as it starts. */
+  void agentArguments(UnaryOperator<List<String>> change) {
+    this.agentArguments = change;
   }
 
   /** The pod's first container, its volumes set up for it alone (tests of one container). */
@@ -277,7 +285,7 @@ final class ContainerLaunch {
       command.addAll(List.of("-cp", asPod ? classpath.get() : System.getProperty("java.class.path"),
           "dev.lifeboat.Main"));
       given.remove(0);
-      for (String arg : given) {
+      for (String arg : agentArguments.apply(given)) {
         command.add(rewrite(arg, mounts));
       }
     } else {

@@ -63,6 +63,8 @@ public final class Sandbox implements AutoCloseable {
   private int operatorPort;
 
   private final OperatorSettings settings;
+  /** What an applied object becomes before the API server stores it ({@link #standIn}). */
+  private volatile UnaryOperator<HasMetadata> admission = UnaryOperator.identity();
 
   private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings, boolean snapshotApi)
       throws Exception {
@@ -80,12 +82,19 @@ public final class Sandbox implements AutoCloseable {
         .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
         .blobStore(new FilesystemNio2BlobStore(blobs.toString()))
         .build();
-    s3.start();
+    String busy = "the S3 server cannot listen on 127.0.0.1:" + requestedS3Port
+        + " (is another sandbox or S3 server using it? --s3-port 0 picks a free port)";
+    try {
+      s3.start();
+    } catch (Exception e) {
+      client.close();
+      apiServer.destroy();
+      throw new IllegalStateException(busy + ": " + e.getMessage(), e);
+    }
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!"STARTED".equals(s3.getState())) {
       if ("FAILED".equals(s3.getState()) || System.nanoTime() > deadline) {
-        throw new IllegalStateException("the S3 server did not start on port " + requestedS3Port
-            + " (in use? pass --s3-port 0 for a free one)");
+        throw new IllegalStateException(busy);
       }
       Thread.onSpinWait();
     }
@@ -179,6 +188,15 @@ public final class Sandbox implements AutoCloseable {
 
   /** Applies every object of a YAML file, or of every .yaml/.yml file in a directory (sorted). */
   public List<HasMetadata> apply(Path fileOrDir) throws IOException {
+    List<HasMetadata> applied = new java.util.ArrayList<>();
+    for (HasMetadata item : load(fileOrDir)) {
+      applied.add(client.resource(admission.apply(item)).createOr(existing -> existing.update()));
+    }
+    return applied;
+  }
+
+  /** The objects of a YAML file, or of every .yaml/.yml file in a directory (sorted), as {@link #apply} reads them. */
+  public List<HasMetadata> load(Path fileOrDir) throws IOException {
     List<Path> files;
     if (Files.isDirectory(fileOrDir)) {
       try (var list = Files.list(fileOrDir)) {
@@ -187,15 +205,23 @@ public final class Sandbox implements AutoCloseable {
     } else {
       files = List.of(fileOrDir);
     }
-    List<HasMetadata> applied = new java.util.ArrayList<>();
+    List<HasMetadata> objects = new java.util.ArrayList<>();
     for (Path file : files) {
       try (InputStream in = Files.newInputStream(file)) {
-        for (HasMetadata item : client.load(in).items()) {
-          applied.add(client.resource(item).createOr(existing -> existing.update()));
-        }
+        objects.addAll(client.load(in).items());
       }
     }
-    return applied;
+    return objects;
+  }
+
+  /**
+   * From now on the sandbox stands in for what {@code standIns} covers: Secrets are admitted with
+   * its values (as a mutating admission step would change them), and every agent that starts
+   * reaches the sandbox's S3 server whatever its destination says.
+   */
+  public void standIn(StandIns standIns) {
+    this.admission = standIns::admit;
+    runner.launcher().agentArguments(args -> standIns.redirect(args, state.resolve("s3")));
   }
 
   /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */

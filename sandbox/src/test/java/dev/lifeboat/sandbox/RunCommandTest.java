@@ -2,33 +2,19 @@ package dev.lifeboat.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code lifeboat-sandbox run} as typed: apply YAML, wait for a condition, report, exit code. */
 class RunCommandTest {
   @TempDir
   Path dir;
 
-  record Result(int exitCode, String output) {}
-
-  Result run(String... args) {
-    PrintStream out = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      int code = new CommandLine(new SandboxMain()).execute(args);
-      return new Result(code, captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-    }
+  static SandboxCli.Result run(String... args) {
+    return SandboxCli.run(args);
   }
 
   /** The quickstart's objects, pointed at a free port so the test never collides with a real :9000. */
@@ -75,7 +61,7 @@ class RunCommandTest {
   @Test
   void runExitsZeroOnceTheBackupSucceededAndPrintsTheStatus() throws Exception {
     int port = freePort();
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
         "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("BackupPolicy").contains("lastSuccessfulBackup")
@@ -86,9 +72,33 @@ class RunCommandTest {
   @Test
   void runExitsOneOnTimeoutAndSaysWhatDidNotHold() throws Exception {
     int port = freePort();
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
         "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
+  }
+
+  @Test
+  void aBusyS3PortNamesTheFlagThatPicksAFreeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sandbox.start(dir.resolve("state"), taken.getLocalPort(), 1))
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("--s3-port 0");
+    }
+  }
+
+  @Test
+  void whileItWaitsRunPrintsTheJobsConditionChangesAndEvents() throws Exception {
+    int port = freePort();
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply",
+        quickstart(port, "").toString(), "--backup-now", "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded",
+        "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("backuppolicy/rose-memory: back up now (spec.trigger.manual: ")
+        .containsPattern("\\] job/rose/rose-memory-[0-9tz]+: started")
+        .containsPattern("\\] job/rose/rose-memory-[0-9tz]+: succeeded")
+        .contains("] backuppolicy/rose/rose-memory: LastBackupSucceeded=True")
+        .contains("] event backuppolicy/rose/rose-memory: Normal BackupSucceeded")
+        .containsPattern("objects at http://[a-z0-9.]+:[0-9]+ ");
   }
 }
