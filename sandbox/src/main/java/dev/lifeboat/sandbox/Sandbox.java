@@ -112,6 +112,9 @@ public final class Sandbox implements AutoCloseable {
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
         .inform(new OnAddOrUpdate<>(this::bind, this::release));
     this.runner = new LocalJobRunner(client, clock, state);
+    if (timeWarp != 1) {
+      runner.launcher().agentClock(clock); // the agent records the cluster's times, as the operator does
+    }
     runner.start();
     pods.runExecsWith(runner.launcher());
     this.workloads = new WorkloadController(client, clock);

@@ -96,7 +96,7 @@ public final class StandIns {
 
   /**
    * {@code object} as the cluster stores it: a referenced Secret with the stand-in values in
-   * {@code stringData} (replacing the same keys in {@code data}); anything else unchanged.
+   * {@code data} (the same keys left out of {@code stringData}); anything else unchanged.
    */
   HasMetadata admit(HasMetadata object) {
     if (!(object instanceof Secret secret)) {
@@ -114,13 +114,14 @@ public final class StandIns {
     if (values.isEmpty()) {
       return object;
     }
-    Map<String, String> stringData = new LinkedHashMap<>(secret.getStringData() == null ? Map.of() : secret.getStringData());
-    stringData.putAll(values);
-    secret.setStringData(stringData);
-    if (secret.getData() != null) {
-      Map<String, String> data = new LinkedHashMap<>(secret.getData());
-      values.keySet().forEach(data::remove);
-      secret.setData(data);
+    // As a real API server stores them: in data, base64; the same keys of stringData would override them.
+    Map<String, String> data = new LinkedHashMap<>(secret.getData() == null ? Map.of() : secret.getData());
+    values.forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+    secret.setData(data);
+    if (secret.getStringData() != null) {
+      Map<String, String> stringData = new LinkedHashMap<>(secret.getStringData());
+      values.keySet().forEach(stringData::remove);
+      secret.setStringData(stringData.isEmpty() ? null : stringData);
     }
     return secret;
   }
