@@ -22,8 +22,10 @@ class StandInsTest {
   Path state;
 
   /** The offsite example's shape: credentials and a key named by a policy; placeholders as shipped. */
+  @SuppressWarnings("unchecked")
   static List<HasMetadata> objects() {
-    return YAML.unmarshal("""
+    // Several documents unmarshal to a list of them.
+    return (List<HasMetadata>) YAML.<Object>unmarshal("""
         apiVersion: v1
         kind: Secret
         metadata: {name: s3-credentials, namespace: history}
@@ -50,7 +52,7 @@ class StandInsTest {
                  serverSideEncryption: "aws:kms", kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/x"}
           encryption: {keySecretRef: {name: backup-key}}
           retention: {keepDaily: 7}
-        """, io.fabric8.kubernetes.api.model.KubernetesList.class).getItems();
+        """);
   }
 
   static Map<String, String> values(HasMetadata secret) {
