@@ -10,6 +10,7 @@ import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.CommandContainers;
+import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
 import dev.lifeboat.common.Times;
@@ -92,7 +93,7 @@ public final class BackupJobBuilder {
     }
     Job job = AgentJob.build(agentImage, new AgentJob.Spec(JobNames.backupJob(name, run.backupId()),
         namespace, labels(name), annotations, policy,
-        agentCommand(spec, namespace, name, claims.names(), run.backupId(), pins),
+        agentCommand(spec, namespace, name, claims.names(), run, pins),
         spec.destination.s3, spec.encryption, volumes, mounts, spec.jobTemplate, claims.placement(),
         claims.runAs(), !claims.names().isEmpty() && privileged.allows(namespace)));
     return CommandContainers.withDumps(job, dumps(spec), spec.jobTemplate);
@@ -152,7 +153,7 @@ public final class BackupJobBuilder {
 
   /** {@code lifeboat agent backup ...} exactly as documented in docs/agent.md. */
   static List<String> agentCommand(BackupPolicySpec spec, String namespace, String policy, List<String> claims,
-      String backupId, List<String> pins) {
+      RunPlanner.Run run, List<String> pins) {
     AgentCommandLine.Backup command = AgentCommandLine.backup(spec.destination.s3, namespace, policy);
     claims.forEach(command::volume);
     dumps(spec).forEach(dump -> command.dump(dump.name, CommandContainers.timeoutSeconds(dump)));
@@ -164,7 +165,9 @@ public final class BackupJobBuilder {
         .pins(spec.retention.pinned)
         .pins(pins)
         .minSize(PolicyRetention.minSizeBytes(spec.alerts))
-        .backupId(backupId)
+        .backupId(run.backupId())
+        // The manifest says why the backup was taken; a manual one counts for retention as a scheduled one does.
+        .kind(run.trigger() == RunPlanner.Trigger.Manual ? ListedBackup.KIND_MANUAL : null)
         .build();
   }
 }

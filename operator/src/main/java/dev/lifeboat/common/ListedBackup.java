@@ -12,7 +12,7 @@ import java.util.List;
  * share this one type.
  *
  * @param time when the backup completed (RFC 3339)
- * @param kind scheduled, or pre-restore for a safety backup taken before a restore
+ * @param kind scheduled, manual (spec.trigger.manual), or pre-restore for a safety backup taken before a restore
  * @param keyId id of the client-side encryption key, null when not encrypted
  * @param partial the backup left data out (PartiallyFailed): restored only when named by id
  * @param dumps the names of the dumps it holds; absent (null) when none
@@ -23,6 +23,7 @@ public record ListedBackup(String id, String time, String kind, long bytes, long
     List<String> volumes, String keyId, boolean partial, List<String> dumps) {
 
   public static final String KIND_PRE_RESTORE = "pre-restore";
+  public static final String KIND_MANUAL = "manual";
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

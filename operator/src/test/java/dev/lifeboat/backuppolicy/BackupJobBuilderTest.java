@@ -319,6 +319,15 @@ class BackupJobBuilderTest {
   }
 
   @Test
+  void aManualRunIsRecordedAsManualAndAScheduledOneAsTheAgentsDefault() {
+    RunPlanner.Run manual = new RunPlanner.Run("20251109T101500Z", RunPlanner.Trigger.Manual, null, "now-please");
+
+    assertThat(agent(builder.build(policy(), manual, claims(CLAIM), List.of())).getCommand())
+        .containsSequence("--kind", "manual");
+    assertThat(agent(build(policy())).getCommand()).doesNotContain("--kind");
+  }
+
+  @Test
   void withoutJobTemplateTheDefaultsApply() {
     Job job = build(policy());
 

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +125,10 @@ final class ContainerLaunch {
   private final AtomicBoolean reachabilityChecked = new AtomicBoolean();
   /** Images already said, once each, to be stood in for by this machine's tools. */
   private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
+  /** What the agent's arguments become as it starts (the sandbox's S3 stand-in, {@link StandIns#redirect}). */
+  private volatile UnaryOperator<List<String>> agentArguments = UnaryOperator.identity();
+  /** The time-warped cluster clock agents run on; null when the cluster keeps the wall's time. */
+  private volatile WarpedClock agentClock;
 
   ContainerLaunch(KubernetesClient client, Path state) {
     this(client, state, HostSupport.host());
@@ -134,6 +139,16 @@ final class ContainerLaunch {
     this.state = state;
     this.host = host;
     this.classpath = new AgentClasspath(state.resolve("agent-classpath"), System.getProperty("java.class.path"));
+  }
+
+  /** Runs every agent on {@code cluster}'s time ({@link WarpedAgent}) rather than the wall's; null: the wall's. */
+  void agentClock(WarpedClock cluster) {
+    this.agentClock = cluster;
+  }
+
+  /** Passes every agent's arguments (without the leading {@code lifeboat}) through {@code change} as it starts. */
+  void agentArguments(UnaryOperator<List<String>> change) {
+    this.agentArguments = change;
   }
 
   /** The pod's first container, its volumes set up for it alone (tests of one container). */
@@ -167,19 +182,27 @@ final class ContainerLaunch {
    * The command is taken as given (a kubelet expands no {@code $(VAR)} in an exec's command). The
    * pod's volumes already there are used as they are (an exec sets nothing up again); a volume
    * the sandbox never set up (the pod of a Deployment, which runs no process) is set up as for a
-   * container, except a PVC's fsGroup, which an exec never applies. The environment is built from
+   * container, a PVC's fsGroup included on the first exec into the pod (the kubelet applied it
+   * when the pod started, which the sandbox plays no further). The environment is built from
    * the Secrets and ConfigMaps as they are now (a real container keeps those it started with).
    */
   Launch prepareExec(String namespace, PodSpec pod, Container container, Path podDir, List<String> command)
       throws IOException, StartError {
+    Path claimsOwned = podDir.resolve("claims-owned");
+    boolean started = Files.exists(claimsOwned);
     Set<String> setUp = new HashSet<>();
     for (Volume volume : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
-      if (volume.getPersistentVolumeClaim() != null || Files.isDirectory(podVolumeDir(podDir, volume))) {
+      if ((volume.getPersistentVolumeClaim() != null && started) || Files.isDirectory(podVolumeDir(podDir, volume))) {
         setUp.add(volume.getName());
       }
     }
-    return launch(namespace, enter(namespace, pod, container, podDir, setUp), container, new ArrayList<>(command),
-        podDir);
+    Launch launch = launch(namespace, enter(namespace, pod, container, podDir, setUp), container,
+        new ArrayList<>(command), podDir);
+    if (!started) {
+      Files.createDirectories(podDir);
+      Files.writeString(claimsOwned, "");
+    }
+    return launch;
   }
 
   /**
@@ -274,10 +297,15 @@ final class ContainerLaunch {
         // In the image /tmp is the pod's emptyDir: the JVM's temporary files (the agent's scratch dir) go there.
         command.add("-Djava.io.tmpdir=" + mounts.get("/tmp"));
       }
-      command.addAll(List.of("-cp", asPod ? classpath.get() : System.getProperty("java.class.path"),
-          "dev.lifeboat.Main"));
+      command.addAll(List.of("-cp", asPod ? classpath.get() : System.getProperty("java.class.path")));
+      WarpedClock cluster = agentClock;
+      if (cluster == null) {
+        command.add("dev.lifeboat.Main");
+      } else {
+        command.addAll(List.of(WarpedAgent.class.getName(), cluster.instant().toString(), String.valueOf(cluster.factor())));
+      }
       given.remove(0);
-      for (String arg : given) {
+      for (String arg : agentArguments.apply(given)) {
         command.add(rewrite(arg, mounts));
       }
     } else {

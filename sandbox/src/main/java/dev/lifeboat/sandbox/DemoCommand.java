@@ -55,7 +55,21 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = state != null ? state : Files.createTempDirectory("lifeboat-demo-");
+    if (state != null) {
+      return demo(state);
+    }
+    // A temporary state is the demo's alone: gone when it succeeded, kept to look at when it did not.
+    Path dir = Files.createTempDirectory("lifeboat-demo-");
+    int exit = demo(dir);
+    if (exit == 0) {
+      VolumeCopy.delete(dir);
+    } else {
+      say("state kept for a look: " + dir);
+    }
+    return exit;
+  }
+
+  private int demo(Path dir) throws Exception {
     step("1", "Starting a local cluster: API server, S3 server, the Lifeboat operator, a job runner");
     try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1, settings -> settings.withHealthPort(operatorPort))) {
       say("S3 at " + sandbox.s3Endpoint() + ", state in " + dir + "; operator metrics at " + sandbox.operatorEndpoint()
@@ -123,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       say("identical: " + restored.size() + " files, every SHA-256 matches (the SQLite database row for row, integrity_check ok)");
       say("");
-      say("Done. Next: examples/ for more stories (daily SQLite, off-site encrypted, GFS retention), and `lifeboat-sandbox run --help`.");
+      say("Done. Next: each folder of examples/ (daily SQLite, off-site encrypted, GFS retention, ...) has a README with the one command that runs it here; and `lifeboat-sandbox run --help`.");
       return 0;
     }
   }

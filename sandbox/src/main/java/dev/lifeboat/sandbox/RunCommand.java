@@ -1,8 +1,13 @@
 package dev.lifeboat.sandbox;
 
+import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Durations;
 import dev.lifeboat.common.PrivilegedJobs;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +55,16 @@ final class RunCommand implements Callable<Integer> {
       "as the Helm value hooks.enabled allows. Default: off."})
   boolean hooks;
 
+  @Option(names = "--stand-in", description = {"Stand in for the world outside the sandbox, so that YAML written for a",
+      "real cluster runs as it is: every S3 destination goes to the sandbox's S3 server (the bucket keeps its name),",
+      "the Secrets Lifeboat objects name for S3 credentials get the sandbox's, and those named for encryption keys",
+      "a random key kept in the state directory. The YAML's own values for those Secrets are never used. Default: off."})
+  boolean standIn;
+
+  @Option(names = "--backup-now", description = {"Back up every applied BackupPolicy once, right after applying, as",
+      "setting its spec.trigger.manual to a new value does."})
+  boolean backupNow;
+
   @Option(names = "--keep-running", description = "Keep the sandbox up after the conditions held (Ctrl-C to stop).")
   boolean keepRunning;
 
@@ -63,29 +78,49 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("sandbox: API server up, S3 at " + sandbox.s3Endpoint() + " (access key "
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
       System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
-      for (Path path : apply) {
-        try {
-          sandbox.apply(path, o -> System.out.println(o.getKind().toLowerCase() + "/" + o.getMetadata().getName()
-              + " applied"));
-        } catch (ObjectRefusedException e) {
-          System.err.println(e.getMessage()); // as kubectl apply: the API server's refusal, nothing applied after it
-          return 1;
+      String api = sandbox.client().getMasterUrl().toString().replaceAll("/$", "");
+      System.out.println("sandbox: objects at " + api + " while it runs (--keep-running to look after), e.g. curl "
+          + api + "/apis/lifeboat.dev/v1alpha1/backuppolicies; volumes in " + state.resolve("volumes")
+          + ", buckets in " + state.resolve("s3") + ", Job logs in " + state.resolve("pods"));
+      if (standIn) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (Path path : apply) {
+          objects.addAll(sandbox.load(path));
         }
+        StandIns standIns = StandIns.forObjects(state, sandbox.s3Endpoint(), objects);
+        sandbox.standIn(standIns);
+        System.out.println("sandbox: every S3 destination is " + sandbox.s3Endpoint() + "; stand-in values for Secrets "
+            + standIns.secrets());
       }
-      long deadline = System.nanoTime() + limit.toNanos();
       List<UntilCondition> pending = new ArrayList<>(conditions);
       List<String> failed = new ArrayList<>();
-      while (!pending.isEmpty() && failed.isEmpty() && System.nanoTime() < deadline) {
-        for (UntilCondition condition : List.copyOf(pending)) {
-          UntilCondition.Outcome outcome = condition.check(sandbox.client());
-          switch (outcome.state()) {
-            case HOLDS -> pending.remove(condition);
-            case FAILED -> failed.add(condition + ": " + outcome.why());
-            case WAITING -> { }
+      try (RunProgress progress = RunProgress.watch(sandbox.client(), state, System.out)) {
+        List<HasMetadata> applied = new ArrayList<>();
+        for (Path path : apply) {
+          try {
+            applied.addAll(sandbox.apply(path, o -> System.out.println(o.getKind().toLowerCase() + "/"
+                + o.getMetadata().getName() + " applied")));
+          } catch (ObjectRefusedException e) {
+            System.err.println(e.getMessage()); // as kubectl apply: the API server's refusal, nothing applied after it
+            return 1;
           }
         }
-        if (!pending.isEmpty() && failed.isEmpty()) {
-          Thread.sleep(250); // a CLI waiting for a person-visible outcome, not a reconciler
+        if (backupNow) {
+          backUpNow(sandbox.client(), applied);
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!pending.isEmpty() && failed.isEmpty() && System.nanoTime() < deadline) {
+          for (UntilCondition condition : List.copyOf(pending)) {
+            UntilCondition.Outcome outcome = condition.check(sandbox.client());
+            switch (outcome.state()) {
+              case HOLDS -> pending.remove(condition);
+              case FAILED -> failed.add(condition + ": " + outcome.why());
+              case WAITING -> { }
+            }
+          }
+          if (!pending.isEmpty() && failed.isEmpty()) {
+            Thread.sleep(250); // a CLI waiting for a person-visible outcome, not a reconciler
+          }
         }
       }
       StatusPrinter.printAll(sandbox.client(), System.out);
@@ -112,4 +147,20 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** What {@code kubectl patch bp NAME --type merge -p '{"spec":{"trigger":{"manual":"VALUE"}}}'} does, for each policy. */
+  private static void backUpNow(KubernetesClient client, List<HasMetadata> applied) {
+    String value = "sandbox-" + Instant.now().getEpochSecond();
+    for (HasMetadata policy : applied) {
+      if ("BackupPolicy".equals(policy.getKind())) {
+        client.resources(BackupPolicy.class).inNamespace(policy.getMetadata().getNamespace())
+            .withName(policy.getMetadata().getName()).edit(p -> {
+              p.getSpec().trigger = new Trigger();
+              p.getSpec().trigger.manual = value;
+              return p;
+            });
+        System.out.println("backuppolicy/" + policy.getMetadata().getName() + ": back up now (spec.trigger.manual: "
+            + value + ")");
+      }
+    }
+  }
 }

@@ -64,6 +64,8 @@ public final class Sandbox implements AutoCloseable {
   private int operatorPort;
 
   private final OperatorSettings settings;
+  /** What an applied object becomes before the API server stores it ({@link #standIn}). */
+  private volatile UnaryOperator<HasMetadata> admission = UnaryOperator.identity();
 
   private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings, boolean snapshotApi)
       throws Exception {
@@ -81,12 +83,19 @@ public final class Sandbox implements AutoCloseable {
         .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
         .blobStore(new FilesystemNio2BlobStore(blobs.toString()))
         .build();
-    s3.start();
+    String busy = "the S3 server cannot listen on 127.0.0.1:" + requestedS3Port
+        + " (is another sandbox or S3 server using it? --s3-port 0 picks a free port)";
+    try {
+      s3.start();
+    } catch (Exception e) {
+      client.close();
+      apiServer.destroy();
+      throw new IllegalStateException(busy + ": " + e.getMessage(), e);
+    }
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!"STARTED".equals(s3.getState())) {
       if ("FAILED".equals(s3.getState()) || System.nanoTime() > deadline) {
-        throw new IllegalStateException("the S3 server did not start on port " + requestedS3Port
-            + " (in use? pass --s3-port 0 for a free one)");
+        throw new IllegalStateException(busy);
       }
       Thread.onSpinWait();
     }
@@ -104,6 +113,9 @@ public final class Sandbox implements AutoCloseable {
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
         .inform(new OnAddOrUpdate<>(this::bind, this::release));
     this.runner = new LocalJobRunner(client, clock, state);
+    if (timeWarp != 1) {
+      runner.launcher().agentClock(clock); // the agent records the cluster's times, as the operator does
+    }
     runner.start();
     pods.runExecsWith(runner.launcher());
     this.workloads = new WorkloadController(client, clock);
@@ -190,7 +202,22 @@ public final class Sandbox implements AutoCloseable {
 
   /** As above, telling {@code applied} of each object as soon as it is stored (as kubectl prints them). */
   public List<HasMetadata> apply(Path fileOrDir, Consumer<HasMetadata> applied) throws IOException {
-    return new YamlApply(client).apply(fileOrDir, applied);
+    return new YamlApply(client, admission).apply(fileOrDir, applied);
+  }
+
+  /** The objects of a YAML file, or of every .yaml/.yml file in a directory (sorted), as {@link #apply} sends them. */
+  public List<HasMetadata> load(Path fileOrDir) throws IOException {
+    return new YamlApply(client, admission).load(fileOrDir);
+  }
+
+  /**
+   * From now on the sandbox stands in for what {@code standIns} covers: Secrets are admitted with
+   * its values (as a mutating admission step would change them), and every agent that starts
+   * reaches the sandbox's S3 server whatever its destination says.
+   */
+  public void standIn(StandIns standIns) {
+    this.admission = standIns::admit;
+    runner.launcher().agentArguments(args -> standIns.redirect(args, state.resolve("s3")));
   }
 
   /** Stops the operator and starts a new instance on the same API server, as a pod restart would. */

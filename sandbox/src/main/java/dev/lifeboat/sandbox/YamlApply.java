@@ -18,22 +18,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@code kubectl apply -f} does with YAML: each object created, or updated if it exists.
  * Objects of a CRD the API server holds are sent as written, not through their Java classes, so a
  * value of the wrong type reaches the API server and is refused there, in its words, rather than
- * failing to parse here.
+ * failing to parse here. Every object passes the cluster's admission step first (as a mutating
+ * admission webhook would see it), which may change it.
  */
 final class YamlApply {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final KubernetesClient client;
   private final KubernetesSerialization serialization;
+  private final UnaryOperator<HasMetadata> admission;
 
-  YamlApply(KubernetesClient client) {
+  YamlApply(KubernetesClient client, UnaryOperator<HasMetadata> admission) {
     this.client = client;
     this.serialization = client.getKubernetesSerialization();
+    this.admission = admission;
   }
 
   /**
@@ -41,20 +45,12 @@ final class YamlApply {
    * {@code applied} hears of each as soon as it is stored.
    */
   List<HasMetadata> apply(Path fileOrDir, Consumer<HasMetadata> applied) throws IOException {
-    List<Path> files;
-    if (Files.isDirectory(fileOrDir)) {
-      try (var list = Files.list(fileOrDir)) {
-        files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
-      }
-    } else {
-      files = List.of(fileOrDir);
-    }
     List<HasMetadata> stored = new ArrayList<>();
-    for (Path file : files) {
+    for (Path file : files(fileOrDir)) {
       for (GenericKubernetesResource object : objects(file)) {
         HasMetadata one;
         try {
-          one = apply(object);
+          one = store(admission.apply(asSent(object)));
         } catch (KubernetesClientException e) {
           String refusal = Invalid.kubectlMessage(e.getStatus());
           if (refusal == null) {
@@ -67,6 +63,26 @@ final class YamlApply {
       }
     }
     return stored;
+  }
+
+  /** The objects {@link #apply} would send, before admission: of a CRD as written, others in their Java class. */
+  List<HasMetadata> load(Path fileOrDir) throws IOException {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (Path file : files(fileOrDir)) {
+      for (GenericKubernetesResource object : objects(file)) {
+        objects.add(asSent(object));
+      }
+    }
+    return objects;
+  }
+
+  private static List<Path> files(Path fileOrDir) throws IOException {
+    if (!Files.isDirectory(fileOrDir)) {
+      return List.of(fileOrDir);
+    }
+    try (var list = Files.list(fileOrDir)) {
+      return list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+    }
   }
 
   private List<GenericKubernetesResource> objects(Path file) throws IOException {
@@ -82,17 +98,21 @@ final class YamlApply {
     return objects;
   }
 
+  /** An object of a CRD the API server holds as written; any other in its Java class. */
+  private HasMetadata asSent(GenericKubernetesResource object) {
+    return crdOf(object).isPresent() ? object : serialization.unmarshal(serialization.asJson(object));
+  }
+
   /** The object as stored, in its Java class where the client has one. */
-  private HasMetadata apply(GenericKubernetesResource object) {
-    Optional<CustomResourceDefinition> crd = crdOf(object);
-    if (crd.isEmpty()) {
-      HasMetadata typed = serialization.unmarshal(serialization.asJson(object));
-      return client.resource(typed).createOr(existing -> existing.update());
+  private HasMetadata store(HasMetadata object) {
+    Optional<CustomResourceDefinition> crd = object instanceof GenericKubernetesResource ? crdOf(object) : Optional.empty();
+    if (crd.isEmpty() || !(object instanceof GenericKubernetesResource generic)) {
+      return client.resource(object).createOr(existing -> existing.update());
     }
     var resources = client.genericKubernetesResources(CustomResourceDefinitionContext.fromCrd(crd.get()));
-    String namespace = object.getMetadata().getNamespace();
-    GenericKubernetesResource stored = (namespace == null ? resources.resource(object)
-        : resources.inNamespace(namespace).resource(object)).createOr(existing -> existing.update());
+    String namespace = generic.getMetadata().getNamespace();
+    GenericKubernetesResource stored = (namespace == null ? resources.resource(generic)
+        : resources.inNamespace(namespace).resource(generic)).createOr(existing -> existing.update());
     return serialization.unmarshal(serialization.asJson(stored));
   }
 

@@ -1,7 +1,6 @@
 package dev.lifeboat.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -14,17 +13,12 @@ import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.UnknownKeywordFactory;
 import com.networknt.schema.ValidationMessage;
-import dev.lifeboat.api.v1alpha1.BackupPolicy;
-import dev.lifeboat.api.v1alpha1.ConditionTypes;
-import dev.lifeboat.api.v1alpha1.Reasons;
-import dev.lifeboat.common.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +27,17 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every file under {@code examples/} is checked twice: the Lifeboat objects against the generated
  * CRDs' {@code openAPIV3Schema} with a JSON-schema validator (a second opinion beside the sandbox
  * API server's own checks, and strict about unknown fields, as {@code kubectl apply} is), and every
- * object by applying it through the sandbox, whose API server must accept it and whose real
- * operator must not find a BackupPolicy invalid.
+ * example by running the sandbox commands its README shows, which apply every folder of YAML
+ * through the sandbox's API server, which must accept it.
  */
 class ExamplesTest {
   private static final YAMLMapper YAML = new YAMLMapper();
@@ -215,46 +211,54 @@ class ExamplesTest {
         .as("a bucket name S3 would refuse").isNotEmpty().anySatisfy(m -> assertThat(m).contains("bucket"));
   }
 
-  @Test
-  void everyExampleAppliesThroughTheSandbox() throws IOException {
-    List<Path> folders = yamlFiles().stream().map(Path::getParent).distinct().sorted().toList();
-    try (Sandbox sandbox = Sandbox.start(state, 0, 1)) {
-      List<HasMetadata> applied = new ArrayList<>();
-      for (Path folder : folders) {
-        List<HasMetadata> objects = sandbox.apply(folder);
-        int expected = 0;
-        try (Stream<Path> list = Files.list(folder)) {
-          for (Path file : list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).toList()) {
-            expected += documents(file).size();
+  /** How every example's README starts the commands that run it, on one line each. */
+  static final String COMMAND = "java -jar sandbox/target/lifeboat-sandbox.jar run ";
+
+  /**
+   * Every example folder runs in the sandbox with the commands its README shows, as written: each
+   * line starting {@value #COMMAND} exits 0 (the backup or restore it waits for held), and a line
+   * {@code rm -rf STATE/...} between them is done too. Only the state directory (a temporary one
+   * per example) and the ports (free ones) differ from what a reader types.
+   */
+  @TestFactory
+  Stream<DynamicTest> everyExampleRunsWithTheCommandsItsReadmeShows() throws IOException {
+    List<Path> folders;
+    try (Stream<Path> list = Files.list(examples)) {
+      folders = list.filter(Files::isDirectory).sorted().toList();
+    }
+    Files.setAttribute(state, "unix:mode", 0755); // Jobs running as the app's uid reach the volumes
+    Set<Path> applied = new java.util.HashSet<>();
+    Stream<DynamicTest> runs = folders.stream().map(folder -> DynamicTest.dynamicTest(folder.getFileName().toString(),
+        () -> {
+          List<String> lines = Files.readAllLines(folder.resolve("README.md")).stream().map(String::strip)
+              .filter(line -> line.startsWith(COMMAND) || line.startsWith("rm -rf ")).toList();
+          assertThat(lines).as("commands in %s/README.md", folder.getFileName()).anyMatch(l -> l.startsWith(COMMAND));
+          Path states = Files.createDirectories(state.resolve(folder.getFileName().toString()));
+          for (String line : lines) {
+            List<String> words = List.of(line.split(" +"));
+            if (words.get(0).equals("rm")) {
+              VolumeCopy.delete(states.resolve(words.get(2)));
+              continue;
+            }
+            List<String> args = new ArrayList<>(words.subList(3, words.size()));
+            for (int i = 0; i < args.size() - 1; i++) {
+              if (args.get(i).equals("--state")) {
+                args.set(i + 1, states.resolve(args.get(i + 1)).toString());
+              } else if (args.get(i).equals("--apply")) {
+                Path path = root.resolve(args.get(i + 1)).normalize();
+                applied.add(Files.isDirectory(path) ? path : path.getParent());
+                args.set(i + 1, path.toString());
+              }
+            }
+            args.addAll(List.of("--s3-port", "0", "--operator-port", "0"));
+            SandboxCli.Result result = SandboxCli.run(args.toArray(String[]::new));
+            assertThat(result.exitCode()).as("%s\n%s", line, result.output()).isZero();
+            assertThat(result.output()).as(line).contains("all held");
           }
-        }
-        assertThat(objects).as("objects applied from %s", examples.relativize(folder)).hasSize(expected);
-        applied.addAll(objects);
-      }
-
-      for (HasMetadata object : applied) {
-        assertThat(sandbox.client().resource(object).get())
-            .as("%s %s/%s exists", object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName())
-            .isNotNull();
-      }
-      List<HasMetadata> policies = applied.stream().filter(o -> o.getKind().equals("BackupPolicy")).toList();
-      assertThat(policies).hasSizeGreaterThanOrEqualTo(6);
-      for (HasMetadata policy : policies) {
-        String name = policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
-        await(name + " has a Ready condition").atMost(Duration.ofSeconds(20)).until(() -> ready(sandbox, policy) != null);
-        var ready = ready(sandbox, policy);
-        assertThat(ready.getReason()).as("%s: Ready is %s: %s", name, ready.getReason(), ready.getMessage())
-            .isNotEqualTo(Reasons.INVALID_SPEC);
-      }
-    }
-  }
-
-  private static io.fabric8.kubernetes.api.model.Condition ready(Sandbox sandbox, HasMetadata policy) {
-    BackupPolicy current = sandbox.client().resources(BackupPolicy.class)
-        .inNamespace(policy.getMetadata().getNamespace()).withName(policy.getMetadata().getName()).get();
-    if (current == null || current.getStatus() == null) {
-      return null;
-    }
-    return Conditions.find(current.getStatus().conditions, ConditionTypes.READY).orElse(null);
+        }));
+    DynamicTest everyFolder = DynamicTest.dynamicTest("every folder of YAML is applied by some README", () ->
+        assertThat(applied).containsExactlyInAnyOrderElementsOf(
+            yamlFiles().stream().map(Path::getParent).distinct().toList()));
+    return Stream.concat(runs, Stream.of(everyFolder));
   }
 }

@@ -2,38 +2,19 @@ package dev.lifeboat.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code lifeboat-sandbox run} as typed: apply YAML, wait for a condition, report, exit code. */
 class RunCommandTest {
   @TempDir
   Path dir;
 
-  record Result(int exitCode, String output) {}
-
-  /** Runs the command; its standard output and error, together, as a terminal shows them. */
-  Result run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try {
-      PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-      System.setOut(both);
-      System.setErr(both);
-      int code = new CommandLine(new SandboxMain()).execute(args);
-      return new Result(code, captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  static SandboxCli.Result run(String... args) {
+    return SandboxCli.run(args);
   }
 
   /** The quickstart's objects, pointed at a free port so the test never collides with a real :9000. */
@@ -80,7 +61,7 @@ class RunCommandTest {
   @Test
   void runExitsZeroOnceTheBackupSucceededAndPrintsTheStatus() throws Exception {
     int port = freePort();
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
         "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("BackupPolicy").contains("lastSuccessfulBackup")
@@ -91,14 +72,14 @@ class RunCommandTest {
   @Test
   void runExitsOneOnTimeoutAndSaysWhatDidNotHold() throws Exception {
     int port = freePort();
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "").toString(),
         "--until", "bp/rose/rose-memory=LastBackupSucceeded", "--timeout", "3s", "--s3-port", String.valueOf(port), "--operator-port", "0");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.output()).contains("did not hold within 3s").contains("backuppolicy/rose/rose-memory=LastBackupSucceeded");
   }
 
   /** {@code run} of the triggered quickstart with one text changed, waiting (up to 10 minutes) for its backup. */
-  Result runQuickstartChanged(String from, String to) throws Exception {
+  SandboxCli.Result runQuickstartChanged(String from, String to) throws Exception {
     int port = freePort();
     Path yaml = quickstart(port, "go");
     Files.writeString(yaml, Files.readString(yaml).replace(from, to));
@@ -110,7 +91,7 @@ class RunCommandTest {
   @Test
   void runRefusesAnInvalidObjectAsTheApiServerWouldAndExitsOne() throws Exception {
     Path yaml = dir.resolve("quickstart.yaml");
-    Result result = runQuickstartChanged("schedule: \"0 2 * * *\"", "schedule: \"every day at 2\"");
+    SandboxCli.Result result = runQuickstartChanged("schedule: \"0 2 * * *\"", "schedule: \"every day at 2\"");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("persistentvolumeclaim/memory-data applied")
         .contains(yaml + ": The BackupPolicy \"rose-memory\" is invalid: spec.schedule: Invalid value: \"every day at 2\": "
@@ -128,7 +109,7 @@ class RunCommandTest {
           source: {policy: no-such-policy}
           target: {claim: memory-data}
         """);
-    Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", yaml.toString(),
         "--until", "rr/rose/rose-restore=Succeeded", "--timeout", "10m", "--s3-port", "0", "--operator-port", "0");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("can no longer hold:", "restorerequest/rose/rose-restore=Succeeded: phase Failed",
@@ -137,10 +118,34 @@ class RunCommandTest {
 
   @Test
   void runExitsOneAtOnceWhenTheAwaitedBackupFailed() throws Exception {
-    Result result = runQuickstartChanged("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret",
+    SandboxCli.Result result = runQuickstartChanged("AWS_SECRET_ACCESS_KEY: lifeboat-sandbox-secret",
         "AWS_SECRET_ACCESS_KEY: not-the-secret");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
     assertThat(result.output()).contains("can no longer hold:",
         "backuppolicy/rose/rose-memory=LastBackupSucceeded: LastBackupSucceeded is False").doesNotContain("did not hold within");
+  }
+
+  @Test
+  void aBusyS3PortNamesTheFlagThatPicksAFreeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sandbox.start(dir.resolve("state"), taken.getLocalPort(), 1))
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("--s3-port 0");
+    }
+  }
+
+  @Test
+  void whileItWaitsRunPrintsTheJobsConditionChangesAndEvents() throws Exception {
+    int port = freePort();
+    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply",
+        quickstart(port, "").toString(), "--backup-now", "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded",
+        "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("backuppolicy/rose-memory: back up now (spec.trigger.manual: ")
+        .containsPattern("\\] job/rose/rose-memory-[0-9tz]+: started")
+        .containsPattern("\\] job/rose/rose-memory-[0-9tz]+: succeeded")
+        .contains("] backuppolicy/rose/rose-memory: LastBackupSucceeded=True")
+        .contains("] event backuppolicy/rose/rose-memory: Normal BackupSucceeded")
+        .containsPattern("objects at http://[a-z0-9.]+:[0-9]+ ");
   }
 }

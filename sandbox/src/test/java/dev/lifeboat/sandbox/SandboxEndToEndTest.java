@@ -116,6 +116,14 @@ class SandboxEndToEndTest {
     assertThat(status.backups).hasSize(7);
     assertThat(status.retention.kept).isEqualTo(7);
     assertThat(fixture.backupsInS3()).isEqualTo(7);
+    // One clock for every time shown: the agent's (what the bucket holds) and the Jobs' (the cluster's).
+    var newest = status.backups.get(0);
+    assertThat(java.time.Instant.parse(status.retention.newest))
+        .as("retention.newest between backup %s's start and %s, when its Job completed", newest.id, newest.time)
+        .isBetween(dev.lifeboat.common.Times.fromBackupId(newest.id), java.time.Instant.parse(newest.time));
+    var oldest = status.backups.get(status.backups.size() - 1);
+    assertThat(java.time.Instant.parse(status.retention.oldest))
+        .isBetween(dev.lifeboat.common.Times.fromBackupId(oldest.id), java.time.Instant.parse(oldest.time));
   }
 
   @Test

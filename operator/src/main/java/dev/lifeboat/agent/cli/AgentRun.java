@@ -6,7 +6,6 @@ import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.Times;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
 /** Runs one agent command: result to the termination log, a summary to stdout, one line to stderr on failure. */
@@ -18,7 +17,7 @@ final class AgentRun {
   private AgentRun() {}
 
   static int execute(String command, String backupId, Path terminationLog, Body body) {
-    String start = Times.rfc3339(Clock.systemUTC().instant());
+    String start = Times.rfc3339(AgentClock.get().instant());
     try {
       AgentResult result = body.run();
       TerminationLog.write(terminationLog, result);
@@ -39,7 +38,7 @@ final class AgentRun {
           : e instanceof TargetUnchanged t ? Failures.describe(t.getCause()) + t.note()
           : Failures.describe(e);
       TerminationLog.write(terminationLog, new AgentResult(AgentResult.CURRENT_VERSION, command, id,
-          BackupPhase.Failed, start, Times.rfc3339(Clock.systemUTC().instant()), null, null, null, null, null, message,
+          BackupPhase.Failed, start, Times.rfc3339(AgentClock.get().instant()), null, null, null, null, null, message,
           null));
       System.err.println("lifeboat agent " + command + ": " + message);
       return Failures.permanent(e) ? AgentResult.EXIT_PERMANENT : 1;

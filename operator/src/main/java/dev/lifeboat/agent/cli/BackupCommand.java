@@ -10,7 +10,6 @@ import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.retention.RetentionRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -104,7 +103,7 @@ public final class BackupCommand implements Callable<Integer> {
       }
       ArchiveEncryption encryption = key.loadForNewArchives();
       try (S3Store store = repository.store(sse, kmsKeyId)) {
-        return new BackupOperation(repository.open(store), Clock.systemUTC()).run(new BackupOperation.Request(
+        return new BackupOperation(repository.open(store), AgentClock.get()).run(new BackupOperation.Request(
             sources, dumpSources, excludes, compression, encryption, rules, minSize, backupId, kind,
             sqlite == SqliteMode.online ? scratchDir : null,
             new BackupOperation.DumpWaits(Seconds.of(dumpStartTimeout), Seconds.of(dumpExitTimeout)), maxLayers));

@@ -8,7 +8,6 @@ import dev.lifeboat.agent.s3.S3Store;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.retention.RetentionRules;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +40,7 @@ public final class PruneCommand implements Callable<Integer> {
       try (S3Store store = repository.store(null, null)) {
         BackupRepository backups = repository.open(store);
         BackupRepository.Listing listing = backups.scan();
-        AgentResult.Retention outcome = new RetentionOperation(backups, Clock.systemUTC())
+        AgentResult.Retention outcome = new RetentionOperation(backups, AgentClock.get())
             .apply(rules, dryRun, listing.complete(), listing.damaged());
         String message = (dryRun ? "would prune " : "pruned ") + outcome.pruned() + " backup(s) " + outcome.prunedIds()
             + ", keeping " + outcome.kept() + Damage.summary(listing.damaged()) + Damage.leftovers(outcome);

@@ -6,7 +6,6 @@ import dev.lifeboat.agent.ops.BackupOperation;
 import dev.lifeboat.agent.ops.RestoreOperation;
 import dev.lifeboat.agent.s3.S3Store;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,13 +90,13 @@ public final class RestoreCommand implements Callable<Integer> {
       Duration pin = pinTtl == null ? null : PinOption.ttl("--pin-ttl", pinTtl);
       if (dump != null) {
         try (S3Store store = repository.store(null, null)) {
-          return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).runDump(
+          return new RestoreOperation(repository.open(store), AgentClock.get(), System.out).runDump(
               new RestoreOperation.DumpRequest(which.backup, which.before, dump, toCommand, encryption, pin,
                   new BackupOperation.DumpWaits(Seconds.of(commandStartTimeout), Seconds.of(commandTimeout))));
         }
       }
       try (S3Store store = repository.store(null, null)) {
-        return new RestoreOperation(repository.open(store), Clock.systemUTC(), System.out).run(new RestoreOperation.Request(
+        return new RestoreOperation(repository.open(store), AgentClock.get(), System.out).run(new RestoreOperation.Request(
             which.backup, which.before, claim, target, mode, paths, encryption, pin));
       }
     });

@@ -4,7 +4,6 @@ import dev.lifeboat.agent.archive.ArchiveEncryption;
 import dev.lifeboat.agent.ops.VerifyOperation;
 import dev.lifeboat.agent.s3.S3Store;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,7 @@ public final class VerifyCommand implements Callable<Integer> {
       VerifyOperation.Request request = new VerifyOperation.Request(backup, claim, restoreTo, encryption,
           noPin ? null : PinOption.ttl("--pin-ttl", pinTtl));
       try (S3Store store = repository.store(null, null)) {
-        return new VerifyOperation(repository.open(store), Clock.systemUTC(), System.out).run(request);
+        return new VerifyOperation(repository.open(store), AgentClock.get(), System.out).run(request);
       }
     });
   }

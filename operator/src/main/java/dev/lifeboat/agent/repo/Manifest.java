@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 /**
  * manifest.json, written last: a backup without one does not exist (docs/repository-format.md).
  *
- * @param kind scheduled (counts for retention) or pre-restore (a safety backup, kept 7 days)
+ * @param kind scheduled or manual (both count for retention), or pre-restore (a safety backup, kept 7 days)
  * @param warnings what the backup noticed but holds all data of (a file that kept changing, a socket)
  * @param omissions data left out (a file the agent could not read); absent when none
  * @param volumes never null once read (an absent list reads as empty)
