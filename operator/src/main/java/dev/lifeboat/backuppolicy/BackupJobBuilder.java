@@ -10,6 +10,7 @@ import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.CommandContainers;
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.SqliteScratch;
 import dev.lifeboat.common.Times;
@@ -37,12 +38,17 @@ public final class BackupJobBuilder {
   /** The component label of a policy's Jobs; it keeps them apart from restore Jobs. */
   public static final String COMPONENT = "backup";
 
-  private final String agentImage;
+  private final AgentImage agentImage;
   private final PrivilegedJobs privileged;
 
-  public BackupJobBuilder(String agentImage, PrivilegedJobs privileged) {
+  public BackupJobBuilder(AgentImage agentImage, PrivilegedJobs privileged) {
     this.agentImage = agentImage;
     this.privileged = privileged;
+  }
+
+  /** Jobs of an image pulled without credentials. */
+  public BackupJobBuilder(String agentImage, PrivilegedJobs privileged) {
+    this(AgentImage.of(agentImage), privileged);
   }
 
   /** Whether Jobs in this namespace run privileged (operator setting). */

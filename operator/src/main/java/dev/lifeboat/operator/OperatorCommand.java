@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /** {@code lifeboat operator}: runs the controllers until SIGTERM, then stops them gracefully. */
 @Command(name = "operator", mixinStandardHelpOptions = true,
     description = {"Run the Lifeboat operator (BackupPolicy and RestoreRequest controllers).",
-        "Configured by environment: LIFEBOAT_WATCH_NAMESPACES, LIFEBOAT_AGENT_IMAGE, LIFEBOAT_LEADER_ELECTION,",
+        "Configured by environment: LIFEBOAT_WATCH_NAMESPACES, LIFEBOAT_AGENT_IMAGE, LIFEBOAT_AGENT_IMAGE_PULL_SECRETS,",
+        "LIFEBOAT_LEADER_ELECTION, LIFEBOAT_LOG_LEVEL,",
         "LIFEBOAT_LEADER_ELECTION_NAMESPACE, LIFEBOAT_LOG_FORMAT (text|json), LIFEBOAT_HEALTH_PORT (/healthz, /readyz, /metrics)."})
 public final class OperatorCommand implements Callable<Integer> {
   @Override

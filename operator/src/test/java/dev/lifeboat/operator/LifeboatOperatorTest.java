@@ -191,6 +191,11 @@ class LifeboatOperatorTest {
 
       client.resource(request).delete();
 
+      await().atMost(Duration.ofSeconds(20)).until(() -> job("restore-memory-safety") == null);
+      assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())
+          .as("not scaled back while the Job's pod may still write").isZero();
+      // The garbage collector's part (the Job was deleted in the foreground); the mock API server has none.
+      client.pods().inNamespace(NAMESPACE).withLabel("job-name", "restore-memory-safety").delete();
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         assertThat(client.resources(RestoreRequest.class).inNamespace(NAMESPACE).withName("restore-memory").get()).isNull();
         assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())

@@ -16,6 +16,17 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void jobsPullTheAgentImageWithTheSecretsTheChartNames() {
+    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("LIFEBOAT_AGENT_IMAGE", "registry.example/lifeboat:1",
+        "LIFEBOAT_AGENT_IMAGE_PULL_SECRETS", "regcred, mirror"));
+
+    assertThat(settings.controllers().agentImage().name()).isEqualTo("registry.example/lifeboat:1");
+    assertThat(settings.controllers().agentImage().pullSecrets()).containsExactly("regcred", "mirror");
+    assertThat(OperatorSettings.fromEnvironment(Map.of("LIFEBOAT_AGENT_IMAGE_PULL_SECRETS", "")).agentImage().pullSecrets())
+        .isEmpty();
+  }
+
+  @Test
   void theSandboxAndTestsCanTurnHooksOn() {
     assertThat(OperatorSettings.embedded("lifeboat:test").withHooksEnabled(true).controllers().hooksEnabled()).isTrue();
   }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -34,7 +33,7 @@ import java.util.regex.Pattern;
  * container still waiting to start (the API server's "is waiting to start: REASON"); a container
  * with no log yet otherwise is 404. previous, sinceSeconds, sinceTime and timestamps are not played.
  */
-class PodLogDispatcher extends KubernetesCrudDispatcher {
+class PodLogDispatcher extends ScaleSubresourceDispatcher {
   /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
   private static final Pattern LOG_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
@@ -46,7 +45,6 @@ class PodLogDispatcher extends KubernetesCrudDispatcher {
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
   PodLogDispatcher(Path state) {
-    super(List.of());
     this.state = state;
   }
 
