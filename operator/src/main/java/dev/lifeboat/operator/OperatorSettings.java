@@ -7,6 +7,8 @@ import dev.lifeboat.common.PrivilegedJobs;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -60,7 +62,14 @@ public record OperatorSettings(
   public static final String LEASE_NAME = "lifeboat-operator";
   public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
 
+  /** The levels LIFEBOAT_LOG_LEVEL may name (logback would read anything else as debug). */
+  public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    String level = nonBlank(env.get("LIFEBOAT_LOG_LEVEL"), "info");
+    if (!LOG_LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("LIFEBOAT_LOG_LEVEL is \"" + level + "\"; use one of " + String.join(", ", LOG_LEVELS));
+    }
     return new OperatorSettings(
         Arrays.stream(env.getOrDefault("LIFEBOAT_WATCH_NAMESPACES", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),

@@ -1,6 +1,7 @@
 package dev.lifeboat.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,13 @@ class OperatorSettingsTest {
     assertThat(settings.controllers().agentImage().pullSecrets()).containsExactly("regcred", "mirror");
     assertThat(OperatorSettings.fromEnvironment(Map.of("LIFEBOAT_AGENT_IMAGE_PULL_SECRETS", "")).agentImage().pullSecrets())
         .isEmpty();
+  }
+
+  @Test
+  void anUnknownLogLevelIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("LIFEBOAT_LOG_LEVEL", "verbose")))
+        .hasMessage("LIFEBOAT_LOG_LEVEL is \"verbose\"; use one of error, warn, info, debug, trace");
+    assertThat(OperatorSettings.fromEnvironment(Map.of("LIFEBOAT_LOG_LEVEL", "DEBUG"))).isNotNull();
   }
 
   @Test
