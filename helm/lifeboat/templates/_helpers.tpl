@@ -107,3 +107,56 @@ label of the Service's name, so LifeboatOperatorDown selects up{job="<this name>
 {{- define "lifeboat.metricsServiceName" -}}
 {{- printf "%s-metrics" (include "lifeboat.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
+
+{{/*
+The operator's environment as the chart sets it, a YAML list. extraEnv may add to it but not
+redefine a name: with two entries of one name Kubernetes silently uses the last.
+*/}}
+{{- define "lifeboat.operatorEnv" -}}
+- name: LIFEBOAT_WATCH_NAMESPACES
+  value: {{ join "," .Values.watchNamespaces | quote }}
+- name: LIFEBOAT_AGENT_IMAGE
+  value: {{ include "lifeboat.agentImage" . | quote }}
+- name: LIFEBOAT_AGENT_IMAGE_PULL_SECRETS
+  {{- $jobSecrets := .Values.agentImagePullSecrets }}
+  {{- if kindIs "invalid" $jobSecrets }}{{ $jobSecrets = .Values.imagePullSecrets }}{{ end }}
+  value: {{ include "lifeboat.secretNames" $jobSecrets | quote }}
+- name: LIFEBOAT_LEADER_ELECTION
+  value: {{ include "lifeboat.leaderElection" . | quote }}
+- name: LIFEBOAT_LEADER_ELECTION_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: LIFEBOAT_LOG_FORMAT
+  value: {{ .Values.logFormat | quote }}
+- name: LIFEBOAT_LOG_LEVEL
+  value: {{ .Values.logLevel | quote }}
+- name: LIFEBOAT_ALLOW_CROSS_NAMESPACE_RESTORE
+  {{- $cross := .Values.allowCrossNamespaceRestore }}
+  value: {{ if kindIs "slice" $cross }}{{ join "," $cross | quote }}{{ else }}{{ $cross | toString | quote }}{{ end }}
+- name: LIFEBOAT_PRIVILEGED_JOB_NAMESPACES
+  value: {{ join "," .Values.privilegedJobNamespaces | quote }}
+- name: LIFEBOAT_HOOKS_ENABLED
+  value: {{ .Values.hooks.enabled | quote }}
+- name: LIFEBOAT_HEALTH_PORT
+  value: {{ include "lifeboat.healthPort" . | quote }}
+{{- with .Values.notifications.webhook.secretName }}
+- name: LIFEBOAT_WEBHOOK_SECRET
+  value: {{ . | quote }}
+- name: LIFEBOAT_WEBHOOK_SECRET_KEY
+  value: {{ $.Values.notifications.webhook.secretKey | quote }}
+- name: LIFEBOAT_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+{{- end }}
+{{- end }}
+
+{{/*
+Comma-separated names of a list of {name: ...} pull Secrets.
+*/}}
+{{- define "lifeboat.secretNames" -}}
+{{- $names := list }}
+{{- range . }}{{ $names = append $names .name }}{{ end }}
+{{- join "," $names }}
+{{- end }}

@@ -8,6 +8,7 @@ import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.api.v1alpha1.SqliteCapture;
 import dev.lifeboat.common.AgentCommandLine;
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.CommandContainers;
 import dev.lifeboat.common.ListedBackup;
@@ -38,12 +39,17 @@ public final class BackupJobBuilder {
   /** The component label of a policy's Jobs; it keeps them apart from restore Jobs. */
   public static final String COMPONENT = "backup";
 
-  private final String agentImage;
+  private final AgentImage agentImage;
   private final PrivilegedJobs privileged;
 
-  public BackupJobBuilder(String agentImage, PrivilegedJobs privileged) {
+  public BackupJobBuilder(AgentImage agentImage, PrivilegedJobs privileged) {
     this.agentImage = agentImage;
     this.privileged = privileged;
+  }
+
+  /** Jobs of an image pulled without credentials. */
+  public BackupJobBuilder(String agentImage, PrivilegedJobs privileged) {
+    this(AgentImage.of(agentImage), privileged);
   }
 
   /** Whether Jobs in this namespace run privileged (operator setting). */

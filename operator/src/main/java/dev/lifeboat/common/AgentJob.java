@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -63,7 +64,7 @@ public final class AgentJob {
 
   private AgentJob() {}
 
-  public static Job build(String image, Spec spec) {
+  public static Job build(AgentImage image, Spec spec) {
     JobTemplate template = spec.template() == null ? new JobTemplate() : spec.template();
     JobSecurity.RunAs runAs = new JobSecurity.RunAs(template.podSecurityContext, spec.identity(), spec.privileged());
     List<Volume> volumes = new ArrayList<>(spec.volumes());
@@ -84,7 +85,7 @@ public final class AgentJob {
 
     Container agent = new ContainerBuilder()
         .withName(Lifeboat.AGENT_CONTAINER)
-        .withImage(image)
+        .withImage(image.name())
         .withCommand(spec.command())
         .withEnv(environment(spec.s3()))
         .withVolumeMounts(mounts)
@@ -143,7 +144,9 @@ public final class AgentJob {
         .withTolerations(tolerations.isEmpty() ? null : tolerations)
         .withPriorityClassName(template.priorityClassName)
         .withContainers(agent)
-        .withVolumes(volumes);
+        .withVolumes(volumes)
+        .withImagePullSecrets(image.pullSecrets().stream()
+            .map(LocalObjectReference::new).toList());
     if (spec.placement() != null) {
       // matchFields on metadata.name pins to the node while still going through the scheduler.
       podSpec = podSpec.withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()

@@ -1,11 +1,14 @@
 package dev.lifeboat.operator;
 
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.common.CrossNamespaceRestore;
 import dev.lifeboat.common.PrivilegedJobs;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,7 +17,7 @@ import java.util.stream.Collectors;
  * The operator's configuration, read from environment variables the Helm chart sets.
  *
  * @param watchNamespaces namespaces to watch; empty means all
- * @param agentImage image of the backup and restore Jobs (the same jar holds the agent)
+ * @param agentImage image of the backup and restore Jobs (the same jar holds the agent) and its pull Secrets
  * @param leaderElection whether to take a Lease before reconciling (needed with replicas > 1)
  * @param leaseNamespace namespace of the Lease; empty means the client's namespace
  * @param leaseTerms how the Lease is held: JOSDK's defaults, shortened by tests
@@ -27,7 +30,7 @@ import java.util.stream.Collectors;
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
-    String agentImage,
+    AgentImage agentImage,
     boolean leaderElection,
     String leaseNamespace,
     LeaseTerms leaseTerms,
@@ -59,11 +62,19 @@ public record OperatorSettings(
   public static final String LEASE_NAME = "lifeboat-operator";
   public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/lifeboat-dev/lifeboat:0.1.0";
 
+  /** The levels LIFEBOAT_LOG_LEVEL may name (logback would read anything else as debug). */
+  public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    String level = nonBlank(env.get("LIFEBOAT_LOG_LEVEL"), "info");
+    if (!LOG_LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("LIFEBOAT_LOG_LEVEL is \"" + level + "\"; use one of " + String.join(", ", LOG_LEVELS));
+    }
     return new OperatorSettings(
         Arrays.stream(env.getOrDefault("LIFEBOAT_WATCH_NAMESPACES", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-        nonBlank(env.get("LIFEBOAT_AGENT_IMAGE"), DEFAULT_AGENT_IMAGE),
+        AgentImage.of(nonBlank(env.get("LIFEBOAT_AGENT_IMAGE"), DEFAULT_AGENT_IMAGE),
+            env.get("LIFEBOAT_AGENT_IMAGE_PULL_SECRETS")),
         Boolean.parseBoolean(env.getOrDefault("LIFEBOAT_LEADER_ELECTION", "false")),
         nonBlank(env.get("LIFEBOAT_LEADER_ELECTION_NAMESPACE"), ""),
         LeaseTerms.DEFAULT,
@@ -91,7 +102,7 @@ public record OperatorSettings(
 
   /** Settings for running in-process (tests, the sandbox): all namespaces, no lease, no HTTP port. */
   public static OperatorSettings embedded(String agentImage) {
-    return new OperatorSettings(Set.of(), agentImage, false, "", LeaseTerms.DEFAULT, "text", CrossNamespaceRestore.DENIED, 0,
+    return new OperatorSettings(Set.of(), AgentImage.of(agentImage), false, "", LeaseTerms.DEFAULT, "text", CrossNamespaceRestore.DENIED, 0,
         PrivilegedJobs.NONE, null, false);
   }
 

@@ -35,15 +35,16 @@ final class AbandonedRestore {
     }
     String namespace = request.getMetadata().getNamespace();
     String name = request.getMetadata().getName();
-    var jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Lifeboat.RESTORE_LABEL, name);
-    List<String> jobNames = jobs.list().getItems().stream().map(j -> j.getMetadata().getName()).toList();
-    if (!jobNames.isEmpty()) {
-      jobs.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
-    }
+    // Deleted one by one, by name (a delete by label selector is RBAC's deletecollection), in the
+    // foreground: the garbage collector deletes their pods, and the operator waits until no pod is
+    // left before it scales the app back, without the power to delete pods itself.
+    List<String> jobNames = client.batch().v1().jobs().inNamespace(namespace).withLabel(Lifeboat.RESTORE_LABEL, name)
+        .list().getItems().stream().map(j -> j.getMetadata().getName()).toList();
+    jobNames.forEach(job -> client.batch().v1().jobs().inNamespace(namespace).withName(job)
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete());
     boolean podsLeft = jobNames.stream().anyMatch(job ->
         !client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems().isEmpty());
     if (podsLeft) {
-      jobNames.forEach(job -> client.pods().inNamespace(namespace).withLabel("job-name", job).delete());
       return false;
     }
     List<ScaleTarget> scaledDown = status.scaledDown == null ? List.of() : status.scaledDown;

@@ -11,6 +11,7 @@ import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.Checked;
 import dev.lifeboat.common.CommandContainers;
 import dev.lifeboat.common.JobIdentity;
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.SqliteScratch;
@@ -32,12 +33,17 @@ public final class RestoreJobBuilder {
   public static final String RESTORE_STEP = "restore";
   public static final String COMPONENT = "restore";
 
-  private final String agentImage;
+  private final AgentImage agentImage;
   private final PrivilegedJobs privileged;
 
-  public RestoreJobBuilder(String agentImage, PrivilegedJobs privileged) {
+  public RestoreJobBuilder(AgentImage agentImage, PrivilegedJobs privileged) {
     this.agentImage = agentImage;
     this.privileged = privileged;
+  }
+
+  /** Jobs of an image pulled without credentials. */
+  public RestoreJobBuilder(String agentImage, PrivilegedJobs privileged) {
+    this(AgentImage.of(agentImage), privileged);
   }
 
   /**

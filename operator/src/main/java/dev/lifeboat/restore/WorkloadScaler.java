@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /**
  * Stops and restarts the writers of a volume: reads replica counts, scales Deployments and
- * StatefulSets with a merge patch of spec.replicas (nothing else of the workload is touched, so
- * GitOps tools see only the replica change), and finds pods still running.
+ * StatefulSets through their scale subresource (which can change nothing but the replica count, so
+ * the operator needs no write access to the workloads themselves), and finds pods still running.
  */
 public class WorkloadScaler {
   private final KubernetesClient client;
@@ -56,12 +56,15 @@ public class WorkloadScaler {
       return false;
     }
     if (workload.get().replicas() != replicas) {
-      String patch = "{\"spec\":{\"replicas\":" + replicas + "}}";
-      PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+      // No resourceVersion: an unconditional update of the count, as `kubectl scale` makes.
+      Scale scale = new ScaleBuilder()
+          .withNewMetadata().withName(target.name).withNamespace(namespace).endMetadata()
+          .withNewSpec().withReplicas(replicas).endSpec()
+          .build();
       if ("StatefulSet".equals(target.kind)) {
-        client.apps().statefulSets().inNamespace(namespace).withName(target.name).patch(merge, patch);
+        client.apps().statefulSets().inNamespace(namespace).withName(target.name).scale(scale);
       } else {
-        client.apps().deployments().inNamespace(namespace).withName(target.name).patch(merge, patch);
+        client.apps().deployments().inNamespace(namespace).withName(target.name).scale(scale);
       }
     }
     return true;

@@ -14,8 +14,10 @@ import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
 import dev.lifeboat.api.v1alpha1.SecretKeyRef;
 import dev.lifeboat.api.v1alpha1.SqliteCapture;
+import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.AgentJob;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.PrivilegedJobs;
 import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.List;
@@ -243,6 +246,23 @@ class BackupJobBuilderTest {
             tuple("AWS_SECRET_ACCESS_KEY", null, "s3-credentials", "AWS_SECRET_ACCESS_KEY"));
     assertThat(env).filteredOn(e -> e.getName().equals("AWS_REGION"))
         .extracting(EnvVar::getValue).containsExactly("us-east-1");
+  }
+
+  @Test
+  void everyJobPullsTheAgentImageWithTheConfiguredSecretsAndWithoutThemNamesNone() {
+    BackupJobBuilder withSecrets = new BackupJobBuilder(AgentImage.of(IMAGE, "regcred, mirror-creds,,regcred"),
+        PrivilegedJobs.NONE);
+    BackupPolicy policy = policy();
+    policy.getSpec().verify = new VerifySpec();
+    policy.getSpec().verify.schedule = "0 4 * * *";
+
+    for (Job job : List.of(withSecrets.build(policy, SCHEDULED, claims(CLAIM), List.of()),
+        withSecrets.discovery(policy), withSecrets.drill(policy, "drill", BACKUP_ID, Instant.parse("2025-11-09T03:00:00Z")))) {
+      assertThat(agent(job).getImage()).isEqualTo(IMAGE);
+      assertThat(pod(job).getImagePullSecrets()).as(job.getMetadata().getName())
+          .extracting(LocalObjectReference::getName).containsExactly("regcred", "mirror-creds");
+    }
+    assertThat(pod(build(policy)).getImagePullSecrets()).isEmpty();
   }
 
   @Test

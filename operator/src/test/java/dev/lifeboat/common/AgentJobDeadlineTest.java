@@ -16,7 +16,7 @@ class AgentJobDeadlineTest {
   static Job build(Map<String, String> annotations, JobTemplate template) {
     BackupPolicy owner = Fixtures.dailyPolicy();
     owner.getMetadata().setUid("0b5e4c1a-0000-4000-8000-000000000001");
-    return AgentJob.build("lifeboat:test", new AgentJob.Spec("job", Fixtures.NAMESPACE, Map.of(), annotations, owner,
+    return AgentJob.build(AgentImage.of("lifeboat:test"), new AgentJob.Spec("job", Fixtures.NAMESPACE, Map.of(), annotations, owner,
         List.of("lifeboat", "agent"), Fixtures.s3Destination(), null, List.of(), List.of(), template, null, null, false));
   }
 

@@ -19,10 +19,10 @@ import dev.lifeboat.notify.WebhookReceiver;
 import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
+import dev.lifeboat.testing.ScaleSubresource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,6 @@ import org.junit.jupiter.api.Test;
  * The real operator (JOSDK, informers, status patches configured as in production) against the
  * mock API server: what the reconciler tests cannot show is that the wiring delivers the events.
  */
-@EnableKubernetesMockClient(crud = true)
 class LifeboatOperatorTest {
   KubernetesClient client;
   KubernetesMockServer server;
@@ -48,9 +48,17 @@ class LifeboatOperatorTest {
 
   @BeforeEach
   void setUp() {
+    server = ScaleSubresource.crudServer();
+    client = server.createClient();
     ReconcileHarness.installCrds(client);
     cluster = new ReconcileHarness(client, server, new MutableClock(Instant.now()));
     client.persistentVolumeClaims().inNamespace(NAMESPACE).resource(Fixtures.boundClaim(CLAIM)).create();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    client.close();
+    server.destroy();
   }
 
   LifeboatOperator startOperator() {
@@ -183,6 +191,11 @@ class LifeboatOperatorTest {
 
       client.resource(request).delete();
 
+      await().atMost(Duration.ofSeconds(20)).until(() -> job("restore-memory-safety") == null);
+      assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())
+          .as("not scaled back while the Job's pod may still write").isZero();
+      // The garbage collector's part (the Job was deleted in the foreground); the mock API server has none.
+      client.pods().inNamespace(NAMESPACE).withLabel("job-name", "restore-memory-safety").delete();
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         assertThat(client.resources(RestoreRequest.class).inNamespace(NAMESPACE).withName("restore-memory").get()).isNull();
         assertThat(client.apps().deployments().inNamespace(NAMESPACE).withName("rose").get().getSpec().getReplicas())

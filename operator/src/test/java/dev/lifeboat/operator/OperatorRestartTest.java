@@ -27,11 +27,11 @@ import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.KilledOperator;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
+import dev.lifeboat.testing.ScaleSubresource;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -60,7 +62,6 @@ import org.junit.jupiter.api.TestFactory;
  * all a dead process is to the cluster. A write the API server applied but whose reply the process
  * never saw is the same as a kill before the next write, so it is covered too.
  */
-@EnableKubernetesMockClient(crud = true)
 class OperatorRestartTest {
   static final List<ListedBackup> EARLIER = List.of(
       new ListedBackup("20251107T020000Z", "2025-11-07T02:00:41Z", "scheduled", 800_000L, 3L, false, List.of(CLAIM), null),
@@ -72,6 +73,18 @@ class OperatorRestartTest {
   KubernetesMockServer server;
   MutableClock clock;
   ReconcileHarness harness;
+
+  @BeforeEach
+  void startCluster() {
+    server = ScaleSubresource.crudServer();
+    client = server.createClient();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    client.close();
+    server.destroy();
+  }
 
   @TestFactory
   Stream<DynamicTest> aScheduledBackupRunSurvivesTheOperatorKilledAtEveryStep() {

@@ -1,5 +1,6 @@
 package dev.lifeboat.restore;
 
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.PrivilegedJobs;
 import static dev.lifeboat.testing.JobParts.toleration;
 import static dev.lifeboat.testing.JobParts.pod;
@@ -17,6 +18,7 @@ import dev.lifeboat.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +91,20 @@ class RestoreJobBuilderTest {
     assertThat(agent(job).getCommand()).containsExactlyElementsOf(
         command(List.of("lifeboat", "agent", "list"), repositoryArgs("rose", "rose-memory")));
     assertThat(agent(job).getImage()).isEqualTo(IMAGE);
+  }
+
+  @Test
+  void everyRestoreJobPullsTheAgentImageWithTheConfiguredSecrets() {
+    RestoreJobBuilder withSecrets = new RestoreJobBuilder(AgentImage.of(IMAGE, "regcred"), PrivilegedJobs.NONE);
+    RestoreJobBuilder.Target target = new RestoreJobBuilder.Target(CLAIM, null, null);
+
+    for (Job job : List.of(withSecrets.list(request(), policySource()),
+        withSecrets.safety(request(), policySource(), target, SAFETY_ID),
+        withSecrets.restore(request(), policySource(), BACKUP_ID, target))) {
+      assertThat(pod(job).getImagePullSecrets()).as(job.getMetadata().getName())
+          .extracting(LocalObjectReference::getName).containsExactly("regcred");
+    }
+    assertThat(pod(builder.list(request(), policySource())).getImagePullSecrets()).isEmpty();
   }
 
   @Test

@@ -373,11 +373,11 @@ class RestoreStepsTest extends ControllerTest {
   }
 
   @Test
-  void scalingDownPersistsTheReplicaCountsBeforePatchingSoAFailedPatchCanStillBeScaledBack() {
+  void scalingDownPersistsTheReplicaCountsBeforeScalingSoAFailedScaleCanStillBeScaledBack() {
     deployment("rose", 3);
     request(r -> r.getSpec().scaleDown = List.of(scaleTarget("Deployment", "rose")));
     RestoreRun run = at(RestoreStage.ScalingDown, this::resolved);
-    server.expect().patch().withPath("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/rose")
+    server.expect().put().withPath("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/rose/scale")
         .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":403,"
             + "\"reason\":\"Forbidden\",\"message\":\"patch denied for this test\"}")
         .once();
@@ -386,7 +386,7 @@ class RestoreStepsTest extends ControllerTest {
 
     RestoreRequestStatus stored = stored();
     assertThat(stored.stage).isEqualTo(RestoreStage.ScalingDown);
-    assertThat(stored.scaledDown).as("recorded before the patch was tried").singleElement()
+    assertThat(stored.scaledDown).as("recorded before the scale was tried").singleElement()
         .satisfies(w -> assertThat(w.replicas).isEqualTo(3));
     assertCondition(stored.conditions, ConditionTypes.WORKLOADS_SCALED_DOWN, "False", Reasons.SCALING_DOWN,
         "scaling Deployment/rose (3 replicas) to 0", generation());

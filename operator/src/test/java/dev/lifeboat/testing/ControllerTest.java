@@ -1,16 +1,15 @@
 package dev.lifeboat.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What every reconciler test against the mock API server starts from: the CRDs the build
- * generated, a test clock, the harness that plays JOSDK, the Job controller and the kubelet, and
+ * What every reconciler test against the mock API server ({@link ScaleSubresource#crudServer()})
+ * starts from: the CRDs the build generated, a test clock, the harness that plays JOSDK, the Job controller and the kubelet, and
  * the app's bound claim in the fixture namespace.
  */
-@EnableKubernetesMockClient(crud = true)
 public abstract class ControllerTest {
   protected KubernetesClient client;
   protected KubernetesMockServer server;
@@ -24,9 +23,17 @@ public abstract class ControllerTest {
 
   @BeforeEach
   void startCluster() {
+    server = ScaleSubresource.crudServer();
+    client = server.createClient();
     ReconcileHarness.installCrds(client);
     clock = MutableClock.at(clockStart());
     harness = new ReconcileHarness(client, server, clock);
     client.persistentVolumeClaims().inNamespace(Fixtures.NAMESPACE).resource(Fixtures.boundClaim(Fixtures.CLAIM)).create();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    client.close();
+    server.destroy();
   }
 }

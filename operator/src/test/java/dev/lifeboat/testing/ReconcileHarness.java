@@ -1,6 +1,7 @@
 package dev.lifeboat.testing;
 
 import dev.lifeboat.common.PrivilegedJobs;
+import dev.lifeboat.common.AgentImage;
 import dev.lifeboat.common.ControllerSettings;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
@@ -97,7 +98,7 @@ public final class ReconcileHarness {
    */
   public void newOperatorInstance(KubernetesClient through) {
     operatorClient = through;
-    ControllerSettings settings = new ControllerSettings(AGENT_IMAGE, crossNamespace, privilegedJobs, hooksEnabled);
+    ControllerSettings settings = new ControllerSettings(AgentImage.of(AGENT_IMAGE), crossNamespace, privilegedJobs, hooksEnabled);
     reconciler = new BackupPolicyReconciler(through, clock, settings);
     restoreReconciler = new RestoreRequestReconciler(through, clock, settings);
   }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * container still waiting to start (the API server's "is waiting to start: REASON"); a container
  * with no log yet otherwise is 404. previous, sinceSeconds, sinceTime and timestamps are not played.
  */
-class PodLogDispatcher extends ValidatingDispatcher {
+class PodLogDispatcher extends ScaleSubresourceDispatcher {
   /** Names are DNS labels/subdomains: this also keeps a request path from leaving the pods folder. */
   private static final Pattern LOG_PATH = Pattern.compile(
       "^/api/v1/namespaces/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/pods/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)/log$");
