@@ -11,7 +11,7 @@
 #   LIFEBOAT_SCALE_SCHEDULE='*/5 * * * *'   one schedule for every policy (default: daily, spread)
 #   LIFEBOAT_SCALE_BUILD=0           use the jars already built
 #   LIFEBOAT_SCALE_INDEX=0           the mock API server as shipped (every request scans every object;
-#                                    by default its objects are kept per kind)
+#                                    by default its objects are kept per kind and namespace)
 set -euo pipefail
 POLICIES=${1:-1000}
 NAMESPACES=${2:-100}

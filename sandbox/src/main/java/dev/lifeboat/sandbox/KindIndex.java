@@ -18,23 +18,28 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * For {@code bench/operator-scale.sh} only: the mock API server's objects kept per kind, so that a
- * request scans the objects of its own kind instead of every object the server holds.
+ * For {@code bench/operator-scale.sh} only: the mock API server's objects kept per kind and
+ * namespace, so that a request scans the objects of its own kind (and namespace, when it names one)
+ * instead of every object the server holds.
  *
  * <p>The CRUD dispatcher matches each request against all stored objects (a linear scan). At 1,000
  * policies it spent more CPU than the operator it served, and at 10,000 the scan, not the operator,
- * would be measured. This map is put in the dispatcher's place; a request's kind (from its path, as
- * the dispatcher reads it) is held for the thread that dispatches it, and while it is, the map shows
- * only that kind's objects. A request of no kind, or one reading others, sees them all. Which objects a
+ * would be measured. This map is put in the dispatcher's place; a request's kind and namespace (from
+ * its path, as the dispatcher reads it) are held for the thread that dispatches it, and while they
+ * are, the map shows only the objects of that kind (in that namespace, when the request names one; an
+ * object of another namespace cannot match it). A request of no kind sees them all. Which objects a
  * request matches is unchanged (the dispatcher still matches them); the benchmark compares runs
  * with and without it ({@code LIFEBOAT_SCALE_INDEX=0}).
  */
 final class KindIndex extends AbstractMap<AttributeSet, String> {
   private static final String KIND = "kind";
-  private static final String NO_KIND = "";
+  private static final String NAMESPACE = "namespace";
+  /** No kind, or (as a namespace) cluster-scoped or every namespace. */
+  private static final String NONE = "";
 
-  private final Map<String, Map<AttributeSet, String>> byKind = new LinkedHashMap<>();
-  private final ThreadLocal<String> current = new ThreadLocal<>();
+  /** Kind, then namespace. */
+  private final Map<String, Map<String, Map<AttributeSet, String>>> byKind = new LinkedHashMap<>();
+  private final ThreadLocal<AttributeSet> current = new ThreadLocal<>();
 
   /** Puts an index in {@code crud}'s place (before it holds anything) and returns the dispatcher to serve. */
   static Dispatcher install(CrudDispatcher crud, Dispatcher served) {
@@ -53,7 +58,7 @@ final class KindIndex extends AbstractMap<AttributeSet, String> {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
-        index.current.set(path == null ? null : kindOf(crud.getAttributeExtractor().fromPath(path)));
+        index.current.set(path == null ? null : crud.getAttributeExtractor().fromPath(path));
         try {
           return served.dispatch(request);
         } finally {
@@ -68,17 +73,18 @@ final class KindIndex extends AbstractMap<AttributeSet, String> {
     };
   }
 
-  /** The one kind a query or object names, or {@link #NO_KIND}. */
-  private static String kindOf(AttributeSet attributes) {
-    Attribute kind = attributes.getAttribute(KIND);
-    if (kind == null || kind.getType() != AttributeType.WITH || kind.getValues().size() != 1) {
-      return NO_KIND;
+  /** The one value of {@code name} a query or object holds, or {@link #NONE}. */
+  private static String single(AttributeSet attributes, String name) {
+    Attribute attribute = attributes.getAttribute(name);
+    if (attribute == null || attribute.getType() != AttributeType.WITH || attribute.getValues().size() != 1) {
+      return NONE;
     }
-    return kind.getValues().get(0).toString();
+    return attribute.getValues().get(0).toString();
   }
 
   private synchronized Map<AttributeSet, String> bucket(AttributeSet key) {
-    return byKind.computeIfAbsent(kindOf(key), k -> new LinkedHashMap<>());
+    return byKind.computeIfAbsent(single(key, KIND), k -> new LinkedHashMap<>())
+        .computeIfAbsent(single(key, NAMESPACE), n -> new LinkedHashMap<>());
   }
 
   @Override
@@ -121,13 +127,19 @@ final class KindIndex extends AbstractMap<AttributeSet, String> {
    * A copy, as the dispatcher changes the map while it walks it (it collects, then deletes).
    */
   private synchronized List<Entry<AttributeSet, String>> visible() {
-    String kind = current.get();
+    AttributeSet request = current.get();
+    String kind = request == null ? NONE : single(request, KIND);
+    String namespace = request == null ? NONE : single(request, NAMESPACE);
     List<Entry<AttributeSet, String>> entries = new ArrayList<>();
-    for (Map.Entry<String, Map<AttributeSet, String>> bucket : byKind.entrySet()) {
-      if (kind == null || kind.equals(NO_KIND) || bucket.getKey().equals(kind) || bucket.getKey().equals(NO_KIND)) {
-        bucket.getValue().forEach((k, v) -> entries.add(new SimpleImmutableEntry<>(k, v)));
+    byKind.forEach((bucketKind, namespaces) -> {
+      if (kind.equals(NONE) || bucketKind.equals(kind) || bucketKind.equals(NONE)) {
+        namespaces.forEach((bucketNamespace, objects) -> {
+          if (namespace.equals(NONE) || bucketNamespace.equals(namespace) || bucketNamespace.equals(NONE)) {
+            objects.forEach((k, v) -> entries.add(new SimpleImmutableEntry<>(k, v)));
+          }
+        });
       }
-    }
+    });
     return entries;
   }
 }

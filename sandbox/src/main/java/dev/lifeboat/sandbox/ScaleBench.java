@@ -99,7 +99,7 @@ public final class ScaleBench {
       long created = System.nanoTime();
       createPolicies(client);
       say("API server: the fabric8 mock (CRUD mode), %s", indexed
-          ? "its objects indexed by kind (LIFEBOAT_SCALE_INDEX=0: as shipped, every request scans every object)"
+          ? "its objects indexed by kind and namespace (LIFEBOAT_SCALE_INDEX=0: as shipped, every request scans every object)"
           : "as shipped: every request scans every object it holds");
       say("created %d BackupPolicies in %d namespaces (each with its PVC, Bound, and S3 Secret) in %.1f s; schedules: %s",
           policies, namespaces, seconds(created), schedule == null ? "daily, spread over the day's minutes" : schedule);
