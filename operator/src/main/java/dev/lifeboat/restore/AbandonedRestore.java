@@ -42,8 +42,10 @@ final class AbandonedRestore {
         .list().getItems().stream().map(j -> j.getMetadata().getName()).toList();
     jobNames.forEach(job -> client.batch().v1().jobs().inNamespace(namespace).withName(job)
         .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete());
-    boolean podsLeft = jobNames.stream().anyMatch(job ->
-        !client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems().isEmpty());
+    // By the restore's label, which its Jobs' pods carry from their template: once a Job is gone, a
+    // later pass would no longer find its pods by Job name while the garbage collector still deletes them.
+    boolean podsLeft = !client.pods().inNamespace(namespace).withLabel(Lifeboat.RESTORE_LABEL, name)
+        .list().getItems().isEmpty();
     if (podsLeft) {
       return false;
     }

@@ -279,6 +279,8 @@ public final class ReconcileHarness {
     if (client.pods().inNamespace(ns).withName(pod).get() == null) {
       client.pods().inNamespace(ns).resource(new PodBuilder()
           .withNewMetadata().withName(pod).withNamespace(ns)
+          .withLabels(job.getSpec().getTemplate().getMetadata() == null ? null
+              : job.getSpec().getTemplate().getMetadata().getLabels()) // as the Job controller copies them
           .addToLabels("job-name", job.getMetadata().getName())
           .endMetadata()
           .withSpec(job.getSpec().getTemplate().getSpec())
