@@ -2,6 +2,7 @@ package dev.lifeboat.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.testing.LogCapture;
 import dev.lifeboat.testing.MutableClock;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,9 +10,12 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @EnableKubernetesMockClient(crud = true)
 class SecretWebhookUrlTest {
+  @RegisterExtension
+  final LogCapture logs = LogCapture.of(SecretWebhookUrl.class);
   KubernetesClient client;
   final MutableClock clock = MutableClock.at("2025-11-09T02:00:00Z");
 
@@ -24,6 +28,7 @@ class SecretWebhookUrlTest {
   void theUrlIsReadFromTheSecretAndARotationIsFollowedWithinAMinute() {
     SecretWebhookUrl url = new SecretWebhookUrl(client, "lifeboat-system", "webhook", "url", clock);
     assertThat(url.get()).as("no Secret yet").isEmpty();
+    assertThat(logs.lines()).singleElement().asString().contains("no webhook URL").contains("does not exist");
 
     clock.advance(SecretWebhookUrl.REFRESH);
     secret("https://hooks.example.test/services/T0/B0/first");
@@ -39,5 +44,8 @@ class SecretWebhookUrlTest {
   void somethingThatIsNotAnHttpUrlIsRefused() {
     secret("REPLACE_WITH_YOUR_WEBHOOK");
     assertThat(new SecretWebhookUrl(client, "lifeboat-system", "webhook", "url", clock).get()).isEmpty();
+    assertThat(logs.lines()).singleElement().asString()
+        .contains("the webhook URL in Secret lifeboat-system/webhook").contains("is not an http(s) URL")
+        .doesNotContain("REPLACE_WITH_YOUR_WEBHOOK");
   }
 }

@@ -3,36 +3,26 @@ package dev.lifeboat.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.common.Notifier.Notification;
+import dev.lifeboat.testing.LogCapture;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WebhookNotifierTest {
   static final Notification OVERDUE = new Notification("rose", "BackupPolicy", "rose-memory", "BackupOverdue", "True",
       "Overdue", "newest successful backup 20251109T020000Z is 27h old", "2025-11-10T05:00:00Z", true);
-  final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(WebhookNotifier.class)).addAppender(logs);
-  }
+  @RegisterExtension
+  final LogCapture logs = LogCapture.of(WebhookNotifier.class);
 
   @AfterEach
   void noUrlWasLogged() {
-    ((Logger) LoggerFactory.getLogger(WebhookNotifier.class)).detachAppender(logs);
-    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-        .noneSatisfy(line -> assertThat(line).contains(WebhookReceiver.TOKEN));
+    assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).contains(WebhookReceiver.TOKEN));
   }
 
   @Test
@@ -75,7 +65,7 @@ class WebhookNotifierTest {
       }
 
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests() >= 2);
-      assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(logs.lines())
           .anySatisfy(line -> assertThat(line).contains("webhook refused a notification (HTTP 400)"))
           .anySatisfy(line -> assertThat(line).contains("webhook notification dropped"));
     }
@@ -89,8 +79,8 @@ class WebhookNotifierTest {
     try (WebhookNotifier notifier = new WebhookNotifier(() -> Optional.of(url), Duration.ofMillis(10), 3)) {
       notifier.notify(OVERDUE);
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> logs.list.stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("given up after 3 tries")));
+      await().atMost(Duration.ofSeconds(20)).until(() -> logs.lines().stream()
+          .anyMatch(line -> line.contains("given up after 3 tries")));
     }
   }
 }

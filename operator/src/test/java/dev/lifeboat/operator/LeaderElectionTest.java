@@ -10,10 +10,12 @@ import static org.awaitility.Awaitility.await;
 import dev.lifeboat.api.v1alpha1.BackupPhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Trigger;
+import dev.lifeboat.backuppolicy.BackupPolicyReconciler;
 import dev.lifeboat.common.AgentResult;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.LifeboatClock;
 import dev.lifeboat.testing.Fixtures;
+import dev.lifeboat.testing.LogCapture;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.OperatorCrash;
 import dev.lifeboat.testing.ReconcileHarness;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two operator replicas with leader election against the same API server, each a process of its
@@ -49,6 +53,10 @@ class LeaderElectionTest {
   static final String LEASE_NAMESPACE = "lifeboat-system";
   static final Duration TAKEOVER = Duration.ofSeconds(60);
 
+  /** A replica cut off from the API server fails its reconciles and Lease calls: expected, kept off the build's output. */
+  @RegisterExtension
+  final LogCapture cutOff = LogCapture.named(LeaderElector.class.getName(), "io.javaoperatorsdk.operator.processing.event.EventProcessor",
+      BackupPolicyReconciler.class.getName(), LeaderLease.class.getName());
   KubernetesClient client;
   KubernetesMockServer server;
   ReconcileHarness cluster;

@@ -19,12 +19,14 @@ import dev.lifeboat.api.v1alpha1.ScaleTarget;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.AgentResult;
+import dev.lifeboat.common.EventRecorder;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.ListedBackup;
 import dev.lifeboat.common.StuckPods;
 import dev.lifeboat.common.Times;
 import dev.lifeboat.testing.Fixtures;
 import dev.lifeboat.testing.KilledOperator;
+import dev.lifeboat.testing.LogCapture;
 import dev.lifeboat.testing.MutableClock;
 import dev.lifeboat.testing.ReconcileHarness;
 import dev.lifeboat.testing.ScaleSubresource;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator killed at every step of a backup run, a restore drill and a restore, and a new one started against
@@ -69,6 +72,9 @@ class OperatorRestartTest {
   static final String RESTORE = "restore-memory";
   static final String NO_SECRET = "secret \"s3-credentials\" not found";
 
+  /** The Events a killed operator could not write: expected, so kept off the build's output. */
+  @RegisterExtension
+  final LogCapture eventsNotWritten = LogCapture.of(EventRecorder.class);
   KubernetesClient client;
   KubernetesMockServer server;
   MutableClock clock;

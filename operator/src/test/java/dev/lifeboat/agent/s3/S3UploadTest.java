@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeboat.testing.FaultProxy;
 import dev.lifeboat.testing.FaultProxy.Fault;
 import dev.lifeboat.testing.FaultProxy.Kind;
+import dev.lifeboat.testing.LogCapture;
 import dev.lifeboat.testing.S3ProxyServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -29,6 +31,8 @@ class S3UploadTest {
   private static final int PART = 5 * MIB;
 
   @TempDir Path dir;
+  @RegisterExtension
+  final LogCapture logs = LogCapture.of(MultipartUploadStream.class);
   S3ProxyServer server;
   S3Store store;
 
@@ -138,6 +142,7 @@ class S3UploadTest {
         .isInstanceOf(RepositoryException.class)
         .hasMessageStartingWith("cannot reach S3 endpoint " + server.endpoint());
     assertThatThrownBy(upload::close).isInstanceOf(RepositoryException.class);
+    assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("could not abort the multipart upload of " + key));
 
     server.restart();
     // The abort could not reach the server either: the periodic cleanup removes what is left.
