@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lifeboat.api.v1alpha1.HookOutcome;
 import dev.lifeboat.api.v1alpha1.HookPhase;
 import dev.lifeboat.testing.KubeletExec;
+import dev.lifeboat.testing.LogCapture;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
@@ -16,10 +17,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Hook commands through the exec API of the mock server, which answers as a kubelet would. */
 @EnableKubernetesMockClient(crud = true)
 class HookRunnerTest {
+  /** fabric8 logs a refused exec as an error of its own; here the refusal is the point. */
+  @RegisterExtension
+  final LogCapture execLog = LogCapture.named("io.fabric8.kubernetes.client.dsl.internal.ExecWebSocketListener");
   KubernetesClient client;
   KubernetesMockServer server;
 
@@ -101,6 +106,7 @@ class HookRunnerTest {
 
     assertThat(ended.outcome()).isEqualTo(HookOutcome.Failed);
     assertThat(ended.output()).contains("hooks.enabled=true");
+    assertThat(execLog.lines()).singleElement().asString().startsWith("Exec Failure");
   }
 
   @Test
