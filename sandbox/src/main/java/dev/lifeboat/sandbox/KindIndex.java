@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * For {@code bench/operator-scale.sh} only: the mock API server's objects kept per kind and
@@ -32,6 +33,8 @@ import java.util.Set;
  * with and without it ({@code LIFEBOAT_SCALE_INDEX=0}).
  */
 final class KindIndex extends AbstractMap<AttributeSet, String> {
+  private static final Pattern SUBRESOURCE =
+      Pattern.compile("^(/apis?/.+/namespaces/[^/]+/[^/]+/[^/?]+)/(?:log|status|scale|exec|attach|eviction)(\\?.*)?$");
   private static final String KIND = "kind";
   private static final String NAMESPACE = "namespace";
   /** No kind, or (as a namespace) cluster-scoped or every namespace. */
@@ -58,7 +61,7 @@ final class KindIndex extends AbstractMap<AttributeSet, String> {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
-        index.current.set(path == null ? null : crud.getAttributeExtractor().fromPath(path));
+        index.current.set(path == null ? null : crud.getAttributeExtractor().fromPath(objectPath(path)));
         try {
           return served.dispatch(request);
         } finally {
@@ -71,6 +74,15 @@ final class KindIndex extends AbstractMap<AttributeSet, String> {
         served.shutdown();
       }
     };
+  }
+
+  /**
+   * The path of the object a subresource request is about: {@code .../pods/p/log} reads pod p (the
+   * sandbox's dispatchers serve subresources by reading their object), where the extractor would
+   * find no kind and the request would scan every object.
+   */
+  static String objectPath(String path) {
+    return SUBRESOURCE.matcher(path).replaceFirst("$1$2");
   }
 
   /** The one value of {@code name} a query or object holds, or {@link #NONE}. */
