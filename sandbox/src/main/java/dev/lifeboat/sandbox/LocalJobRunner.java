@@ -175,6 +175,10 @@ final class LocalJobRunner implements AutoCloseable {
             .addToConditions(condition("FailureTarget", now, ended.reason), condition("Failed", now, ended.reason)
                 .edit().withMessage(ended.getMessage()).build()));
       }
+    } catch (InterruptedException e) {
+      // The sandbox is stopping: its Jobs stop with it, as pods do with a node going down.
+      Thread.currentThread().interrupt();
+      LOG.info("Job {}/{} stopped with the sandbox", namespace, name);
     } catch (Exception e) {
       LOG.warn("sandbox could not run Job {}/{}: {}", namespace, name, e.toString());
       String now = Times.rfc3339(clock.instant());

@@ -56,6 +56,8 @@ final class WorkloadController implements AutoCloseable {
   private final Clock clock;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
+  private volatile boolean closed;
+
   WorkloadController(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
@@ -114,7 +116,9 @@ final class WorkloadController implements AutoCloseable {
       try {
         report.accept(workload, scale(view.apply(workload)));
       } catch (RuntimeException e) {
-        LOG.warn("sandbox could not reconcile {}: {}", describe(workload), e.toString());
+        if (!closed) { // a pass cut off by the sandbox stopping is no failure
+          LOG.warn("sandbox could not reconcile {}: {}", describe(workload), e.toString());
+        }
       }
     }
   }
@@ -237,6 +241,7 @@ final class WorkloadController implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     informers.forEach(SharedIndexInformer::close);
   }
 }
