@@ -45,11 +45,11 @@ final class ApiCatalog {
       kind("apps", "v1", "statefulsets", "statefulset", "StatefulSet", List.of("sts"), ALL, List.of("status", "scale"),
           of("Ready", "integer", ".status.readyReplicas"), of("Replicas", "integer", ".spec.replicas")),
       kind("batch", "v1", "jobs", "job", "Job", NONE, ALL, List.of("status"),
-          of("Status", "string", ".status.conditions[?(@.status==\"True\")].type"),
-          of("Succeeded", "integer", ".status.succeeded"), of("Failed", "integer", ".status.failed").withPriority(1)),
+          PrinterColumn.computed("Status", ApiCatalog::jobStatus), PrinterColumn.computed("Completions",
+              job -> job.path("status").path("succeeded").asInt(0) + "/" + job.path("spec").path("completions").asInt(1))),
       kind("batch", "v1", "cronjobs", "cronjob", "CronJob", List.of("cj"), ALL, List.of("status"),
           of("Schedule", "string", ".spec.schedule")),
-      kind("events.k8s.io", "v1", "events", "event", "Event", List.of("ev"), NONE, NONE,
+      kind("events.k8s.io", "v1", "events", "event", "Event", NONE, NONE, NONE,
           of("Type", "string", ".type"), of("Reason", "string", ".reason"), of("Object", "string", ".regarding.name"),
           of("Note", "string", ".note")),
       kind("coordination.k8s.io", "v1", "leases", "lease", "Lease", NONE, NONE, NONE,
@@ -101,6 +101,30 @@ final class ApiCatalog {
           texts(names.path("categories")), subresources, columns, version.path("schema").path("openAPIV3Schema")));
     }
     return resources;
+  }
+
+  /** As kubectl prints a Job's status: its outcome, else Terminating, Suspended, FailureTarget or Running. */
+  private static String jobStatus(JsonNode job) {
+    List<String> holding = new ArrayList<>();
+    job.path("status").path("conditions").forEach(c -> {
+      if ("True".equals(c.path("status").asText())) {
+        holding.add(c.path("type").asText());
+      }
+    });
+    for (String outcome : List.of("Complete", "Failed")) {
+      if (holding.contains(outcome)) {
+        return outcome;
+      }
+    }
+    if (job.path("metadata").has("deletionTimestamp")) {
+      return "Terminating";
+    }
+    for (String state : List.of("Suspended", "FailureTarget", "SuccessCriteriaMet")) {
+      if (holding.contains(state)) {
+        return state;
+      }
+    }
+    return "Running";
   }
 
   private static List<String> texts(JsonNode array) {

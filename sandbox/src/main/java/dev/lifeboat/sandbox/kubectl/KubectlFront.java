@@ -163,7 +163,8 @@ public final class KubectlFront implements AutoCloseable {
       String rawQuery = exchange.getRequestURI().getRawQuery().replaceAll("(^|&)watch=1(&|$)", "$1watch=true$2");
       URI socket = URI.create(upstream.toString().replaceFirst("^http", "ws") + path + "?" + rawQuery);
       long timeout = parseLong(query.get("timeoutSeconds"));
-      watches.stream(socket, exchange, timeout, object -> table
+      long since = parseLong(query.get("resourceVersion"));
+      watches.stream(socket, exchange, timeout, since, object -> table
           ? TableConverter.table(kind.get(), object, includeObject, Instant.now()) : object);
       return true;
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One column of a server-side Table, as a CRD's additionalPrinterColumns declares it; cells are
@@ -14,26 +15,35 @@ import java.util.List;
  * {@code string} as the text (so a {@code date-time} string column prints the time itself),
  * numbers and booleans as JSON values, a missing value as null ({@code <none>} in kubectl).
  */
-record PrinterColumn(String name, String type, String format, String description, int priority, JsonPath path) {
+record PrinterColumn(String name, String type, String format, String description, int priority,
+    Function<JsonNode, List<JsonNode>> values) {
 
   static PrinterColumn of(String name, String type, String jsonPath) {
-    return new PrinterColumn(name, type, "", "", 0, JsonPath.parse(jsonPath));
+    return new PrinterColumn(name, type, "", "", 0, JsonPath.parse(jsonPath)::evaluate);
+  }
+
+  /** A column whose text kubectl's built-in printers compute from several fields. */
+  static PrinterColumn computed(String name, Function<JsonNode, String> text) {
+    return new PrinterColumn(name, "string", "", "", 0, object -> {
+      String value = text.apply(object);
+      return value == null ? List.of() : List.of(JsonNodeFactory.instance.textNode(value));
+    });
   }
 
   /** This column shown only with {@code -o wide}. */
   PrinterColumn withPriority(int priority) {
-    return new PrinterColumn(name, type, format, description, priority, path);
+    return new PrinterColumn(name, type, format, description, priority, values);
   }
 
   static PrinterColumn age() {
     return new PrinterColumn("Age", "date", "", "CreationTimestamp is a timestamp representing the server time when "
-        + "this object was created.", 0, JsonPath.parse(".metadata.creationTimestamp"));
+        + "this object was created.", 0, JsonPath.parse(".metadata.creationTimestamp")::evaluate);
   }
 
   static PrinterColumn fromCrd(JsonNode column) {
     return new PrinterColumn(column.path("name").asText(), column.path("type").asText("string"),
         column.path("format").asText(""), column.path("description").asText(""), column.path("priority").asInt(0),
-        JsonPath.parse(column.path("jsonPath").asText()));
+        JsonPath.parse(column.path("jsonPath").asText())::evaluate);
   }
 
   ObjectNode definition() {
@@ -44,7 +54,7 @@ record PrinterColumn(String name, String type, String format, String description
   }
 
   JsonNode cell(JsonNode object, Instant now) {
-    List<JsonNode> found = path.evaluate(object);
+    List<JsonNode> found = values.apply(object);
     if (found.isEmpty()) {
       return JsonNodeFactory.instance.nullNode();
     }

@@ -30,8 +30,13 @@ final class WatchBridge {
     this.http = http;
   }
 
-  /** Streams the watch at {@code upstream} to {@code exchange}, each event's object through {@code convert}. */
-  void stream(URI upstream, HttpExchange exchange, long timeoutSeconds, UnaryOperator<JsonNode> convert)
+  /**
+   * Streams the watch at {@code upstream} to {@code exchange}, each event's object through
+   * {@code convert}. The mock server starts every watch with the objects it holds (ADDED); those not newer
+   * than {@code since} (the resourceVersion the client asked to watch from, as kubectl does after
+   * listing) are left out, as an API server sends only what changed after it.
+   */
+  void stream(URI upstream, HttpExchange exchange, long timeoutSeconds, long since, UnaryOperator<JsonNode> convert)
       throws IOException {
     BlockingQueue<String> events = new LinkedBlockingQueue<>();
     WebSocket socket;
@@ -55,7 +60,11 @@ final class WatchBridge {
         if (message == null) {
           continue; // nothing yet; look whether the deadline passed
         }
-        out.write((event(message, convert) + "\n").getBytes(StandardCharsets.UTF_8));
+        JsonNode event = json.readTree(message);
+        if (since > 0 && "ADDED".equals(event.path("type").asText()) && resourceVersion(event) <= since) {
+          continue;
+        }
+        out.write((event(event, convert) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (InterruptedException e) {
@@ -67,8 +76,16 @@ final class WatchBridge {
     }
   }
 
-  private String event(String message, UnaryOperator<JsonNode> convert) throws IOException {
-    JsonNode event = json.readTree(message);
+  /** The event's object's resourceVersion; the largest number when there is none (never left out). */
+  private static long resourceVersion(JsonNode event) {
+    try {
+      return Long.parseLong(event.path("object").path("metadata").path("resourceVersion").asText());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static String event(JsonNode event, UnaryOperator<JsonNode> convert) {
     String type = event.path("type").asText();
     if (type.equals("BOOKMARK") || type.equals("ERROR") || !event.has("object")) {
       return event.toString();
