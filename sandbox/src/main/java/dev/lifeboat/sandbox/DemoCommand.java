@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox;
 
 import dev.lifeboat.api.v1alpha1.BackupPhase;
+import dev.lifeboat.sandbox.kubectl.KubectlFront;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicySpec;
@@ -53,6 +54,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Port of the operator's /healthz, /readyz and /metrics on 127.0.0.1; 0 picks a free one.")
   int operatorPort;
 
+  @Option(names = "--api-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Port of the API server for kubectl on 127.0.0.1 (see <state>/kubeconfig); 0 picks a free one.")
+  int apiPort;
+
+  @Option(names = "--keep-running", description = "Keep the sandbox up after the demo, for kubectl (Ctrl-C to stop).")
+  boolean keepRunning;
+
   @Override
   public Integer call() throws Exception {
     if (state != null) {
@@ -71,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private int demo(Path dir) throws Exception {
     step("1", "Starting a local cluster: API server, S3 server, the Lifeboat operator, a job runner");
-    try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1, settings -> settings.withHealthPort(operatorPort))) {
+    try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1, settings -> settings.withHealthPort(operatorPort));
+        KubectlFront front = KubectlFront.start(sandbox.client(), apiPort)) {
+      Path kubeconfig = front.writeKubeconfig(dir);
       say("S3 at " + sandbox.s3Endpoint() + ", state in " + dir + "; operator metrics at " + sandbox.operatorEndpoint()
           + "/metrics");
       var client = sandbox.client();
@@ -138,6 +148,11 @@ final class DemoCommand implements Callable<Integer> {
       say("identical: " + restored.size() + " files, every SHA-256 matches (the SQLite database row for row, integrity_check ok)");
       say("");
       say("Done. Next: each folder of examples/ (daily SQLite, off-site encrypted, GFS retention, ...) has a README with the one command that runs it here; and `lifeboat-sandbox run --help`.");
+      if (keepRunning) {
+        say("The sandbox keeps running (Ctrl-C to stop). In another terminal: export KUBECONFIG=" + kubeconfig
+            + " and kubectl get bp -n rose");
+        RunCommand.untilStopped();
+      }
       return 0;
     }
   }

@@ -4,6 +4,7 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Durations;
 import dev.lifeboat.common.PrivilegedJobs;
+import dev.lifeboat.sandbox.kubectl.KubectlFront;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -65,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
       "setting its spec.trigger.manual to a new value does."})
   boolean backupNow;
 
+  @Option(names = "--api-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Port of the API server for kubectl on 127.0.0.1 (see <state>/kubeconfig); 0 picks a free one.")
+  int apiPort;
+
   @Option(names = "--keep-running", description = "Keep the sandbox up after the conditions held (Ctrl-C to stop).")
   boolean keepRunning;
 
@@ -74,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
     Duration limit = Durations.parse(timeout);
     try (Sandbox sandbox = Sandbox.start(state, s3Port, timeWarp,
         settings -> settings.withPrivilegedJobs(PrivilegedJobs.parse(privilegedJobs)).withHealthPort(operatorPort)
-            .withHooksEnabled(hooks))) {
+            .withHooksEnabled(hooks));
+        KubectlFront front = KubectlFront.start(sandbox.client(), apiPort)) {
       System.out.println("sandbox: API server up, S3 at " + sandbox.s3Endpoint() + " (access key "
           + Sandbox.S3_ACCESS_KEY + "), state in " + state);
       System.out.println("sandbox: operator metrics at " + sandbox.operatorEndpoint() + "/metrics");
@@ -82,6 +88,7 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("sandbox: objects at " + api + " while it runs (--keep-running to look after), e.g. curl "
           + api + "/apis/lifeboat.dev/v1alpha1/backuppolicies; volumes in " + state.resolve("volumes")
           + ", buckets in " + state.resolve("s3") + ", Job logs in " + state.resolve("pods"));
+      System.out.println("sandbox: kubectl works while it runs: export KUBECONFIG=" + front.writeKubeconfig(state));
       if (standIn) {
         List<HasMetadata> objects = new ArrayList<>();
         for (Path path : apply) {
@@ -139,12 +146,17 @@ final class RunCommand implements Callable<Integer> {
       }
       if (keepRunning) {
         System.out.println("sandbox keeps running; Ctrl-C to stop");
-        CountDownLatch forever = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-        forever.await();
+        untilStopped();
       }
       return 0;
     }
+  }
+
+  /** Returns when the process is asked to stop (Ctrl-C). */
+  static void untilStopped() throws InterruptedException {
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+    forever.await();
   }
 
   /** What {@code kubectl patch bp NAME --type merge -p '{"spec":{"trigger":{"manual":"VALUE"}}}'} does, for each policy. */

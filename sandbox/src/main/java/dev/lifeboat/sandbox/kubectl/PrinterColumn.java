@@ -1,0 +1,117 @@
+package dev.lifeboat.sandbox.kubectl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One column of a server-side Table, as a CRD's additionalPrinterColumns declares it; cells are
+ * rendered as the API server's CRD table convertor renders them: {@code date} as an age,
+ * {@code string} as the text (so a {@code date-time} string column prints the time itself),
+ * numbers and booleans as JSON values, a missing value as null ({@code <none>} in kubectl).
+ */
+record PrinterColumn(String name, String type, String format, String description, int priority,
+    Function<JsonNode, List<JsonNode>> values) {
+
+  static PrinterColumn of(String name, String type, String jsonPath) {
+    return new PrinterColumn(name, type, "", "", 0, JsonPath.parse(jsonPath)::evaluate);
+  }
+
+  /** A column whose text kubectl's built-in printers compute from several fields. */
+  static PrinterColumn computed(String name, Function<JsonNode, String> text) {
+    return new PrinterColumn(name, "string", "", "", 0, object -> {
+      String value = text.apply(object);
+      return value == null ? List.of() : List.of(JsonNodeFactory.instance.textNode(value));
+    });
+  }
+
+  /** This column shown only with {@code -o wide}. */
+  PrinterColumn withPriority(int priority) {
+    return new PrinterColumn(name, type, format, description, priority, values);
+  }
+
+  static PrinterColumn age() {
+    return new PrinterColumn("Age", "date", "", "CreationTimestamp is a timestamp representing the server time when "
+        + "this object was created.", 0, JsonPath.parse(".metadata.creationTimestamp")::evaluate);
+  }
+
+  static PrinterColumn fromCrd(JsonNode column) {
+    return new PrinterColumn(column.path("name").asText(), column.path("type").asText("string"),
+        column.path("format").asText(""), column.path("description").asText(""), column.path("priority").asInt(0),
+        JsonPath.parse(column.path("jsonPath").asText())::evaluate);
+  }
+
+  ObjectNode definition() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("name", name).put("type", type).put("format", format).put("description", description)
+        .put("priority", priority);
+    return node;
+  }
+
+  JsonNode cell(JsonNode object, Instant now) {
+    List<JsonNode> found = values.apply(object);
+    if (found.isEmpty()) {
+      return JsonNodeFactory.instance.nullNode();
+    }
+    JsonNode value = found.get(0);
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    switch (type) {
+      case "string":
+        return json.textNode(value.isValueNode() ? value.asText() : value.toString());
+      case "date":
+        try {
+          return json.textNode(humanDuration(Duration.between(OffsetDateTime.parse(value.asText()).toInstant(), now)));
+        } catch (RuntimeException e) {
+          return json.nullNode();
+        }
+      case "integer":
+        return value.canConvertToLong() && value.isNumber() ? json.numberNode(value.asLong()) : json.nullNode();
+      case "number":
+        return value.isNumber() ? value : json.nullNode();
+      case "boolean":
+        return value.isBoolean() ? value : json.nullNode();
+      default:
+        return json.textNode(value.isValueNode() ? value.asText() : value.toString());
+    }
+  }
+
+  /** Kubernetes' {@code duration.HumanDuration}: what kubectl shows as an age. */
+  static String humanDuration(Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds < -1) {
+      return "<invalid>";
+    } else if (seconds < 0) {
+      return "0s";
+    } else if (seconds < 60 * 2) {
+      return seconds + "s";
+    }
+    long minutes = d.toMinutes();
+    if (minutes < 10) {
+      long s = seconds % 60;
+      return s == 0 ? minutes + "m" : minutes + "m" + s + "s";
+    } else if (minutes < 60 * 3) {
+      return minutes + "m";
+    }
+    long hours = d.toHours();
+    if (hours < 8) {
+      long m = minutes % 60;
+      return m == 0 ? hours + "h" : hours + "h" + m + "m";
+    } else if (hours < 48) {
+      return hours + "h";
+    } else if (hours < 24 * 8) {
+      long h = hours % 24;
+      return h == 0 ? hours / 24 + "d" : hours / 24 + "d" + h + "h";
+    } else if (hours < 24 * 365 * 2) {
+      return hours / 24 + "d";
+    } else if (hours < 24 * 365 * 8) {
+      long days = (hours / 24) % 365;
+      return days == 0 ? hours / 24 / 365 + "y" : hours / 24 / 365 + "y" + days + "d";
+    }
+    return hours / 24 / 365 + "y";
+  }
+}
