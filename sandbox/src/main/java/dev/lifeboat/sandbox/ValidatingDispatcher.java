@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.sandbox.validation.CustomResourceValidator;
 import dev.lifeboat.sandbox.validation.Invalid;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
  * kubectl) meets the checks a cluster makes. Writes to the status subresource are not checked:
  * only the operator makes them, and a real API server would check them against the status schema.
  */
-class ValidatingDispatcher extends KubernetesCrudDispatcher {
+class ValidatingDispatcher extends FieldSelectingDispatcher {
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>]}, no subresource. */
   private static final Pattern RESOURCE = Pattern.compile(
@@ -39,7 +37,7 @@ class ValidatingDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, CustomResourceValidator> validators = new ConcurrentHashMap<>();
 
   ValidatingDispatcher() {
-    super(List.of());
+    super();
   }
 
   @Override

@@ -173,16 +173,7 @@ final class SandboxFixture {
 
   /** A plain GET to the API server stand-in (no WebSocket upgrade): what it answers before any upgrade. */
   java.net.http.HttpResponse<String> apiGet(String pathAndQuery) {
-    String url = sandbox.client().getMasterUrl().toString().replaceAll("/$", "") + pathAndQuery;
-    try {
-      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return RawRequests.get(sandbox.client(), pathAndQuery);
   }
 
   /**

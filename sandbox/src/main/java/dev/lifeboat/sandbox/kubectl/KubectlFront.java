@@ -168,7 +168,8 @@ public final class KubectlFront implements AutoCloseable {
           ? TableConverter.table(kind.get(), object, includeObject, Instant.now()) : object);
       return true;
     }
-    if (table) {
+    boolean list = kind.isPresent() && resource.name() == null && "GET".equals(exchange.getRequestMethod());
+    if (table || list) {
       HttpResponse<byte[]> response = http.send(upstreamRequest(exchange, "application/json").build(),
           HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
@@ -177,10 +178,23 @@ public final class KubectlFront implements AutoCloseable {
         return true;
       }
       JsonNode body = json.readTree(response.body());
-      FrontResponses.json(exchange, 200, TableConverter.table(kind.get(), body, includeObject, Instant.now()));
+      FrontResponses.json(exchange, 200, table ? TableConverter.table(kind.get(), body, includeObject, Instant.now())
+          : typedList(kind.get(), body));
       return true;
     }
     return false;
+  }
+
+  /**
+   * A list as an API server answers it, {@code EventList} of {@code v1}: the mock answers every list
+   * as {@code List}, which kubectl's typed clients (describe's Events) decode as empty.
+   */
+  private static JsonNode typedList(ApiResource kind, JsonNode body) {
+    if (body instanceof com.fasterxml.jackson.databind.node.ObjectNode list && "List".equals(list.path("kind").asText())) {
+      list.put("apiVersion", kind.groupVersion());
+      list.put("kind", kind.kind() + "List");
+    }
+    return body;
   }
 
   private static boolean answer(HttpExchange exchange, Optional<? extends JsonNode> document) throws IOException {
