@@ -30,11 +30,7 @@ final class Kubectl {
   }
 
   Result run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--cache-dir", cache.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    Process process = builder.start();
+    Process process = builder(args).start();
     process.getOutputStream().close();
     byte[] output = process.getInputStream().readAllBytes();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -42,5 +38,20 @@ final class Kubectl {
       throw new IllegalStateException("kubectl " + args[0] + " did not end");
     }
     return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+  }
+
+  /** A kubectl that keeps running ({@code get -w}), printing into {@code output} as it goes. */
+  Process start(Path output, String... args) throws IOException {
+    Process process = builder(args).redirectOutput(output.toFile()).start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  private ProcessBuilder builder(String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--cache-dir", cache.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    return builder;
   }
 }

@@ -102,9 +102,13 @@ class SandboxKubectlTest {
 
   @Test
   @Order(4)
-  void patchingTheManualTriggerRunsASecondBackup() throws Exception {
+  void patchingTheManualTriggerRunsASecondBackupThatAWatchSees() throws Exception {
     String first = kubectl.run("get", "bp", "rose-memory", "-n", "rose", "-o", "jsonpath={.status.lastBackup.id}")
         .output();
+    // get -w over plain HTTP: the listed row first, then a row per change; it ends at its request timeout
+    Path watched = state.resolve("watch.txt");
+    Process watch = kubectl.start(watched, "get", "bp", "-n", "rose", "-w", "--request-timeout=20s");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(watched).contains("rose-memory"));
     Kubectl.Result patch = kubectl.run("patch", "bp", "rose-memory", "-n", "rose", "--type", "merge", "-p",
         "{\"spec\":{\"trigger\":{\"manual\":\"again\"}}}");
     assertThat(patch.output()).contains("backuppolicy.lifeboat.dev/rose-memory patched");
@@ -114,6 +118,12 @@ class SandboxKubectlTest {
       return !last.startsWith(first + " ") && last.endsWith(" Succeeded");
     });
     assertThat(new SandboxFixture(sandbox).backupsInS3()).isEqualTo(2);
+    assertThat(watch.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the watch ended at its timeout").isTrue();
+    List<String> rows = Files.readAllLines(watched).stream().filter(l -> l.startsWith("rose-memory")).toList();
+    assertThat(watch.exitValue()).as(String.join("\n", rows)).isZero();
+    assertThat(rows.get(0)).as("the listed row: one backup kept").matches("rose-memory\\s.*\\sFalse\\s+1\\s.*");
+    assertThat(rows).as("a changed row: the second backup kept").anySatisfy(row ->
+        assertThat(row).matches("rose-memory\\s.*\\sFalse\\s+2\\s.*").doesNotContain("<invalid>"));
   }
 
   @Test
