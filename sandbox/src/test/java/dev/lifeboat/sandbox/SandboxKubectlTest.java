@@ -87,6 +87,9 @@ class SandboxKubectlTest {
         .contains("LAST RUN", "SIZE", "BUCKET", "REASON");
     assertThat(wide.output()).contains("Succeeded", "lifeboat");
 
+    Kubectl.Result yaml = kubectl.run("get", "bp", "rose-memory", "-n", "rose", "-o", "yaml");
+    assertThat(yaml.output()).contains("kind: BackupPolicy", "schedule: 0 2 * * *", "lastSuccessfulBackup: ");
+
     Kubectl.Result category = kubectl.run("get", "lifeboat", "-A");
     assertThat(category.output()).contains("backuppolicy.lifeboat.dev/rose-memory");
   }
