@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * The API server's pods/log subresource, which in a cluster the API server proxies to the
  * kubelet: here the "kubelet" is {@link LocalJobRunner}, so a container's log is the file it
  * writes, {@code <state>/pods/<namespace>/<pod>/containers/<container>/container.log}. Everything
- * else is {@link ValidatingDispatcher}'s.
+ * else is {@link ScaleSubresourceDispatcher}'s.
  *
  * <p>The fabric8 client asks {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log?pretty=false
  * &container=<c>[&tailLines=N][&limitBytes=N]}. {@code container} names an init container or a

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.sandbox.validation.CustomResourceValidator;
 import dev.lifeboat.sandbox.validation.Invalid;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -48,7 +47,7 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
         CustomResourceValidator validator = new CustomResourceValidator(json.readTree(body(request)));
         validators.put(validator.group() + "/" + validator.plural(), validator);
       } catch (IOException | IllegalArgumentException e) {
-        return refused(400, "BadRequest", e.getMessage());
+        return ApiStatus.failure(400, "BadRequest", e.getMessage());
       }
       return super.handleCreate(request);
     }
@@ -70,9 +69,15 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
     } else if (type.startsWith("application/merge-patch+json")) {
       patch = ValidatingDispatcher::mergePatch;
     } else {
-      return super.handlePatch(request); // strategic merge and apply patches: not modelled here
+      return super.handlePatch(request); // apply patches: not modelled (strategic merge: StrategicMergeDispatcher)
     }
     return validated(request, PodLogDispatcher.path(request), patch, true).orElseGet(() -> super.handlePatch(request));
+  }
+
+  /** Whether the path names objects of a CRD the API server holds (so not of a built-in kind). */
+  protected boolean definedByCrd(String path) {
+    Matcher resource = RESOURCE.matcher(path);
+    return resource.matches() && validators.containsKey(resource.group(1) + "/" + resource.group(2));
   }
 
   /** The object a write results in, from its body and the stored object (null on a create). */
@@ -114,10 +119,6 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
     return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
   }
 
-  private MockResponse refused(int code, String reason, String message) {
-    return new MockResponse().setResponseCode(code).setBody(serialization.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure").withCode(code).withReason(reason)
-        .withMessage(message).build()));
-  }
 
   /** RFC 7386: objects merge key by key, null removes, anything else replaces. */
   static JsonNode mergePatch(JsonNode patch, JsonNode target) {

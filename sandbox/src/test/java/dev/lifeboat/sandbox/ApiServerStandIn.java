@@ -14,7 +14,7 @@ import java.util.HashMap;
 
 /**
  * The sandbox's API server without the sandbox: the mock server with the dispatchers that play the
- * API server's own semantics (scale, strategic merge, validation, dry run, field selectors) and
+ * API server's own semantics (scale, strategic merge, validation, field selectors) and
  * Lifeboat's CRDs, for tests of those semantics alone. Pods are not run here (see {@link Sandbox}).
  */
 final class ApiServerStandIn implements AutoCloseable {
