@@ -659,7 +659,7 @@ final class ContainerLaunch {
         .orElseThrow(() -> new IllegalStateException("Secret " + namespace + "/" + name + " not found"));
   }
 
-  /** Secret data as the container sees it; stringData too, since the stand-in API server does not merge it. */
+  /** Secret data as the container sees it (the API server keeps no stringData: {@link SecretDataDispatcher}). */
   private Optional<Map<String, String>> findSecret(String namespace, String name) {
     Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
     if (secret == null) {
@@ -668,9 +668,6 @@ final class ContainerLaunch {
     Map<String, String> data = new LinkedHashMap<>();
     if (secret.getData() != null) {
       secret.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.ISO_8859_1)));
-    }
-    if (secret.getStringData() != null) {
-      data.putAll(secret.getStringData());
     }
     return Optional.of(data);
   }

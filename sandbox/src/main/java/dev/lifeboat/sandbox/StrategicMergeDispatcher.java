@@ -10,6 +10,8 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Strategic merge patches ({@code application/strategic-merge-patch+json}), which the CRUD mock
@@ -42,25 +44,39 @@ class StrategicMergeDispatcher extends ValidatingDispatcher {
           + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
           + "application/apply-patch+yaml");
     }
+    return patchWith(request, (patch, stored) -> StrategicMergePatch.apply(stored, patch));
+  }
+
+  /** The request's patch applied to the stored object by {@code patchOf} and stored ({@link #storePatched}). */
+  protected MockResponse patchWith(RecordedRequest request, BiFunction<JsonNode, ObjectNode, ObjectNode> patchOf) {
     JsonNode patch;
     try {
       patch = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
     } catch (IOException e) {
-      return ApiStatus.failure(400, "BadRequest", "error decoding patch: " + (e instanceof JsonProcessingException bad ? bad.getOriginalMessage() : e.getMessage()));
+      return ApiStatus.failure(400, "BadRequest", "error decoding patch: "
+          + (e instanceof JsonProcessingException bad ? bad.getOriginalMessage() : e.getMessage()));
     }
+    return storePatched(PodLogDispatcher.path(request), patch, stored -> patchOf.apply(patch, stored));
+  }
+
+  /**
+   * Reads the object at {@code path}, stores what {@code patched} makes of it as an update, and
+   * answers as the API server answers a patch. The stored version guards the write (a change in
+   * between: a conflict, and a retry), unless the patch names a version of its own: then it is the
+   * client's guard, and a conflict is its answer.
+   */
+  protected MockResponse storePatched(String path, JsonNode patch, UnaryOperator<ObjectNode> patched) {
     boolean clientsGuard = patch.path("metadata").has("resourceVersion");
     MockResponse answer = null;
-    for (int attempt = 0; attempt < (clientsGuard ? 1 : ATTEMPTS) && (answer == null || answer.code() == CONFLICT); attempt++) {
+    for (int attempt = 0; attempt < (clientsGuard ? 1 : ATTEMPTS) && (answer == null || answer.code() == CONFLICT);
+        attempt++) {
       MockResponse current = handleGet(path);
       if (current.code() != 200 || current.getBody() == null) {
         return current;
       }
-      ObjectNode updated;
       try {
         ObjectNode stored = (ObjectNode) json.readTree(current.getBody().readUtf8());
-        updated = StrategicMergePatch.apply(stored, patch);
-        // the stored version guards the write (a change in between: a conflict, and a retry), unless
-        // the patch names a version of its own: then it is the client's guard, and a conflict is its answer
+        ObjectNode updated = patched.apply(stored);
         if (!clientsGuard) {
           updated.withObject("/metadata").set("resourceVersion", stored.path("metadata").path("resourceVersion"));
         }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -228,9 +229,11 @@ class ContainerLaunchIdentityTest {
     return volume;
   }
 
+  /** Stored as the API server stores a Secret: in data, base64 (the CRUD mock of this test would keep stringData). */
   void secret(String name, String key, String value) {
     client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS)
-        .endMetadata().addToStringData(key, value).build()).create();
+        .endMetadata().addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))).build())
+        .create();
   }
 
   /** Starts the launch as the runner does and returns its output. */

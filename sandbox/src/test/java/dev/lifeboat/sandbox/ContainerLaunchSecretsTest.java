@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +25,11 @@ class ContainerLaunchSecretsTest {
     return new ContainerLaunch(client, state);
   }
 
+  /** Stored as the API server stores a Secret: in data, base64 (the CRUD mock of this test would keep stringData). */
   void secret(String name, String... keys) {
     var secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata();
     for (String key : keys) {
-      secret.addToStringData(key, "value-of-" + key);
+      secret.addToData(key, Base64.getEncoder().encodeToString(("value-of-" + key).getBytes(StandardCharsets.UTF_8)));
     }
     client.secrets().inNamespace(NS).resource(secret.build()).create();
   }

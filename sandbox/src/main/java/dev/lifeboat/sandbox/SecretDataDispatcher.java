@@ -1,0 +1,88 @@
+package dev.lifeboat.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * A Secret's {@code stringData}, which the API server never stores: written values are merged into
+ * {@code data} (base64, overriding the same keys) and {@code stringData} is dropped, on every create,
+ * update and patch. The CRUD mock stores it as sent, so a Secret applied, or re-applied, from the
+ * usual YAML would show a container its old {@code data}, or values only in {@code stringData}.
+ */
+class SecretDataDispatcher extends StrategicMergeDispatcher {
+  private static final Pattern SECRET = Pattern.compile("^/api/v1/namespaces/[^/]+/secrets(?:/[^/]+)?$");
+  private final ObjectMapper json = new ObjectMapper();
+
+  SecretDataDispatcher() {
+    super();
+  }
+
+  @Override
+  public MockResponse handleCreate(RecordedRequest request) {
+    return super.handleCreate(isSecret(request) ? stored(request) : request);
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    return super.handleUpdate(isSecret(request) ? stored(request) : request);
+  }
+
+  @Override
+  public MockResponse handlePatch(RecordedRequest request) {
+    if (!isSecret(request)) {
+      return super.handlePatch(request);
+    }
+    String type = String.valueOf(request.getHeader("Content-Type"));
+    BiFunction<JsonNode, ObjectNode, JsonNode> patchOf;
+    if (type.startsWith(CONTENT_TYPE)) {
+      patchOf = (patch, stored) -> StrategicMergePatch.apply(stored, patch);
+    } else if (type.startsWith("application/json-patch+json")) {
+      patchOf = JsonPatch::apply;
+    } else if (type.startsWith("application/merge-patch+json")) {
+      patchOf = ValidatingDispatcher::mergePatch;
+    } else {
+      return super.handlePatch(request);
+    }
+    return patchWith(request, (patch, stored) -> withStringDataMerged((ObjectNode) patchOf.apply(patch, stored)));
+  }
+
+  /** {@code secret} as the API server stores it. */
+  static ObjectNode withStringDataMerged(ObjectNode secret) {
+    JsonNode strings = secret.remove("stringData");
+    if (strings != null && strings.isObject()) {
+      ObjectNode data = secret.withObject("/data");
+      strings.properties().forEach(entry -> data.put(entry.getKey(),
+          Base64.getEncoder().encodeToString(entry.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+    }
+    return secret;
+  }
+
+  private static boolean isSecret(RecordedRequest request) {
+    return SECRET.matcher(PodLogDispatcher.path(request)).matches();
+  }
+
+  /** The request with the Secret in its body as stored; a body that is no object is left to the mock to refuse. */
+  private RecordedRequest stored(RecordedRequest request) {
+    try {
+      JsonNode body = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+      if (!(body instanceof ObjectNode secret) || !secret.has("stringData")) {
+        return request;
+      }
+      return new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(request.getMethod()), request.getPath(),
+          request.getHeaders(), new Buffer().write(json.writeValueAsBytes(withStringDataMerged(secret))));
+    } catch (IOException e) {
+      return request;
+    }
+  }
+}
