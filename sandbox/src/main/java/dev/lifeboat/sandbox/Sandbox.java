@@ -7,6 +7,7 @@ import dev.lifeboat.operator.OperatorSettings;
 import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -300,12 +302,21 @@ public final class Sandbox implements AutoCloseable {
       }
       Files.createDirectories(dir);
       claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
-          .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes()).build());
+          .withAccessModes(claim.getSpec() == null ? null : claim.getSpec().getAccessModes())
+          .withCapacity(requestedStorage(claim)).build());
       client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace()).resource(claim).updateStatus();
     } catch (IOException | RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Sandbox.class).warn("cannot bind claim {}: {}", claim.getMetadata().getName(),
           e.getMessage());
     }
+  }
+
+  /** The capacity a provisioner gives a claim: here exactly what it requests (a real one may round up). */
+  private static Map<String, Quantity> requestedStorage(PersistentVolumeClaim claim) {
+    Quantity storage = claim.getSpec() == null || claim.getSpec().getResources() == null
+        || claim.getSpec().getResources().getRequests() == null ? null
+        : claim.getSpec().getResources().getRequests().get("storage");
+    return storage == null ? null : Map.of("storage", storage);
   }
 
   /** The VolumeSnapshot a claim is to be provisioned from, if its dataSource names one. */

@@ -10,6 +10,8 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
  * update and (JSON or merge) patch of an object of a CRD the server was given is checked against
  * that CRD's schema and rules ({@link CustomResourceValidator}) and refused with the API server's
  * 422 answer. So whatever writes to the sandbox (its {@code --apply}, the demo, the operator,
- * kubectl) meets the checks a cluster makes. Writes to the status subresource are not checked:
+ * kubectl) meets the checks a cluster makes. Fields the schema does not declare are refused, in the
+ * API server's words, when the client asks for {@code fieldValidation=Strict} (kubectl does); a
+ * cluster would drop them otherwise, which is not played. Writes to the status subresource are not checked:
  * only the operator makes them, and a real API server would check them against the status schema.
  */
 class ValidatingDispatcher extends FieldSelectingDispatcher {
@@ -110,8 +114,23 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // not JSON, or a patch that does not apply: the mock refuses it itself
     }
+    if (strict(request)) {
+      List<String> unknown = new ArrayList<>(validator.unknownFields(object));
+      if (old != null) {
+        unknown.removeAll(validator.unknownFields(old)); // stored before (by a client that did not ask): not this write's
+      }
+      if (!unknown.isEmpty()) {
+        return Optional.of(ApiStatus.failure(400, "BadRequest", validator.strictDecodingError(object, unknown)));
+      }
+    }
     return validator.validate(object, old).map(invalid ->
         new MockResponse().setResponseCode(Invalid.CODE).setBody(serialization.asJson(invalid.status())));
+  }
+
+  /** Whether the client asked for strict field validation (kubectl does unless told {@code --validate=false}). */
+  private static boolean strict(RecordedRequest request) {
+    return PodLogDispatcher.queryAll(PodLogDispatcher.rawQuery(request)).getOrDefault("fieldValidation", List.of())
+        .contains("Strict");
   }
 
   /** The request's body, left for the CRUD mock to read again (getUtf8Body would consume it). */

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeboat.sandbox.kubectl.KubectlFront;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,10 +160,92 @@ class SandboxKubectlTest {
     assertThat(refused.output()).contains("The BackupPolicy \"sometimes\" is invalid", "spec.schedule",
         "every day at 2");
     assertThat(kubectl.run("get", "bp", "sometimes", "-n", "rose").output()).contains("NotFound");
+
+    // a misspelt field: kubectl asks the API server for strict field validation
+    Files.writeString(invalid, Files.readString(invalid).replace("every day at 2", "0 3 * * *")
+        .replace("retention:", "retension:"));
+    Kubectl.Result typo = kubectl.run("apply", "-f", invalid.toString());
+    assertThat(typo.exitCode()).isNotZero();
+    assertThat(typo.output()).contains("BackupPolicy in version \"v1alpha1\" cannot be handled as a BackupPolicy: "
+        + "strict decoding error: unknown field \"spec.retension\"");
+    assertThat(kubectl.run("get", "bp", "sometimes", "-n", "rose").output()).contains("NotFound");
   }
 
   @Test
   @Order(7)
+  void reapplyingChangedBuiltInObjectsChangesWhatChanged() throws Exception {
+    Path app = state.resolve("rose-app.yaml");
+    String first = """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: rose-app, namespace: rose}
+        stringData: {PASSWORD: thorns}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: rose-app, namespace: rose}
+        spec:
+          selector: {matchLabels: {app: rose-app}}
+          template:
+            metadata: {labels: {app: rose-app}}
+            spec:
+              containers:
+              - name: app
+                image: rose:1
+                env: [{name: MODE, value: fast}, {name: DEBUG, value: "1"}]
+                volumeMounts: [{name: data, mountPath: /data}]
+              - {name: sidecar, image: side:1}
+              volumes: [{name: data, persistentVolumeClaim: {claimName: memory-data}}]
+        """;
+    Files.writeString(app, first);
+    Kubectl.Result created = kubectl.run("apply", "-f", app.toString());
+    assertThat(created.output()).contains("secret/rose-app created", "deployment.apps/rose-app created");
+    // kubectl sends strategic merge patches for these: the image and env change, the rest stays
+    Files.writeString(app, first.replace("rose:1", "rose:2").replace(", {name: DEBUG, value: \"1\"}", "")
+        .replace("thorns", "petals"));
+    Kubectl.Result configured = kubectl.run("apply", "-f", app.toString());
+    assertThat(configured.exitCode()).as(configured.output()).isZero();
+    assertThat(configured.output()).contains("secret/rose-app configured", "deployment.apps/rose-app configured");
+    assertThat(kubectl.run("get", "deploy", "rose-app", "-n", "rose", "-o",
+        "jsonpath={.spec.template.spec.containers[*].image} {.spec.template.spec.containers[0].env[*].name} "
+            + "{.spec.template.spec.containers[0].volumeMounts[0].mountPath}").output())
+        .isEqualTo("rose:2 side:1 MODE /data");
+    assertThat(kubectl.run("get", "secret", "rose-app", "-n", "rose", "-o", "jsonpath={.data.PASSWORD}").output())
+        .isEqualTo(Base64.getEncoder().encodeToString("petals".getBytes(StandardCharsets.UTF_8)));
+    assertThat(kubectl.run("apply", "-f", app.toString()).output())
+        .contains("secret/rose-app unchanged", "deployment.apps/rose-app unchanged");
+
+    Kubectl.Result patched = kubectl.run("patch", "deploy", "rose-app", "-n", "rose", "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"side:2\"}]}}}}");
+    assertThat(patched.output()).contains("deployment.apps/rose-app patched");
+    assertThat(kubectl.run("get", "deploy", "rose-app", "-n", "rose", "-o",
+        "jsonpath={.spec.template.spec.containers[*].image}").output()).isEqualTo("rose:2 side:2");
+  }
+
+  @Test
+  @Order(8)
+  void builtInKindsPrintTheColumnsKubectlPrintsForThem() throws Exception {
+    assertThat(header("jobs")).containsExactly("NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE");
+    assertThat(kubectl.run("get", "jobs", "-n", "rose").output()).containsPattern("rose-memory-\\S+\\s+Complete\\s+1/1\\s+\\d+s");
+    assertThat(header("pods")).containsExactly("NAME", "READY", "STATUS", "RESTARTS", "AGE");
+    assertThat(kubectl.run("get", "pods", "-n", "rose").output())
+        .containsPattern("rose-memory-\\S+\\s+0/1\\s+Completed\\s+0\\s").containsPattern("rose-app-\\S+\\s+2/2\\s+Running\\s+0\\s");
+    assertThat(header("deploy")).containsExactly("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE");
+    assertThat(kubectl.run("get", "deploy", "-n", "rose", "-o", "wide").output())
+        .containsPattern("rose-app\\s+1/1\\s+1\\s+1\\s+\\S+\\s+app,sidecar\\s+rose:2,side:2");
+    assertThat(header("pvc")).containsExactly("NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE");
+    assertThat(kubectl.run("get", "pvc", "-n", "rose").output()).containsPattern("memory-data\\s+Bound\\s+1Gi\\s+RWO\\s");
+    assertThat(kubectl.run("get", "secret", "rose-app", "-n", "rose").output()).containsPattern("rose-app\\s+Opaque\\s+1\\s");
+  }
+
+  private List<String> header(String kind) throws Exception {
+    Kubectl.Result get = kubectl.run("get", kind, "-n", "rose");
+    assertThat(get.exitCode()).as(get.output()).isZero();
+    return List.of(get.output().lines().findFirst().orElseThrow().trim().split("\\s{2,}"));
+  }
+
+  @Test
+  @Order(9)
   void deletingThePolicyDeletesItsJobs() throws Exception {
     assertThat(kubectl.run("get", "jobs", "-n", "rose").output()).contains("Complete");
     Kubectl.Result delete = kubectl.run("delete", "bp", "rose-memory", "-n", "rose");

@@ -99,4 +99,24 @@ class ValidatingDispatcherTest {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
             .endsWith("spec: Invalid value: \"object\": spec is immutable; create a new RestoreRequest instead"));
   }
+
+  @Test
+  void unknownFieldsAreRefusedWhenTheClientAsksForStrictValidationAsKubectlDoes() throws Exception {
+    String path = "/apis/lifeboat.dev/v1alpha1/namespaces/rose/backuppolicies";
+    String typo = client.getKubernetesSerialization().asJson(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+        .readTree(CustomResourceValidatorTest.POLICY.replace("retention:", "retension:")));
+    var strict = RawRequests.send(client, "POST", path + "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+        "application/json", typo);
+    assertThat(strict.statusCode()).isEqualTo(400);
+    assertThat(strict.body()).contains("BackupPolicy in version \\\"v1alpha1\\\" cannot be handled as a BackupPolicy: "
+        + "strict decoding error: unknown field \\\"spec.retension\\\"");
+    assertThat(stored()).isNull();
+
+    // a fabric8 client does not ask: the object is stored (a cluster would drop the field, not played here)
+    client.resource(policy("0 2 * * *")).create();
+    var patched = RawRequests.send(client, "PATCH", path + "/rose-memory?fieldValidation=Strict",
+        "application/merge-patch+json", "{\"spec\":{\"trigger\":{\"manul\":\"now\"}}}");
+    assertThat(patched.statusCode()).isEqualTo(400);
+    assertThat(patched.body()).contains("unknown field \\\"spec.trigger.manul\\\"");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.lifeboat.sandbox.kubectl;
 
 import static dev.lifeboat.sandbox.kubectl.PrinterColumn.age;
+import static dev.lifeboat.sandbox.kubectl.PrinterColumn.computed;
 import static dev.lifeboat.sandbox.kubectl.PrinterColumn.of;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,18 +21,23 @@ final class ApiCatalog {
   private static final List<String> NONE = List.of();
   private static final List<String> ALL = List.of("all");
 
-  /** Built-in kinds, with a few of the columns kubectl shows for them (Name first, Age last). */
+  /** Built-in kinds, with the columns kubectl shows for them (Name first, Age before the wide ones). */
   static final List<ApiResource> BUILT_IN = List.of(
       core("pods", "pod", "Pod", true, List.of("po"), ALL, List.of("log", "exec", "status"),
-          of("Status", "string", ".status.phase"), of("Node", "string", ".spec.nodeName").withPriority(1)),
+          computed("Ready", BuiltInPrinters::podReady), computed("Status", BuiltInPrinters::podStatus),
+          computed("Restarts", BuiltInPrinters::podRestarts), of("IP", "string", ".status.podIP").withPriority(1),
+          of("Node", "string", ".spec.nodeName").withPriority(1)),
       core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", true, List.of("pvc"), NONE,
           List.of("status"), of("Status", "string", ".status.phase"), of("Volume", "string", ".spec.volumeName"),
-          of("Capacity", "string", ".spec.resources.requests.storage"),
-          of("StorageClass", "string", ".spec.storageClassName").withPriority(1)),
+          of("Capacity", "string", ".status.capacity.storage"), computed("Access Modes", BuiltInPrinters::accessModes),
+          of("StorageClass", "string", ".spec.storageClassName"),
+          of("VolumeMode", "string", ".spec.volumeMode").withPriority(1)),
       core("persistentvolumes", "persistentvolume", "PersistentVolume", false, List.of("pv"), NONE, List.of("status"),
           of("Capacity", "string", ".spec.capacity.storage"), of("Status", "string", ".status.phase")),
-      core("secrets", "secret", "Secret", true, NONE, NONE, NONE, of("Type", "string", ".type")),
-      core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), NONE, NONE),
+      core("secrets", "secret", "Secret", true, NONE, NONE, NONE, of("Type", "string", ".type"),
+          computed("Data", BuiltInPrinters::dataCount)),
+      core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), NONE, NONE,
+          computed("Data", BuiltInPrinters::dataCount)),
       core("events", "event", "Event", true, List.of("ev"), NONE, NONE, of("Type", "string", ".type"),
           of("Reason", "string", ".reason"), of("Object", "string", ".involvedObject.name"),
           of("Message", "string", ".message")),
@@ -41,12 +47,13 @@ final class ApiCatalog {
       core("services", "service", "Service", true, List.of("svc"), ALL, List.of("status"),
           of("Type", "string", ".spec.type"), of("Cluster-IP", "string", ".spec.clusterIP")),
       kind("apps", "v1", "deployments", "deployment", "Deployment", List.of("deploy"), ALL, List.of("status", "scale"),
-          of("Ready", "integer", ".status.readyReplicas"), of("Available", "integer", ".status.availableReplicas")),
+          computed("Ready", BuiltInPrinters::replicasReady), computed("Up-to-date", BuiltInPrinters::updated),
+          computed("Available", BuiltInPrinters::available), containers(), images()),
       kind("apps", "v1", "statefulsets", "statefulset", "StatefulSet", List.of("sts"), ALL, List.of("status", "scale"),
-          of("Ready", "integer", ".status.readyReplicas"), of("Replicas", "integer", ".spec.replicas")),
+          computed("Ready", BuiltInPrinters::replicasReady), containers(), images()),
       kind("batch", "v1", "jobs", "job", "Job", NONE, ALL, List.of("status"),
-          PrinterColumn.computed("Status", ApiCatalog::jobStatus), PrinterColumn.computed("Completions",
-              job -> job.path("status").path("succeeded").asInt(0) + "/" + job.path("spec").path("completions").asInt(1))),
+          computed("Status", BuiltInPrinters::jobStatus), computed("Completions", BuiltInPrinters::jobCompletions),
+          computed("Duration", BuiltInPrinters::jobDuration), containers(), images()),
       kind("batch", "v1", "cronjobs", "cronjob", "CronJob", List.of("cj"), ALL, List.of("status"),
           of("Schedule", "string", ".spec.schedule")),
       kind("events.k8s.io", "v1", "events", "event", "Event", NONE, NONE, NONE,
@@ -103,28 +110,14 @@ final class ApiCatalog {
     return resources;
   }
 
-  /** As kubectl prints a Job's status: its outcome, else Terminating, Suspended, FailureTarget or Running. */
-  private static String jobStatus(JsonNode job) {
-    List<String> holding = new ArrayList<>();
-    job.path("status").path("conditions").forEach(c -> {
-      if ("True".equals(c.path("status").asText())) {
-        holding.add(c.path("type").asText());
-      }
-    });
-    for (String outcome : List.of("Complete", "Failed")) {
-      if (holding.contains(outcome)) {
-        return outcome;
-      }
-    }
-    if (job.path("metadata").has("deletionTimestamp")) {
-      return "Terminating";
-    }
-    for (String state : List.of("Suspended", "FailureTarget", "SuccessCriteriaMet")) {
-      if (holding.contains(state)) {
-        return state;
-      }
-    }
-    return "Running";
+  /** A workload's or Job's containers' names ({@code -o wide}). */
+  private static PrinterColumn containers() {
+    return computed("Containers", object -> BuiltInPrinters.containers(object, "name")).withPriority(1);
+  }
+
+  /** A workload's or Job's containers' images ({@code -o wide}). */
+  private static PrinterColumn images() {
+    return computed("Images", object -> BuiltInPrinters.containers(object, "image")).withPriority(1);
   }
 
   private static List<String> texts(JsonNode array) {
@@ -152,7 +145,11 @@ final class ApiCatalog {
       boolean namespaced, List<String> shortNames, List<String> categories, List<String> subresources,
       PrinterColumn... columns) {
     List<PrinterColumn> all = new ArrayList<>(List.of(columns));
-    all.add(age());
+    int wide = 0;
+    while (wide < all.size() && all.get(wide).priority() == 0) {
+      wide++;
+    }
+    all.add(wide, age()); // kubectl's printers put Age after the default columns, before the -o wide ones
     return new ApiResource(group, version, plural, singular, kind, namespaced, shortNames, categories, subresources,
         all, null);
   }

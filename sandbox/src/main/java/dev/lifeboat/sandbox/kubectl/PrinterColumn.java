@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -16,18 +17,28 @@ import java.util.function.Function;
  * numbers and booleans as JSON values, a missing value as null ({@code <none>} in kubectl).
  */
 record PrinterColumn(String name, String type, String format, String description, int priority,
-    Function<JsonNode, List<JsonNode>> values) {
+    BiFunction<JsonNode, Instant, List<JsonNode>> values) {
 
   static PrinterColumn of(String name, String type, String jsonPath) {
-    return new PrinterColumn(name, type, "", "", 0, JsonPath.parse(jsonPath)::evaluate);
+    return new PrinterColumn(name, type, "", "", 0, path(jsonPath));
   }
 
-  /** A column whose text kubectl's built-in printers compute from several fields. */
+  /** A column whose text kubectl's built-in printers compute from several fields ({@link BuiltInPrinters}). */
   static PrinterColumn computed(String name, Function<JsonNode, String> text) {
-    return new PrinterColumn(name, "string", "", "", 0, object -> {
-      String value = text.apply(object);
+    return computed(name, (object, now) -> text.apply(object));
+  }
+
+  /** As above, for a text that depends on the time (a running Job's duration). */
+  static PrinterColumn computed(String name, BiFunction<JsonNode, Instant, String> text) {
+    return new PrinterColumn(name, "string", "", "", 0, (object, now) -> {
+      String value = text.apply(object, now);
       return value == null ? List.of() : List.of(JsonNodeFactory.instance.textNode(value));
     });
+  }
+
+  private static BiFunction<JsonNode, Instant, List<JsonNode>> path(String jsonPath) {
+    JsonPath path = JsonPath.parse(jsonPath);
+    return (object, now) -> path.evaluate(object);
   }
 
   /** This column shown only with {@code -o wide}. */
@@ -37,13 +48,13 @@ record PrinterColumn(String name, String type, String format, String description
 
   static PrinterColumn age() {
     return new PrinterColumn("Age", "date", "", "CreationTimestamp is a timestamp representing the server time when "
-        + "this object was created.", 0, JsonPath.parse(".metadata.creationTimestamp")::evaluate);
+        + "this object was created.", 0, path(".metadata.creationTimestamp"));
   }
 
   static PrinterColumn fromCrd(JsonNode column) {
     return new PrinterColumn(column.path("name").asText(), column.path("type").asText("string"),
         column.path("format").asText(""), column.path("description").asText(""), column.path("priority").asInt(0),
-        JsonPath.parse(column.path("jsonPath").asText())::evaluate);
+        path(column.path("jsonPath").asText()));
   }
 
   ObjectNode definition() {
@@ -54,7 +65,7 @@ record PrinterColumn(String name, String type, String format, String description
   }
 
   JsonNode cell(JsonNode object, Instant now) {
-    List<JsonNode> found = values.apply(object);
+    List<JsonNode> found = values.apply(object, now);
     if (found.isEmpty()) {
       return JsonNodeFactory.instance.nullNode();
     }

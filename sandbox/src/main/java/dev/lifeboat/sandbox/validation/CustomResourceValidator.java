@@ -74,9 +74,34 @@ public final class CustomResourceValidator {
         : Optional.of(new Invalid(group, kind, object.path("metadata").path("name").asText(""), errors));
   }
 
-  List<FieldError> errors(JsonNode object, JsonNode old) {
+  /**
+   * The fields of {@code object} its version's schema does not declare ({@link UnknownFields}), or
+   * none for a version the CRD does not serve.
+   */
+  public List<String> unknownFields(JsonNode object) {
+    Version version = version(object);
+    return version == null ? List.of() : UnknownFields.in(version.schema(), object);
+  }
+
+  /**
+   * The API server's words for refusing unknown fields under strict field validation:
+   * {@code BackupPolicy in version "v1alpha1" cannot be handled as a BackupPolicy: strict decoding
+   * error: unknown field "spec.foo", unknown field "spec.bar"}.
+   */
+  public String strictDecodingError(JsonNode object, List<String> unknown) {
     String apiVersion = object.path("apiVersion").asText();
-    Version version = versions.get(apiVersion.substring(apiVersion.indexOf('/') + 1));
+    return kind + " in version \"" + apiVersion.substring(apiVersion.indexOf('/') + 1) + "\" cannot be handled as a "
+        + kind + ": strict decoding error: "
+        + String.join(", ", unknown.stream().map(field -> "unknown field \"" + field + "\"").toList());
+  }
+
+  private Version version(JsonNode object) {
+    String apiVersion = object.path("apiVersion").asText();
+    return versions.get(apiVersion.substring(apiVersion.indexOf('/') + 1));
+  }
+
+  List<FieldError> errors(JsonNode object, JsonNode old) {
+    Version version = version(object);
     if (version == null) {
       return List.of(); // not a version this CRD serves: the API server answers 404 before validating
     }

@@ -171,4 +171,19 @@ public class CustomResourceValidatorTest {
     assertThatThrownBy(() -> new CustomResourceValidator(crd))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("self.size( >");
   }
+
+  @Test
+  void unknownFieldsAreNamedAsTheApiServersStrictDecodingNamesThem() throws IOException {
+    JsonNode typos = YAML.readTree(POLICY.replace("retention: {keepDaily: 7}", "retension: {keepDaily: 7}")
+        .replace("source: {claims: [memory-data]}", "source: {claims: [memory-data], claim: memory-data}")
+        .replace("metadata: {name: rose-memory, namespace: rose}",
+            "metadata: {name: rose-memory, namespace: rose, lables: {app: rose}}"));
+    CustomResourceValidator policies = validators.get("BackupPolicy");
+    assertThat(policies.unknownFields(typos)).containsExactlyInAnyOrder("metadata.lables", "spec.source.claim",
+        "spec.retension");
+    assertThat(policies.strictDecodingError(typos, java.util.List.of("spec.retension"))).isEqualTo("BackupPolicy in "
+        + "version \"v1alpha1\" cannot be handled as a BackupPolicy: strict decoding error: unknown field \"spec.retension\"");
+    assertThat(policies.unknownFields(YAML.readTree(POLICY))).isEmpty();
+    assertThat(validators.get("RestoreRequest").unknownFields(YAML.readTree(RESTORE))).isEmpty();
+  }
 }
