@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -53,6 +54,9 @@ final class YamlApply {
           one = store(admission.apply(asSent(object)));
         } catch (KubernetesClientException e) {
           String refusal = Invalid.kubectlMessage(e.getStatus());
+          if (refusal == null && e.getCode() == 400 && e.getStatus() != null && e.getStatus().getMessage() != null) {
+            refusal = e.getStatus().getMessage(); // e.g. a misspelt field, in strict decoding's words
+          }
           if (refusal == null) {
             throw e;
           }
@@ -111,8 +115,10 @@ final class YamlApply {
     }
     var resources = client.genericKubernetesResources(CustomResourceDefinitionContext.fromCrd(crd.get()));
     String namespace = generic.getMetadata().getNamespace();
+    // kubectl asks for strict field validation: a misspelt field is refused, not dropped
     GenericKubernetesResource stored = (namespace == null ? resources.resource(generic)
-        : resources.inNamespace(namespace).resource(generic)).createOr(existing -> existing.update());
+        : resources.inNamespace(namespace).resource(generic)).fieldValidation(Validation.STRICT)
+        .createOr(existing -> existing.update());
     return serialization.unmarshal(serialization.asJson(stored));
   }
 

@@ -100,6 +100,16 @@ class RunCommandTest {
   }
 
   @Test
+  void runRefusesAMisspeltFieldAsKubectlsStrictValidationDoes() throws Exception {
+    Path yaml = dir.resolve("quickstart.yaml");
+    SandboxCli.Result result = runQuickstartChanged("retention:", "retension:");
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    assertThat(result.output()).contains(yaml + ": BackupPolicy in version \"v1alpha1\" cannot be handled as a "
+        + "BackupPolicy: strict decoding error: unknown field \"spec.retension\"")
+        .doesNotContain("backuppolicy/rose-memory applied");
+  }
+
+  @Test
   void runExitsOneAtOnceWhenTheRestoreFailedInsteadOfWaitingOutItsTimeout() throws Exception {
     Path yaml = Files.writeString(dir.resolve("restore.yaml"), """
         apiVersion: lifeboat.dev/v1alpha1
