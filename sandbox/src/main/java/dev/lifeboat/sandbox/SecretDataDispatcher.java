@@ -15,10 +15,11 @@ import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
- * A Secret's {@code stringData}, which the API server never stores: written values are merged into
- * {@code data} (base64, overriding the same keys) and {@code stringData} is dropped, on every create,
- * update and patch. The CRUD mock stores it as sent, so a Secret applied, or re-applied, from the
- * usual YAML would show a container its old {@code data}, or values only in {@code stringData}.
+ * A Secret as the API server stores it, on every create, update and patch: {@code stringData} merged
+ * into {@code data} (base64, overriding the same keys) and dropped, never stored; {@code type}
+ * defaulted to {@code Opaque}. The CRUD mock stores a Secret as sent, so one applied, or re-applied,
+ * from the usual YAML would show a container its old {@code data}, or values only in
+ * {@code stringData}.
  */
 class SecretDataDispatcher extends StrategicMergeDispatcher {
   private static final Pattern SECRET = Pattern.compile("^/api/v1/namespaces/[^/]+/secrets(?:/[^/]+)?$");
@@ -54,11 +55,14 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
     } else {
       return super.handlePatch(request);
     }
-    return patchWith(request, (patch, stored) -> withStringDataMerged((ObjectNode) patchOf.apply(patch, stored)));
+    return patchWith(request, (patch, stored) -> asStored((ObjectNode) patchOf.apply(patch, stored)));
   }
 
   /** {@code secret} as the API server stores it. */
-  static ObjectNode withStringDataMerged(ObjectNode secret) {
+  static ObjectNode asStored(ObjectNode secret) {
+    if (!secret.hasNonNull("type")) {
+      secret.put("type", "Opaque");
+    }
     JsonNode strings = secret.remove("stringData");
     if (strings != null && strings.isObject()) {
       ObjectNode data = secret.withObject("/data");
@@ -76,11 +80,11 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
   private RecordedRequest stored(RecordedRequest request) {
     try {
       JsonNode body = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
-      if (!(body instanceof ObjectNode secret) || !secret.has("stringData")) {
+      if (!(body instanceof ObjectNode secret) || !secret.has("stringData") && secret.hasNonNull("type")) {
         return request;
       }
       return new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(request.getMethod()), request.getPath(),
-          request.getHeaders(), new Buffer().write(json.writeValueAsBytes(withStringDataMerged(secret))));
+          request.getHeaders(), new Buffer().write(json.writeValueAsBytes(asStored(secret))));
     } catch (IOException e) {
       return request;
     }

@@ -46,8 +46,9 @@ class SecretDataDispatcherTest {
   }
 
   @Test
-  void aCreatedSecretsStringDataOverridesItsData() {
+  void aCreatedSecretsStringDataOverridesItsDataAndItsTypeDefaultsToOpaque() {
     assertThat(stored()).containsOnly(Map.entry("AWS_ACCESS_KEY_ID", "rose"), Map.entry("kept", "kept"));
+    assertThat(json(api.get(SECRET)).path("type").asText()).isEqualTo("Opaque");
   }
 
   @Test
