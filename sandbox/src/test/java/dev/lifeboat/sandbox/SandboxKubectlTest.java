@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real kubectl against a running sandbox, as the quickstart tells a newcomer to use it: the
  * quickstart applied with {@code kubectl apply}, its first backup awaited with {@code kubectl wait},
- * then get/explain/patch/describe, re-applying changed built-in objects, their columns, and delete. One sandbox for the class (starting one is the slow part);
- * the deletion runs last.
+ * then get/explain/patch/describe, a changed Deployment and Secret applied again, built-in kinds'
+ * columns, and delete. One sandbox for the class (starting one is the slow part); the deletion runs
+ * last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
