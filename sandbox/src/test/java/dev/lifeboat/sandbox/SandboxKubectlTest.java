@@ -238,6 +238,9 @@ class SandboxKubectlTest {
     assertThat(header("pvc")).containsExactly("NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE");
     assertThat(kubectl.run("get", "pvc", "-n", "rose").output()).containsPattern("memory-data\\s+Bound\\s+1Gi\\s+RWO\\s");
     assertThat(kubectl.run("get", "secret", "rose-app", "-n", "rose").output()).containsPattern("rose-app\\s+Opaque\\s+1\\s");
+    assertThat(header("events")).containsExactly("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
+    assertThat(kubectl.run("get", "events", "-n", "rose").output())
+        .containsPattern("\\d+[sm]\\s+Normal\\s+BackupSucceeded\\s+backuppolicy/rose-memory\\s");
   }
 
   private List<String> header(String kind) throws Exception {

@@ -38,9 +38,10 @@ final class ApiCatalog {
           computed("Data", BuiltInPrinters::dataCount)),
       core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), NONE, NONE,
           computed("Data", BuiltInPrinters::dataCount)),
-      core("events", "event", "Event", true, List.of("ev"), NONE, NONE, of("Type", "string", ".type"),
-          of("Reason", "string", ".reason"), of("Object", "string", ".involvedObject.name"),
-          of("Message", "string", ".message")),
+      core("events", "event", "Event", true, List.of("ev"), NONE, NONE,
+          computed("Last Seen", BuiltInPrinters::eventLastSeen), of("Type", "string", ".type"),
+          of("Reason", "string", ".reason"), computed("Object", BuiltInPrinters::eventObject),
+          of("Message", "string", ".message"), of("Name", "string", ".metadata.name").withPriority(1)),
       core("namespaces", "namespace", "Namespace", false, List.of("ns"), NONE, List.of("status"),
           of("Status", "string", ".status.phase")),
       core("serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa"), NONE, NONE),
@@ -145,11 +146,13 @@ final class ApiCatalog {
       boolean namespaced, List<String> shortNames, List<String> categories, List<String> subresources,
       PrinterColumn... columns) {
     List<PrinterColumn> all = new ArrayList<>(List.of(columns));
-    int wide = 0;
-    while (wide < all.size() && all.get(wide).priority() == 0) {
-      wide++;
+    if (all.stream().noneMatch(c -> c.name().equals("Last Seen"))) { // an Event's age is its Last Seen
+      int wide = 0;
+      while (wide < all.size() && all.get(wide).priority() == 0) {
+        wide++;
+      }
+      all.add(wide, age()); // kubectl's printers put Age after the default columns, before the -o wide ones
     }
-    all.add(wide, age()); // kubectl's printers put Age after the default columns, before the -o wide ones
     return new ApiResource(group, version, plural, singular, kind, namespaced, shortNames, categories, subresources,
         all, null);
   }

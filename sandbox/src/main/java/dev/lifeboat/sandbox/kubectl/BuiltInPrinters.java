@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -153,6 +154,23 @@ final class BuiltInPrinters {
     List<String> modes = new ArrayList<>();
     claim.path("status").path("accessModes").forEach(m -> modes.add(ACCESS_MODES.getOrDefault(m.asText(), m.asText())));
     return String.join(",", modes);
+  }
+
+  /** How long ago an Event was last seen: its series' last time, else its last, event or creation time. */
+  static String eventLastSeen(JsonNode event, Instant now) {
+    for (JsonNode time : List.of(event.path("series").path("lastObservedTime"), event.path("lastTimestamp"),
+        event.path("eventTime"), event.path("metadata").path("creationTimestamp"))) {
+      if (time.isTextual() && !time.asText().isEmpty()) {
+        return PrinterColumn.humanDuration(Duration.between(OffsetDateTime.parse(time.asText()).toInstant(), now));
+      }
+    }
+    return null;
+  }
+
+  /** The object an Event is about, as {@code kind/name} with the kind in lower case. */
+  static String eventObject(JsonNode event) {
+    JsonNode object = event.path("involvedObject");
+    return object.path("kind").asText("").toLowerCase(Locale.ROOT) + "/" + object.path("name").asText("");
   }
 
   /** How many keys a Secret's or ConfigMap's data holds. */

@@ -26,8 +26,10 @@ final class TableConverter {
     ObjectNode table = JSON.objectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
     ObjectNode metadata = table.putObject("metadata");
     ArrayNode definitions = table.putArray("columnDefinitions");
-    definitions.addObject().put("name", "Name").put("type", "string").put("format", "name")
-        .put("description", "Name must be unique within a namespace.").put("priority", 0);
+    if (namedFirst(kind)) {
+      definitions.addObject().put("name", "Name").put("type", "string").put("format", "name")
+          .put("description", "Name must be unique within a namespace.").put("priority", 0);
+    }
     kind.columns().forEach(c -> definitions.add(c.definition()));
     ArrayNode rows = table.putArray("rows");
     if (listOrObject.has("items")) {
@@ -48,7 +50,9 @@ final class TableConverter {
   private static ObjectNode row(ApiResource kind, JsonNode object, String includeObject, Instant now) {
     ObjectNode row = JSON.objectNode();
     ArrayNode cells = row.putArray("cells");
-    cells.add(object.path("metadata").path("name").asText());
+    if (namedFirst(kind)) {
+      cells.add(object.path("metadata").path("name").asText());
+    }
     for (PrinterColumn column : kind.columns()) {
       cells.add(column.cell(object, now));
     }
@@ -62,6 +66,11 @@ final class TableConverter {
       }
     }
     return row;
+  }
+
+  /** Whether the Name column comes first, as for every kind but those that place it themselves (Events). */
+  private static boolean namedFirst(ApiResource kind) {
+    return kind.columns().stream().noneMatch(c -> c.name().equals("Name"));
   }
 
   /** Items of a list carry no kind in a real API server's answer either; rows' objects do. */

@@ -103,4 +103,21 @@ class BuiltInPrintersTest {
         {"data": {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}}
         """))).isEqualTo("2");
   }
+
+  @Test
+  void anEventIsShownByWhenItWasLastSeenAndTheObjectItIsAbout() throws Exception {
+    Instant now = Instant.parse("2026-11-29T02:00:00Z");
+    JsonNode event = json("""
+        {"metadata": {"creationTimestamp": "2026-11-29T01:00:00Z"}, "lastTimestamp": "2026-11-29T01:59:30Z",
+         "involvedObject": {"kind": "BackupPolicy", "name": "rose-memory"}}
+        """);
+    assertThat(BuiltInPrinters.eventLastSeen(event, now)).isEqualTo("30s");
+    assertThat(BuiltInPrinters.eventObject(event)).isEqualTo("backuppolicy/rose-memory");
+    assertThat(BuiltInPrinters.eventLastSeen(json("""
+        {"eventTime": "2026-11-29T01:50:00.000000Z", "series": {"lastObservedTime": "2026-11-29T01:58:00.000000Z"}}
+        """), now)).isEqualTo("2m");
+    assertThat(BuiltInPrinters.eventLastSeen(json("""
+        {"metadata": {"creationTimestamp": "2026-11-29T01:00:00Z"}}
+        """), now)).isEqualTo("60m");
+  }
 }
