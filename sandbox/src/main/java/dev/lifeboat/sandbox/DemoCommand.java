@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     step("1", "Starting a local cluster: API server, S3 server, the Lifeboat operator, a job runner");
     try (Sandbox sandbox = Sandbox.start(dir, s3Port, 1, settings -> settings.withHealthPort(operatorPort));
         KubectlFront front = KubectlFront.start(sandbox.client(), apiPort)) {
-      Path kubeconfig = front.writeKubeconfig(dir);
+      Path kubeconfig = front.writeKubeconfig(sandbox.state());
       say("S3 at " + sandbox.s3Endpoint() + ", state in " + dir + "; operator metrics at " + sandbox.operatorEndpoint()
           + "/metrics");
       var client = sandbox.client();

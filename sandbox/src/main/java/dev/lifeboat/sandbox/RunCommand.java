@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("sandbox: objects at " + api + " while it runs (--keep-running to look after), e.g. curl "
           + api + "/apis/lifeboat.dev/v1alpha1/backuppolicies; volumes in " + state.resolve("volumes")
           + ", buckets in " + state.resolve("s3") + ", Job logs in " + state.resolve("pods"));
-      System.out.println("sandbox: kubectl works while it runs: export KUBECONFIG=" + front.writeKubeconfig(state));
+      System.out.println("sandbox: kubectl works while it runs: export KUBECONFIG=" + front.writeKubeconfig(sandbox.state()));
       if (standIn) {
         List<HasMetadata> objects = new ArrayList<>();
         for (Path path : apply) {

@@ -69,17 +69,18 @@ public final class Sandbox implements AutoCloseable {
   /** What an applied object becomes before the API server stores it ({@link #standIn}). */
   private volatile UnaryOperator<HasMetadata> admission = UnaryOperator.identity();
 
-  private Sandbox(Path state, int requestedS3Port, double timeWarp, OperatorSettings settings, boolean snapshotApi)
+  private Sandbox(Path stateDir, int requestedS3Port, double timeWarp, OperatorSettings settings, boolean snapshotApi)
       throws Exception {
     this.settings = settings;
-    this.state = Files.createDirectories(state);
+    // absolute and real: Jobs' processes and mounts resolve it from other directories (--state .lifeboat-state)
+    this.state = Files.createDirectories(stateDir).toRealPath();
     this.clock = new WarpedClock(timeWarp);
     this.pods = new SnapshotApiDispatcher(this.state, snapshotApi);
     this.apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), pods, false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     this.client = apiServer.createClient();
     installCrds(client, snapshotApi);
-    Path blobs = Files.createDirectories(state.resolve("s3"));
+    Path blobs = Files.createDirectories(this.state.resolve("s3"));
     this.s3 = S3Proxy.builder()
         .endpoint(URI.create("http://127.0.0.1:" + requestedS3Port))
         .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET_KEY)
@@ -114,7 +115,7 @@ public final class Sandbox implements AutoCloseable {
         ? new SnapshotController(client, this.state, volumeLocks, clock, this::provisionFrom).start() : null;
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
         .inform(new OnAddOrUpdate<>(this::bind, this::release));
-    this.runner = new LocalJobRunner(client, clock, state);
+    this.runner = new LocalJobRunner(client, clock, this.state);
     if (timeWarp != 1) {
       runner.launcher().agentClock(clock); // the agent records the cluster's times, as the operator does
     }

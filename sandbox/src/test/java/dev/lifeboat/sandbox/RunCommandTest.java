@@ -61,10 +61,21 @@ class RunCommandTest {
   @Test
   void runExitsZeroOnceTheBackupSucceededAndPrintsTheStatus() throws Exception {
     int port = freePort();
-    SandboxCli.Result result = run("run", "--state", dir.resolve("state").toString(), "--apply", quickstart(port, "go").toString(),
-        "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port", String.valueOf(port), "--operator-port", "0");
+    // relative to the working directory, as the README's --state .lifeboat-state, while Jobs run elsewhere:
+    // a link in target/ to this test's directory, which the Jobs' uid can reach (the checkout may not be)
+    Path relative = Files.createSymbolicLink(Path.of("target", "run-state-" + port),
+        Files.createDirectories(dir.resolve("state")));
+    SandboxCli.Result result;
+    try {
+      result = run("run", "--state", relative.toString(), "--apply", quickstart(port, "go").toString(),
+          "--until", "backuppolicy/rose/rose-memory=LastBackupSucceeded", "--timeout", "2m", "--s3-port",
+          String.valueOf(port), "--operator-port", "0");
+    } finally {
+      Files.delete(relative);
+    }
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("BackupPolicy").contains("lastSuccessfulBackup")
+    assertThat(result.output()).contains("export KUBECONFIG=" + dir.resolve("state/kubeconfig").toRealPath())
+        .contains("BackupPolicy").contains("lastSuccessfulBackup")
         .contains("all held").containsPattern("operator metrics at http://127\\.0\\.0\\.1:[0-9]+/metrics");
     assertThat(dir.resolve("state/s3/lifeboat/rose/rose-memory")).isDirectory();
   }

@@ -75,7 +75,8 @@ public final class KubectlFront implements AutoCloseable {
 
   /**
    * Writes {@code <dir>/kubeconfig}: cluster, user and context {@code lifeboat-sandbox} at this front
-   * (plain HTTP, no credentials), namespace default. Returns its path.
+   * (plain HTTP, no credentials), namespace default. Returns its absolute path: the
+   * {@code export KUBECONFIG=} printed with it must hold in another terminal, in another directory.
    */
   public Path writeKubeconfig(Path dir) throws IOException {
     String name = "lifeboat-sandbox";
@@ -98,7 +99,7 @@ public final class KubectlFront implements AutoCloseable {
         current-context: %1$s
         preferences: {}
         """.formatted(name, url());
-    Path file = dir.resolve("kubeconfig");
+    Path file = dir.resolve("kubeconfig").toAbsolutePath();
     Files.writeString(file, config);
     return file;
   }
