@@ -51,7 +51,7 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
     } else if (type.startsWith("application/json-patch+json")) {
       patchOf = JsonPatch::apply;
     } else if (type.startsWith("application/merge-patch+json")) {
-      patchOf = ValidatingDispatcher::mergePatch;
+      patchOf = JsonMergePatch::apply;
     } else {
       return super.handlePatch(request);
     }

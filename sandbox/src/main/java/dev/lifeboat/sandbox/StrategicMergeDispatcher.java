@@ -56,16 +56,19 @@ class StrategicMergeDispatcher extends ValidatingDispatcher {
       return ApiStatus.failure(400, "BadRequest", "error decoding patch: "
           + (e instanceof JsonProcessingException bad ? bad.getOriginalMessage() : e.getMessage()));
     }
-    return storePatched(PodLogDispatcher.path(request), patch, stored -> patchOf.apply(patch, stored));
+    return storePatched(request.getPath(), patch, stored -> patchOf.apply(patch, stored));
   }
 
   /**
-   * Reads the object at {@code path}, stores what {@code patched} makes of it as an update, and
-   * answers as the API server answers a patch. The stored version guards the write (a change in
-   * between: a conflict, and a retry), unless the patch names a version of its own: then it is the
-   * client's guard, and a conflict is its answer.
+   * Reads the object {@code target} names, stores what {@code patched} makes of it as an update to
+   * {@code target} (its query kept: a dry run stays one), and answers as the API server answers a
+   * patch. The stored version guards the write (a change in between: a conflict, and a retry),
+   * unless the patch names a version of its own: then it is the client's guard, and a conflict is
+   * its answer.
    */
-  protected MockResponse storePatched(String path, JsonNode patch, UnaryOperator<ObjectNode> patched) {
+  protected MockResponse storePatched(String target, JsonNode patch, UnaryOperator<ObjectNode> patched) {
+    int question = target.indexOf('?');
+    String path = question < 0 ? target : target.substring(0, question);
     boolean clientsGuard = patch.path("metadata").has("resourceVersion");
     MockResponse answer = null;
     for (int attempt = 0; attempt < (clientsGuard ? 1 : ATTEMPTS) && (answer == null || answer.code() == CONFLICT);
@@ -80,7 +83,7 @@ class StrategicMergeDispatcher extends ValidatingDispatcher {
         if (!clientsGuard) {
           updated.withObject("/metadata").set("resourceVersion", stored.path("metadata").path("resourceVersion"));
         }
-        answer = super.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path,
+        answer = super.handleUpdate(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, target,
             Headers.builder().add("Content-Type", "application/json").build(),
             new Buffer().write(json.writeValueAsBytes(updated))));
       } catch (IOException | IllegalArgumentException e) {

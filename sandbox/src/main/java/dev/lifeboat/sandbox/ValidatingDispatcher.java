@@ -2,7 +2,6 @@ package dev.lifeboat.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.sandbox.validation.CustomResourceValidator;
 import dev.lifeboat.sandbox.validation.Invalid;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -28,7 +27,7 @@ import java.util.regex.Pattern;
  * cluster would drop them otherwise, which is not played. Writes to the status subresource are not checked:
  * only the operator makes them, and a real API server would check them against the status schema.
  */
-class ValidatingDispatcher extends FieldSelectingDispatcher {
+class ValidatingDispatcher extends DryRunDispatcher {
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
   /** {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>]}, no subresource. */
   private static final Pattern RESOURCE = Pattern.compile(
@@ -71,7 +70,7 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
     if (type.startsWith("application/json-patch+json")) {
       patch = (body, stored) -> JsonPatch.apply(body, stored);
     } else if (type.startsWith("application/merge-patch+json")) {
-      patch = ValidatingDispatcher::mergePatch;
+      patch = JsonMergePatch::apply;
     } else {
       return super.handlePatch(request); // apply patches: not modelled (strategic merge: StrategicMergeDispatcher)
     }
@@ -136,22 +135,5 @@ class ValidatingDispatcher extends FieldSelectingDispatcher {
   /** The request's body, left for the CRUD mock to read again (getUtf8Body would consume it). */
   private static byte[] body(RecordedRequest request) {
     return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-  }
-
-
-  /** RFC 7386: objects merge key by key, null removes, anything else replaces. */
-  static JsonNode mergePatch(JsonNode patch, JsonNode target) {
-    if (!patch.isObject()) {
-      return patch.deepCopy();
-    }
-    ObjectNode result = target != null && target.isObject() ? target.deepCopy() : new ObjectMapper().createObjectNode();
-    patch.properties().forEach(field -> {
-      if (field.getValue().isNull()) {
-        result.remove(field.getKey());
-      } else {
-        result.set(field.getKey(), mergePatch(field.getValue(), result.get(field.getKey())));
-      }
-    });
-    return result;
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real kubectl against a running sandbox, as the quickstart tells a newcomer to use it: the
  * quickstart applied with {@code kubectl apply}, its first backup awaited with {@code kubectl wait},
- * then get/explain/patch/describe, a changed Deployment and Secret applied again, built-in kinds'
- * columns, and delete. One sandbox for the class (starting one is the slow part); the deletion runs
+ * then get/explain/patch/describe, a changed Deployment and Secret diffed, dry-run and applied
+ * again, built-in kinds' columns, and delete. One sandbox for the class (starting one is the slow part); the deletion runs
  * last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -204,6 +204,16 @@ class SandboxKubectlTest {
     // kubectl sends strategic merge patches for these: the image and env change, the rest stays
     Files.writeString(app, first.replace("rose:1", "rose:2").replace(", {name: DEBUG, value: \"1\"}", "")
         .replace("thorns", "petals"));
+    // server dry runs first: they show the change and store nothing
+    Kubectl.Result diff = kubectl.run("diff", "-f", app.toString());
+    assertThat(diff.exitCode()).as(diff.output()).isEqualTo(1); // kubectl diff: 1 means "differs"
+    assertThat(diff.output()).contains("-        image: rose:1", "+        image: rose:2", "-          value: \"1\"");
+    assertThat(kubectl.run("apply", "--dry-run=server", "-f", app.toString()).output())
+        .contains("deployment.apps/rose-app configured (server dry run)");
+    assertThat(kubectl.run("delete", "--dry-run=server", "-f", app.toString()).output())
+        .contains("deployment.apps \"rose-app\" deleted (server dry run)");
+    assertThat(kubectl.run("get", "deploy", "rose-app", "-n", "rose", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image}").output()).isEqualTo("rose:1");
     Kubectl.Result configured = kubectl.run("apply", "-f", app.toString());
     assertThat(configured.exitCode()).as(configured.output()).isZero();
     assertThat(configured.output()).contains("secret/rose-app configured", "deployment.apps/rose-app configured");
