@@ -2,6 +2,8 @@ package dev.lifeboat.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The sandbox's API server without the sandbox: the mock server with the dispatchers that play the
@@ -32,6 +35,15 @@ final class ApiServerStandIn implements AutoCloseable {
 
   KubernetesClient client() {
     return client;
+  }
+
+  /** Creates Deployment rose/rose, one replica, with these containers. */
+  void roseDeployment(Container... containers) {
+    client.apps().deployments().inNamespace("rose").resource(new DeploymentBuilder()
+        .withNewMetadata().withName("rose").withNamespace("rose").endMetadata()
+        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "rose")).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "rose")).endMetadata().withNewSpec()
+        .withContainers(containers).endSpec().endTemplate().endSpec().build()).create();
   }
 
   /** A request as kubectl sends it ({@link RawRequests}). */

@@ -3,11 +3,11 @@ package dev.lifeboat.sandbox;
 import static dev.lifeboat.sandbox.ApiServerStandIn.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,11 +22,7 @@ class DryRunDispatcherTest {
   @BeforeEach
   void start() throws Exception {
     api = new ApiServerStandIn();
-    api.client().apps().deployments().inNamespace("rose").resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace("rose").endMetadata()
-        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "rose")).endSelector()
-        .withNewTemplate().withNewSpec().addNewContainer().withName("app").withImage("rose:1").endContainer()
-        .endSpec().endTemplate().endSpec().build()).create();
+    api.roseDeployment(new ContainerBuilder().withName("app").withImage("rose:1").build());
   }
 
   @AfterEach
@@ -35,7 +31,7 @@ class DryRunDispatcherTest {
   }
 
   private String policyJson(String from, String to) throws Exception {
-    return api.client().getKubernetesSerialization().asJson(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+    return api.client().getKubernetesSerialization().asJson(new YAMLMapper()
         .readTree(CustomResourceValidatorTest.POLICY.replace(from, to)));
   }
 

@@ -3,9 +3,9 @@ package dev.lifeboat.sandbox;
 import static dev.lifeboat.sandbox.ApiServerStandIn.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +20,9 @@ class StrategicMergeDispatcherTest {
   @BeforeEach
   void start() throws Exception {
     api = new ApiServerStandIn();
-    api.client().apps().deployments().inNamespace("rose").resource(new DeploymentBuilder()
-        .withNewMetadata().withName("rose").withNamespace("rose").endMetadata()
-        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(Map.of("app", "rose")).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "rose")).endMetadata().withNewSpec()
-        .addNewContainer().withName("app").withImage("rose:1").addNewEnv().withName("A").withValue("1").endEnv().endContainer()
-        .addNewContainer().withName("sidecar").withImage("side:1").endContainer()
-        .endSpec().endTemplate().endSpec().build()).create();
+    api.roseDeployment(
+        new ContainerBuilder().withName("app").withImage("rose:1").addNewEnv().withName("A").withValue("1").endEnv().build(),
+        new ContainerBuilder().withName("sidecar").withImage("side:1").build());
   }
 
   @AfterEach

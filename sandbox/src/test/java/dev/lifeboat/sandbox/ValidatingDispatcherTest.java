@@ -3,6 +3,7 @@ package dev.lifeboat.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
@@ -103,7 +104,7 @@ class ValidatingDispatcherTest {
   @Test
   void unknownFieldsAreRefusedWhenTheClientAsksForStrictValidationAsKubectlDoes() throws Exception {
     String path = "/apis/lifeboat.dev/v1alpha1/namespaces/rose/backuppolicies";
-    String typo = client.getKubernetesSerialization().asJson(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+    String typo = client.getKubernetesSerialization().asJson(new YAMLMapper()
         .readTree(CustomResourceValidatorTest.POLICY.replace("retention:", "retension:")));
     var strict = RawRequests.send(client, "POST", path + "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
         "application/json", typo);
