@@ -2,7 +2,6 @@ package dev.lifeboat.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 final class Kubectl {
   /** {@code output}: standard output and error together, as a terminal shows them. */
   record Result(int exitCode, String output) {}
+
+  private static final String KUBECTL = HostSupport.executable("kubectl");
 
   private final Path kubeconfig;
   private final Path cache;
@@ -24,9 +25,7 @@ final class Kubectl {
 
   /** Whether a kubectl is on the PATH (end-to-end tests skip without one). */
   static boolean installed() {
-    String path = System.getenv("PATH");
-    return path != null && List.of(path.split(java.io.File.pathSeparator)).stream()
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "kubectl")));
+    return KUBECTL != null;
   }
 
   Result run(String... args) throws IOException, InterruptedException {
@@ -48,7 +47,7 @@ final class Kubectl {
   }
 
   private ProcessBuilder builder(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--cache-dir", cache.toString()));
+    List<String> command = new ArrayList<>(List.of(KUBECTL, "--cache-dir", cache.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
