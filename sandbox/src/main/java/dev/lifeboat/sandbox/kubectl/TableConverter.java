@@ -68,9 +68,12 @@ final class TableConverter {
     return row;
   }
 
-  /** Whether the Name column comes first, as for every kind but those that place it themselves (Events). */
+  /**
+   * Whether the Name column comes first: always for a CRD (the API server adds it before the CRD's
+   * columns), and for every built-in kind but those whose printer places it (Events: -o wide only).
+   */
   private static boolean namedFirst(ApiResource kind) {
-    return kind.columns().stream().noneMatch(c -> c.name().equals("Name"));
+    return kind.schema() != null || kind.columns().stream().noneMatch(c -> c.name().equals("Name"));
   }
 
   /** Items of a list carry no kind in a real API server's answer either; rows' objects do. */
