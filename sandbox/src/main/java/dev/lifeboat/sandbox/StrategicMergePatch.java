@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Kubernetes' strategic merge patch, as the API server applies one to a built-in object: what
@@ -18,9 +19,10 @@ import java.util.Set;
  * {@code mountPath}, ...) rather than the list being replaced, and {@code finalizers} is merged as a
  * set. The directives kubectl writes are honoured: {@code $patch: replace|delete|merge} on a map or
  * a list item, {@code $retainKeys}, {@code $deleteFromPrimitiveList/<list>} and
- * {@code $setElementOrder/<list>} (the listed items in that order, then the items only the stored
- * list has, in their stored order; the API server interleaves the latter, which changes only the
- * order of items nobody applied).
+ * {@code $setElementOrder/<list>}. A merged list is ordered as the API server orders it: the items
+ * the patch names in its order ({@code $setElementOrder}, else the patch's own), with the items only
+ * the stored list has kept in their stored places among them (order matters: an env var can refer
+ * only to those before it, init containers run in order).
  *
  * <p>The API server takes merge keys from the Go types. Here they are by field name, for the fields
  * of the kinds the sandbox serves (workloads, pods, Jobs, Services, Secrets, ConfigMaps, claims,
@@ -34,7 +36,7 @@ final class StrategicMergePatch {
       Map.entry("resourceClaims", "name"), Map.entry("schedulingGates", "name"), Map.entry("secrets", "name"),
       Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
       Map.entry("hostAliases", "ip"), Map.entry("conditions", "type"), Map.entry("ownerReferences", "uid"),
-      Map.entry("topologySpreadConstraints", "topologyKey"));
+      Map.entry("topologySpreadConstraints", "topologyKey"), Map.entry("evictionResponders", "name"));
   /** Lists of values merged as sets. */
   private static final Set<String> MERGED_VALUES = Set.of("finalizers");
   private static final String PATCH = "$patch";
@@ -80,10 +82,8 @@ final class StrategicMergePatch {
     patch.properties().forEach(field -> {
       String key = field.getKey();
       JsonNode value = field.getValue();
-      if (key.startsWith(DELETE_FROM)) {
-        deleteValues(result, key.substring(DELETE_FROM.length()), value);
-      } else if (key.startsWith("$")) {
-        return; // $patch and $retainKeys are done; $setElementOrder orders the list once it is merged
+      if (key.startsWith("$")) {
+        return; // $patch and $retainKeys are done; the list directives come below
       } else if (value.isNull()) {
         result.remove(key);
       } else if (value.isObject()) {
@@ -94,23 +94,27 @@ final class StrategicMergePatch {
           result.set(key, merged);
         }
       } else if (value.isArray()) {
-        result.set(key, mergeList(key, result.get(key), (ArrayNode) value));
+        result.set(key, mergeList(key, result.get(key), (ArrayNode) value, patch.get(ELEMENT_ORDER + key)));
       } else {
         result.set(key, value.deepCopy());
       }
     });
     patch.properties().forEach(field -> {
-      if (field.getKey().startsWith(ELEMENT_ORDER) && field.getValue().isArray()) {
-        String list = field.getKey().substring(ELEMENT_ORDER.length());
-        if (result.get(list) instanceof ArrayNode items) {
-          result.set(list, ordered(list, items, (ArrayNode) field.getValue()));
-        }
+      String key = field.getKey();
+      if (key.startsWith(ELEMENT_ORDER) && !patch.has(key.substring(ELEMENT_ORDER.length()))
+          && result.get(key.substring(ELEMENT_ORDER.length())) instanceof ArrayNode items) {
+        // an order without a change to the list: a reordering
+        String list = key.substring(ELEMENT_ORDER.length());
+        result.set(list, mergeList(list, items, JSON.arrayNode(), field.getValue()));
+      } else if (key.startsWith(DELETE_FROM)) {
+        deleteValues(result, key.substring(DELETE_FROM.length()), field.getValue()); // after merging, as the API server
       }
     });
     return result;
   }
 
-  private static ArrayNode mergeList(String field, JsonNode stored, ArrayNode patch) {
+  /** {@code order}: the patch's {@code $setElementOrder} for this list, or null. */
+  private static ArrayNode mergeList(String field, JsonNode stored, ArrayNode patch, JsonNode order) {
     ArrayNode current = stored instanceof ArrayNode list ? list : JSON.arrayNode();
     for (JsonNode item : patch) {
       if (item.isObject() && "replace".equals(item.path(PATCH).asText())) {
@@ -124,13 +128,14 @@ final class StrategicMergePatch {
       }
     }
     if (MERGED_VALUES.contains(field)) {
-      ArrayNode union = current.deepCopy();
+      List<JsonNode> union = new ArrayList<>();
+      current.forEach(union::add);
       patch.forEach(value -> {
-        if (!contains(union, value)) {
+        if (!union.contains(value)) {
           union.add(value.deepCopy());
         }
       });
-      return union;
+      return ordered(union, current, order != null && order.isArray() ? order : patch, item -> item);
     }
     String key = mergeKey(field, current, patch);
     if (key == null) {
@@ -156,9 +161,13 @@ final class StrategicMergePatch {
         items.add(merged);
       }
     }
-    ArrayNode result = JSON.arrayNode();
-    items.forEach(result::add);
-    return result;
+    List<JsonNode> named = new ArrayList<>();
+    (order != null && order.isArray() ? order : patch).forEach(item -> {
+      if (!"delete".equals(item.path(PATCH).asText())) {
+        named.add(item);
+      }
+    });
+    return ordered(items, current, named, item -> item.path(key));
   }
 
   /** The field's merge key, or null if the list is replaced whole. */
@@ -187,22 +196,38 @@ final class StrategicMergePatch {
     }
   }
 
-  /** The merged items in the order the patch gives, then those it does not name, as they were. */
-  private static ArrayNode ordered(String field, ArrayNode items, ArrayNode order) {
-    String key = MERGED_VALUES.contains(field) ? null : mergeKey(field, items, order);
-    List<JsonNode> rest = new ArrayList<>();
-    items.forEach(rest::add);
+  /**
+   * The merged items as the API server orders them: those the patch names, in its order, with the
+   * others (only in the stored list) merged in at their stored places, as Kubernetes' mergeSortedSlice
+   * does: an unnamed item goes before a named one only if the stored list had it before that one.
+   */
+  private static ArrayNode ordered(List<JsonNode> merged, ArrayNode stored, Iterable<JsonNode> named,
+      Function<JsonNode, JsonNode> identity) {
+    List<JsonNode> order = new ArrayList<>();
+    named.forEach(item -> order.add(identity.apply(item)));
+    List<JsonNode> storedOrder = new ArrayList<>();
+    stored.forEach(item -> storedOrder.add(identity.apply(item)));
+    List<JsonNode> applied = new ArrayList<>();
+    List<JsonNode> storedOnly = new ArrayList<>();
+    for (JsonNode item : merged) {
+      (order.contains(identity.apply(item)) ? applied : storedOnly).add(item);
+    }
+    applied.sort(java.util.Comparator.comparingInt(item -> order.indexOf(identity.apply(item))));
+    storedOnly.sort(java.util.Comparator.comparingInt(item -> storedOrder.indexOf(identity.apply(item))));
     ArrayNode result = JSON.arrayNode();
-    for (JsonNode wanted : order) {
-      for (int i = 0; i < rest.size(); i++) {
-        JsonNode item = rest.get(i);
-        if (key == null ? item.equals(wanted) : item.path(key).equals(wanted.path(key))) {
-          result.add(rest.remove(i));
-          break;
-        }
+    int i = 0;
+    int j = 0;
+    while (i < storedOnly.size() || j < applied.size()) {
+      if (j >= applied.size()) {
+        result.add(storedOnly.get(i++));
+      } else if (i >= storedOnly.size()) {
+        result.add(applied.get(j++));
+      } else {
+        int left = storedOrder.indexOf(identity.apply(storedOnly.get(i)));
+        int right = storedOrder.indexOf(identity.apply(applied.get(j)));
+        result.add(left >= 0 && right >= 0 && left < right ? storedOnly.get(i++) : applied.get(j++));
       }
     }
-    rest.forEach(result::add);
     return result;
   }
 

@@ -59,11 +59,36 @@ class StrategicMergePatchTest {
         """);
     JsonNode app = deployment.at("/spec/template/spec/containers/0");
     assertThat(app.path("env").toString()).isEqualTo("[{\"name\":\"A\",\"value\":\"one\"},{\"name\":\"C\",\"value\":\"3\"}]");
-    assertThat(app.path("ports")).extracting(p -> p.path("containerPort").asInt()).containsExactly(80, 81);
+    // no $setElementOrder (a hand-written patch): the new item comes first, as the API server puts it
+    assertThat(app.path("ports")).extracting(p -> p.path("containerPort").asInt()).containsExactly(81, 80);
     assertThat(app.path("volumeMounts")).isEmpty();
     assertThat(deployment.at("/spec/template/spec/volumes")).extracting(v -> v.path("name").asText())
-        .containsExactly("data", "cache");
+        .containsExactly("cache", "data");
     assertThat(deployment.at("/spec/template/spec/containers/1/image").asText()).isEqualTo("side:1");
+  }
+
+  @Test
+  void itemsNobodyAppliedKeepTheirPlaceAmongTheAppliedOnes() throws Exception {
+    // S was added by hand (kubectl set env); B refers to it, so it must stay before B
+    String stored = """
+        {"env": [{"name": "A"}, {"name": "S"}, {"name": "B", "value": "$(S)/x"}]}
+        """;
+    JsonNode applied = applied(stored, """
+        {"$setElementOrder/env": [{"name": "A"}, {"name": "B"}, {"name": "C"}], "env": [{"name": "C", "value": "3"}]}
+        """);
+    assertThat(applied.path("env")).extracting(e -> e.path("name").asText()).containsExactly("A", "S", "B", "C");
+    // without an order, the patch's own: its items first where the stored list did not place them
+    JsonNode patched = applied("""
+        {"containers": [{"name": "a"}, {"name": "b"}]}
+        """, """
+        {"containers": [{"name": "c"}, {"name": "a", "image": "a:2"}]}
+        """);
+    assertThat(patched.path("containers")).extracting(c -> c.path("name").asText()).containsExactly("c", "a", "b");
+    JsonNode reordered = applied(stored, """
+        {"$setElementOrder/env": [{"name": "B"}, {"name": "A"}]}
+        """);
+    // S was stored before B, so it stays before B
+    assertThat(reordered.path("env")).extracting(e -> e.path("name").asText()).containsExactly("S", "B", "A");
   }
 
   @Test
