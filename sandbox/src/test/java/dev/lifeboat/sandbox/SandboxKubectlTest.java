@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The real kubectl against a running sandbox, as the quickstart tells a newcomer to use it: the
  * quickstart applied with {@code kubectl apply}, its first backup awaited with {@code kubectl wait},
  * then get/explain/patch/describe, a changed Deployment and Secret diffed, dry-run and applied
- * again, built-in kinds' columns, and delete. One sandbox for the class (starting one is the slow part); the deletion runs
- * last.
+ * again, built-in kinds' columns, and delete (the policy, then the namespace). One sandbox for the
+ * class (starting one is the slow part); the deletions run last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -267,6 +267,15 @@ class SandboxKubectlTest {
     assertThat(delete.output()).contains("backuppolicy.lifeboat.dev \"rose-memory\" deleted");
     await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "jobs", "-n", "rose").output(),
         out -> out.contains("No resources found in rose namespace."));
+  }
+
+  @Test
+  @Order(10)
+  void deletingTheNamespaceDeletesEverythingInIt() throws Exception {
+    Kubectl.Result delete = kubectl.run("delete", "namespace", "rose");
+    assertThat(delete.output()).contains("namespace \"rose\" deleted");
+    await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "deploy,pods,pvc,secrets", "-n", "rose")
+        .output(), out -> out.contains("No resources found in rose namespace."));
   }
 
   private static Path projectRoot() {
