@@ -135,10 +135,12 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   @Test
   void timeZoneShiftsTheRunToTwoInTheMorningLocalTime() {
     apply(p -> p.getSpec().timeZone = "Europe/Berlin");
-    reconcileAt(at(0, "00:59:59"));
+    // 02:00 in Berlin is 01:00 UTC in winter, 00:00 UTC in summer
+    assertThat(firstSlot.atZone(ZoneOffset.UTC).getHour()).isIn(0, 1);
+    reconcileAt(firstSlot.minusSeconds(1));
     assertThat(jobs()).isEmpty();
-    assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(at(0, "01:00:00")));
-    reconcileAt(at(0, "01:00:00"));
+    assertThat(policy().getStatus().nextBackup).isEqualTo(Times.rfc3339(firstSlot));
+    reconcileAt(firstSlot);
     assertThat(jobs()).hasSize(1);
   }
 
@@ -413,6 +415,7 @@ class BackupPolicyReconcilerTest extends ControllerTest {
   @Test
   void manualTriggerStartsExactlyOneJobAndIsRecorded() {
     apply(p -> {
+      p.getSpec().schedule = Fixtures.dailyAwayFromNow();
       p.getSpec().trigger = new Trigger();
       p.getSpec().trigger.manual = "2025-11-08 restore drill";
     });

@@ -59,6 +59,7 @@ class RunHooksTest extends ControllerTest {
   /** A policy whose manual trigger starts a run at once, with these hooks. */
   void apply(List<Hook> before, List<Hook> after) {
     BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getSpec().schedule = Fixtures.dailyAwayFromNow();
     policy.getSpec().trigger = new Trigger();
     policy.getSpec().trigger.manual = "now";
     policy.getSpec().hooks = new Hooks();

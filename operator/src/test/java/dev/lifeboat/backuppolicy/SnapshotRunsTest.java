@@ -47,6 +47,7 @@ class SnapshotRunsTest extends ControllerTest {
   /** The fixture policy with copyMethod: Snapshot and a run asked for by hand. */
   static BackupPolicy snapshotPolicy() {
     BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getSpec().schedule = Fixtures.dailyAwayFromNow();
     policy.getSpec().copyMethod = CopyMethod.Snapshot;
     policy.getSpec().volumeSnapshotClassName = "csi-hostpath-snapclass";
     policy.getSpec().trigger = new Trigger();

@@ -200,6 +200,7 @@ class LeaderElectionTest {
   /** Applies the fixture policy with a manual trigger and waits for its run's Job (after the repository listing). */
   Job applyAndAwaitManualRun(String trigger) {
     BackupPolicy policy = Fixtures.dailyPolicy();
+    policy.getSpec().schedule = Fixtures.dailyAwayFromNow(); // the real clock: no 02:00 run may join in
     policy.getSpec().trigger = new Trigger();
     policy.getSpec().trigger.manual = trigger;
     client.resource(policy).create();

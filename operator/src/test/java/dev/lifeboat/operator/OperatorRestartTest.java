@@ -172,9 +172,7 @@ class OperatorRestartTest {
   /** A manual run (spec.trigger.manual) right after the policy was created. */
   void manualBackup(KilledOperator operator) {
     BackupPolicy policy = Fixtures.dailyPolicy();
-    // daily twelve hours from the clock's start: the minutes this run takes never reach the slot, at
-    // any time of day the test runs (at 01:57 UTC a 02:00 run used to join in)
-    policy.getSpec().schedule = "0 " + (clock.instant().atZone(ZoneOffset.UTC).getHour() + 12) % 24 + " * * *";
+    policy.getSpec().schedule = Fixtures.dailyAwayFromNow(); // at 01:57 UTC a 02:00 run used to join in
     policy.getSpec().trigger = new Trigger();
     policy.getSpec().trigger.manual = "before-the-upgrade";
     createPolicy(policy);
@@ -272,7 +270,7 @@ class OperatorRestartTest {
   /** The 04:00 drill (spec.verify) the day after the policy was created, of the newest backup the listing found. */
   void restoreDrill(KilledOperator operator) {
     BackupPolicy policy = Fixtures.dailyPolicy();
-    policy.getSpec().schedule = "0 2 1 1 *"; // no backup run in the way
+    policy.getSpec().schedule = Fixtures.yearlyAwayFromNow(); // no backup run in the way
     policy.getSpec().verify = new VerifySpec();
     policy.getSpec().verify.schedule = "0 4 * * *";
     BackupPolicy created = createPolicy(policy);

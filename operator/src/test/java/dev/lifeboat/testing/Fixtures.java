@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 
 /** The objects most tests start from: an app with a SQLite database on one claim, backed up daily at 02:00, keeping 7. */
@@ -29,6 +31,19 @@ public final class Fixtures {
   public static final String CLAIM = "memory-data";
 
   private Fixtures() {}
+
+  /**
+   * A daily schedule twelve hours from now (UTC), for a test of something else that starts its clock
+   * at the real time: no scheduled run joins in, whatever the time of day it runs at.
+   */
+  public static String dailyAwayFromNow() {
+    return "0 " + (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 12) % 24 + " * * *";
+  }
+
+  /** A yearly schedule six months from now (UTC): no run of it within any test's days. */
+  public static String yearlyAwayFromNow() {
+    return "0 2 1 " + ((ZonedDateTime.now(ZoneOffset.UTC).getMonthValue() + 5) % 12 + 1) + " *";
+  }
 
   public static BackupPolicy dailyPolicy() {
     BackupPolicySpec spec = new BackupPolicySpec();

@@ -14,7 +14,6 @@ import dev.lifeboat.api.v1alpha1.DumpSource;
 import dev.lifeboat.api.v1alpha1.RestorePhase;
 import dev.lifeboat.api.v1alpha1.RestoreRequest;
 import dev.lifeboat.api.v1alpha1.RestoreRequestStatus;
-import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.restore.RestoreJobBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -72,13 +71,11 @@ class SandboxDumpTest {
 
   /** The fixture policy with {@code dump}, and claims only when {@code withClaims}, triggered now. */
   BackupPolicy policy(DumpSource dump, boolean withClaims) {
-    BackupPolicy policy = fixture.policy();
+    BackupPolicy policy = fixture.triggeredPolicy();
     if (!withClaims) {
       policy.getSpec().source.claims = null;
     }
     policy.getSpec().source.dumps = List.of(dump);
-    policy.getSpec().trigger = new Trigger();
-    policy.getSpec().trigger.manual = "now";
     return policy;
   }
 

@@ -9,7 +9,6 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.JobTemplate;
-import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
@@ -36,12 +35,6 @@ class SandboxEndToEndTest {
     sandbox.close();
   }
 
-  BackupPolicy triggered(BackupPolicy policy) {
-    policy.getSpec().trigger = new Trigger();
-    policy.getSpec().trigger.manual = "now";
-    return policy;
-  }
-
   boolean lastBackupSucceeded() {
     BackupPolicy policy = fixture.read();
     return policy.getStatus() != null
@@ -53,7 +46,7 @@ class SandboxEndToEndTest {
     start(1);
     fixture.volumeWithData();
     fixture.credentials(Sandbox.S3_SECRET_KEY);
-    sandbox.client().resource(triggered(fixture.policy())).create();
+    sandbox.client().resource(fixture.triggeredPolicy()).create();
 
     await().atMost(Duration.ofSeconds(120)).until(this::lastBackupSucceeded);
     var status = fixture.read().getStatus();
@@ -78,7 +71,7 @@ class SandboxEndToEndTest {
     start(1);
     fixture.volumeWithData();
     fixture.credentials("a-wrong-secret");
-    BackupPolicy policy = triggered(fixture.policy());
+    BackupPolicy policy = fixture.triggeredPolicy();
     policy.getSpec().jobTemplate = new JobTemplate();
     policy.getSpec().jobTemplate.backoffLimit = 1;
     sandbox.client().resource(policy).create();
@@ -164,7 +157,7 @@ class SandboxEndToEndTest {
     start(1);
     fixture.volumeWithData();
     fixture.credentials(Sandbox.S3_SECRET_KEY);
-    sandbox.client().resource(triggered(fixture.policy())).create();
+    sandbox.client().resource(fixture.triggeredPolicy()).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> !jobs().isEmpty());
     sandbox.restartOperator();
 

@@ -3,6 +3,7 @@ package dev.lifeboat.sandbox;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
+import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.api.v1alpha1.Lifeboat;
 import dev.lifeboat.common.JobOutcomeReader;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 
 /** The app volume, credentials and policy most sandbox tests start from (the demo's story). */
 final class SandboxFixture {
@@ -76,6 +79,23 @@ final class SandboxFixture {
   /** The demo's policy (daily at 02:00, keep 7 daily) against this sandbox's S3 server. */
   BackupPolicy policy() {
     return DemoCommand.policy(sandbox.s3Endpoint());
+  }
+
+  /**
+   * The policy with a manual trigger, so it runs at once, and its daily run twelve hours from now, so
+   * that no scheduled run joins in whatever the time of day (under a time warp, hours pass).
+   */
+  BackupPolicy triggeredPolicy() {
+    BackupPolicy policy = policy();
+    policy.getSpec().schedule = "0 " + (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 12) % 24 + " * * *";
+    policy.getSpec().trigger = new Trigger();
+    policy.getSpec().trigger.manual = "now";
+    return policy;
+  }
+
+  /** A yearly schedule six months from now (UTC): nothing of it happens within a test. */
+  static String yearlyAwayFromNow() {
+    return "0 0 1 " + ((ZonedDateTime.now(ZoneOffset.UTC).getMonthValue() + 5) % 12 + 1) + " *";
   }
 
   /** Applies the RestoreRequest and waits until it ended (Succeeded or Failed); returns its status. */

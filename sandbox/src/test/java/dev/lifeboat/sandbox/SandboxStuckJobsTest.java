@@ -11,7 +11,6 @@ import dev.lifeboat.api.v1alpha1.DiscoveryPhase;
 import dev.lifeboat.api.v1alpha1.Encryption;
 import dev.lifeboat.api.v1alpha1.JobNames;
 import dev.lifeboat.api.v1alpha1.SecretKeyRef;
-import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.common.Conditions;
 import dev.lifeboat.common.JobOutcomeReader;
 import dev.lifeboat.common.Times;
@@ -47,13 +46,6 @@ class SandboxStuckJobsTest {
     sandbox.close();
   }
 
-  BackupPolicy triggered() {
-    BackupPolicy policy = fixture.policy();
-    policy.getSpec().trigger = new Trigger();
-    policy.getSpec().trigger.manual = "now";
-    return policy;
-  }
-
   boolean runFailed() {
     BackupPolicy policy = fixture.read();
     return policy.getStatus() != null && policy.getStatus().lastBackup != null
@@ -69,7 +61,7 @@ class SandboxStuckJobsTest {
   void aMissingCredentialsSecretFailsTheRunWithTheKubeletsMessage() throws Exception {
     start(60); // 2 minutes of cluster time pass in 2 seconds
     fixture.volumeWithData();
-    sandbox.client().resource(triggered()).create();
+    sandbox.client().resource(fixture.triggeredPolicy()).create();
 
     await().atMost(Duration.ofSeconds(60)).until(this::runFailed);
     var status = fixture.read().getStatus();
@@ -104,7 +96,7 @@ class SandboxStuckJobsTest {
     sandbox.client().secrets().inNamespace(NS).resource(new SecretBuilder()
         .withNewMetadata().withName("s3-credentials").withNamespace(NS).endMetadata()
         .addToStringData("AWS_ACCESS_KEY_ID", Sandbox.S3_ACCESS_KEY).build()).create();
-    sandbox.client().resource(triggered()).create();
+    sandbox.client().resource(fixture.triggeredPolicy()).create();
 
     await().atMost(Duration.ofSeconds(60)).until(this::runFailed);
     assertThat(fixture.read().getStatus().lastBackup.message)
@@ -117,7 +109,7 @@ class SandboxStuckJobsTest {
     start(1); // no waiting: the key's volume is optional, so the agent starts and says what is missing
     fixture.volumeWithData();
     fixture.credentials(Sandbox.S3_SECRET_KEY);
-    BackupPolicy policy = triggered();
+    BackupPolicy policy = fixture.triggeredPolicy();
     policy.getSpec().encryption = new Encryption();
     policy.getSpec().encryption.keySecretRef = new SecretKeyRef();
     policy.getSpec().encryption.keySecretRef.name = "backup-key";
@@ -136,7 +128,7 @@ class SandboxStuckJobsTest {
   void aPodWaitingForItsSecretStartsOnceTheSecretIsCreated() throws Exception {
     start(1);
     fixture.volumeWithData();
-    sandbox.client().resource(triggered()).create();
+    sandbox.client().resource(fixture.triggeredPolicy()).create();
     String listing = JobNames.discoveryJob(SandboxFixture.POLICY);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> waitingReason(listing).equals("CreateContainerConfigError"));

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.api.v1alpha1.BackupPolicyStatus;
 import dev.lifeboat.api.v1alpha1.ConditionTypes;
-import dev.lifeboat.api.v1alpha1.Trigger;
 import dev.lifeboat.api.v1alpha1.VerifyCheck;
 import dev.lifeboat.api.v1alpha1.VerifySpec;
 import dev.lifeboat.common.Conditions;
@@ -20,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -57,13 +54,7 @@ class SandboxVerificationTest {
     SampleDatabase.write(volume.resolve("notes.db"), 200, 7);
     AppFiles.ownedByTheApp(volume);
     fixture.credentials(Sandbox.S3_SECRET_KEY);
-    BackupPolicy policy = fixture.policy();
-    // daily, twelve hours from now: no scheduled backup during the test (under the time warp hours
-    // pass), so the manual backup stays the newest, the one the drills restore, at any time of day
-    policy.getSpec().schedule = "0 " + (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 12) % 24
-        + " * * *";
-    policy.getSpec().trigger = new Trigger();
-    policy.getSpec().trigger.manual = "now";
+    BackupPolicy policy = fixture.triggeredPolicy(); // the manual backup stays the newest, the one drills restore
     policy.getSpec().verify = new VerifySpec();
     policy.getSpec().verify.schedule = schedule;
     policy.getSpec().verify.maxAge = maxAge;
@@ -129,7 +120,7 @@ class SandboxVerificationTest {
 
   @Test
   void withoutAGoodDrillVerificationOverdueTurnsTrueAtMaxAge() throws Exception {
-    start(600, "0 0 1 1 *", "1h"); // no drill comes in time; an hour passes in 6 s
+    start(600, SandboxFixture.yearlyAwayFromNow(), "1h"); // no drill comes in time; an hour passes in 6 s
     await().atMost(Duration.ofSeconds(60)).until(() -> status() != null
         && Conditions.isTrue(status().conditions, ConditionTypes.VERIFICATION_OVERDUE));
 
