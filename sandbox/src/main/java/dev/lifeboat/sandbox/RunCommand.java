@@ -126,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
             }
           }
           if (!pending.isEmpty() && failed.isEmpty()) {
-            Thread.sleep(250); // a CLI waiting for a person-visible outcome, not a reconciler
+            progress.awaitChange(Duration.ofNanos(deadline - System.nanoTime()));
           }
         }
       }
