@@ -57,9 +57,9 @@ public final class SecretWebhookUrl implements Supplier<Optional<URI>> {
     } catch (RuntimeException e) {
       return problem("cannot read the webhook's " + where + ": " + e.getClass().getSimpleName());
     }
-    String value = secret == null ? null : secret.getData() != null && secret.getData().get(key) != null
-        ? new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8)
-        : secret.getStringData() == null ? null : secret.getStringData().get(key);
+    // data only: the API server folds stringData into it and never returns stringData
+    String value = secret == null || secret.getData() == null || secret.getData().get(key) == null ? null
+        : new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     if (value == null || value.isBlank()) {
       return problem("no webhook URL: " + where + (secret == null ? " does not exist" : " is missing or empty"));
     }

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,9 +21,12 @@ class SecretWebhookUrlTest {
   KubernetesClient client;
   final MutableClock clock = MutableClock.at("2025-11-09T02:00:00Z");
 
+  /** Stored as the API server stores it: in data, base64 (the CRUD mock would keep stringData as sent). */
   void secret(String url) {
     client.secrets().inNamespace("lifeboat-system").resource(new SecretBuilder().withNewMetadata().withName("webhook")
-        .withNamespace("lifeboat-system").endMetadata().addToStringData("url", url).build()).createOr(s -> s.update());
+        .withNamespace("lifeboat-system").endMetadata()
+        .addToData("url", Base64.getEncoder().encodeToString(url.getBytes(StandardCharsets.UTF_8))).build())
+        .createOr(s -> s.update());
   }
 
   @Test

@@ -30,8 +30,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,7 +157,8 @@ class LifeboatOperatorTest {
     try (WebhookReceiver receiver = new WebhookReceiver(() -> 200)) {
       client.secrets().inNamespace("lifeboat-system").resource(new SecretBuilder().withNewMetadata()
           .withName("lifeboat-webhook").withNamespace("lifeboat-system").endMetadata()
-          .addToStringData("url", receiver.url().toString()).build()).create();
+          .addToData("url", Base64.getEncoder().encodeToString(receiver.url().toString().getBytes(StandardCharsets.UTF_8)))
+          .build()).create(); // in data, as the API server stores it
       OperatorSettings settings = OperatorSettings.embedded("lifeboat:test")
           .withWebhook(new OperatorSettings.Webhook("lifeboat-system", "lifeboat-webhook", "url"));
       try (LifeboatOperator operator = new LifeboatOperator(client, settings, LifeboatClock.system()).start()) {
