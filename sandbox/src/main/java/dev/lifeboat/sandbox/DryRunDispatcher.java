@@ -18,7 +18,7 @@ import java.util.List;
  * (uid, resourceVersion, generation) is left out.
  */
 class DryRunDispatcher extends FieldSelectingDispatcher {
-  private final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   DryRunDispatcher() {
     super();
@@ -86,16 +86,21 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
   /** A delete's dry run may be asked in its DeleteOptions body (kubectl's) rather than the query. */
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    if ("DELETE".equalsIgnoreCase(request.getMethod()) && (dryRun(request.getPath()) || dryRunInBody(request))) {
+    if ("DELETE".equalsIgnoreCase(request.getMethod()) && isDryRun(request)) {
       return handleGet(PodLogDispatcher.path(request)); // the object, still there; 404 if it is not
     }
     return super.dispatch(request);
   }
 
-  private boolean dryRunInBody(RecordedRequest request) {
+  /** Whether the request asks for a dry run, in its query or (a delete's) DeleteOptions body. */
+  static boolean isDryRun(RecordedRequest request) {
+    return dryRun(request.getPath()) || "DELETE".equalsIgnoreCase(request.getMethod()) && dryRunInBody(request);
+  }
+
+  private static boolean dryRunInBody(RecordedRequest request) {
     try {
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-      JsonNode options = body.length == 0 ? null : json.readTree(body);
+      JsonNode options = body.length == 0 ? null : JSON.readTree(body);
       if (options != null) {
         for (JsonNode value : options.path("dryRun")) {
           if ("All".equals(value.asText())) {
@@ -116,7 +121,7 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
   private MockResponse answer(RecordedRequest request, Write write) {
     JsonNode body;
     try {
-      body = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+      body = JSON.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
     } catch (IOException e) {
       return ApiStatus.failure(400, "BadRequest", "the request's body is not JSON");
     }
@@ -132,12 +137,12 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
 
   private JsonNode stored(String path) throws IOException {
     MockResponse current = handleGet(path);
-    return current.code() == 200 && current.getBody() != null ? json.readTree(current.getBody().readUtf8()) : null;
+    return current.code() == 200 && current.getBody() != null ? JSON.readTree(current.getBody().readUtf8()) : null;
   }
 
   private MockResponse ok(int code, JsonNode object) throws IOException {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
-        .setBody(json.writeValueAsString(object));
+        .setBody(JSON.writeValueAsString(object));
   }
 
   private static boolean dryRun(String target) {

@@ -64,7 +64,7 @@ class PodExecDispatcher extends PodLogDispatcher implements AutoCloseable {
     if (method.equalsIgnoreCase("DELETE")) {
       Matcher pod = POD_PATH.matcher(path(request));
       MockResponse response = super.dispatch(request);
-      if (pod.matches() && response.code() == 200) {
+      if (pod.matches() && response.code() == 200 && !isDryRun(request)) {
         // As a runtime killing the container: what was exec'd in it ends with it.
         sessions.stream().filter(s -> s.isIn(pod.group(1), pod.group(3))).forEach(s -> s.kill("pod deleted"));
       }

@@ -44,7 +44,9 @@ class ScaleSubresourceDispatcher extends SecretDataDispatcher {
       case "PUT", "PATCH" -> {
         Integer replicas = json.unmarshal(request.getUtf8Body(), Scale.class).getSpec().getReplicas();
         Buffer patch = new Buffer().write(("{\"spec\":{\"replicas\":" + replicas + "}}").getBytes(StandardCharsets.UTF_8));
-        answer = handlePatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, workload,
+        String query = PodLogDispatcher.rawQuery(request); // a dry run stays one
+        answer = handlePatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH,
+            query == null ? workload : workload + "?" + query,
             Headers.builder().add("Content-Type", "application/merge-patch+json").build(), patch));
       }
       default -> {

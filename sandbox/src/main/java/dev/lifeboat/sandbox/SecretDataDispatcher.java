@@ -55,7 +55,13 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
     } else {
       return super.handlePatch(request);
     }
-    return patchWith(request, (patch, stored) -> asStored((ObjectNode) patchOf.apply(patch, stored)));
+    return patchWith(request, (patch, stored) -> {
+      JsonNode patched = patchOf.apply(patch, stored);
+      if (!(patched instanceof ObjectNode secret)) {
+        throw new IllegalArgumentException("the patched Secret is not an object");
+      }
+      return asStored(secret);
+    });
   }
 
   /** {@code secret} as the API server stores it. */

@@ -77,9 +77,17 @@ class StrategicMergeDispatcher extends ValidatingDispatcher {
       if (current.code() != 200 || current.getBody() == null) {
         return current;
       }
+      ObjectNode updated;
+      ObjectNode stored;
       try {
-        ObjectNode stored = (ObjectNode) json.readTree(current.getBody().readUtf8());
-        ObjectNode updated = patched.apply(stored);
+        stored = (ObjectNode) json.readTree(current.getBody().readUtf8());
+        updated = patched.apply(stored);
+      } catch (IOException | RuntimeException e) {
+        // a patch that does not apply (a failed JSON patch test, a merge patch that is no object):
+        // the API server's 422, never an unanswered request
+        return ApiStatus.failure(422, "Invalid", "the patch cannot be applied: " + e.getMessage());
+      }
+      try {
         if (!clientsGuard) {
           updated.withObject("/metadata").set("resourceVersion", stored.path("metadata").path("resourceVersion"));
         }

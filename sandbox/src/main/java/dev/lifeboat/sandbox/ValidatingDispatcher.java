@@ -46,13 +46,17 @@ class ValidatingDispatcher extends DryRunDispatcher {
   public MockResponse handleCreate(RecordedRequest request) {
     String path = PodLogDispatcher.path(request);
     if (path.equals(CRDS)) {
+      CustomResourceValidator validator;
       try {
-        CustomResourceValidator validator = new CustomResourceValidator(json.readTree(body(request)));
-        validators.put(validator.group() + "/" + validator.plural(), validator);
+        validator = new CustomResourceValidator(json.readTree(body(request)));
       } catch (IOException | IllegalArgumentException e) {
         return ApiStatus.failure(400, "BadRequest", e.getMessage());
       }
-      return super.handleCreate(request);
+      MockResponse created = super.handleCreate(request);
+      if (created.code() / 100 == 2 && !DryRunDispatcher.isDryRun(request)) { // a dry run defines nothing
+        validators.put(validator.group() + "/" + validator.plural(), validator);
+      }
+      return created;
     }
     return validated(request, path, (body, old) -> body, false).orElseGet(() -> super.handleCreate(request));
   }

@@ -71,6 +71,37 @@ class DryRunDispatcherTest {
   }
 
   @Test
+  void aDryRunScaleChangesNoReplicas() {
+    HttpResponse<String> scaled = api.send("PATCH", DEPLOYMENT + "/scale?dryRun=All", "application/merge-patch+json",
+        "{\"spec\":{\"replicas\":7}}");
+    assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+    assertThat(api.client().apps().deployments().inNamespace("rose").withName("rose").get().getSpec().getReplicas())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aDryRunCustomResourceDefinitionDefinesNothing() {
+    String crd = """
+        {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+         "metadata": {"name": "widgets.example.com"},
+         "spec": {"group": "example.com", "scope": "Namespaced",
+           "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+           "versions": [{"name": "v1", "served": true, "storage": true,
+             "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+               "properties": {"a": {"type": "string"}}}}}}}]}}
+        """;
+    assertThat(api.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions?dryRun=All",
+        "application/json", crd).statusCode()).isEqualTo(201);
+    assertThat(api.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get())
+        .isNull();
+    // no schema of it is checked: the dry run left no trace
+    HttpResponse<String> widget = api.send("POST", "/apis/example.com/v1/namespaces/rose/widgets?fieldValidation=Strict",
+        "application/json", "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\"},"
+            + "\"spec\":{\"b\":\"x\"}}");
+    assertThat(widget.body()).doesNotContain("strict decoding error");
+  }
+
+  @Test
   void aDryRunDeleteLeavesTheObject() {
     HttpResponse<String> deleted = api.send("DELETE", DEPLOYMENT + "?dryRun=All", null, null);
     assertThat(deleted.statusCode()).isEqualTo(200);

@@ -61,6 +61,15 @@ class SecretDataDispatcherTest {
   }
 
   @Test
+  void aPatchThatCannotApplyToASecretIsAnsweredWithTheReason() {
+    HttpResponse<String> failedTest = api.send("PATCH", SECRET, "application/json-patch+json",
+        "[{\"op\":\"test\",\"path\":\"/data/kept\",\"value\":\"zz\"}]");
+    assertThat(failedTest.statusCode()).isEqualTo(422);
+    assertThat(api.send("PATCH", SECRET, "application/merge-patch+json", "[1]").statusCode()).isEqualTo(422);
+    assertThat(stored()).containsEntry("kept", "kept");
+  }
+
+  @Test
   void everyKindOfPatchOfStringDataChangesData() {
     // kubectl apply of a Secret whose stringData changed
     HttpResponse<String> strategic = api.send("PATCH", SECRET, StrategicMergeDispatcher.CONTENT_TYPE,

@@ -31,7 +31,12 @@ record PrinterColumn(String name, String type, String format, String description
   /** As above, for a text that depends on the time (a running Job's duration). */
   static PrinterColumn computed(String name, BiFunction<JsonNode, Instant, String> text) {
     return new PrinterColumn(name, "string", "", "", 0, (object, now) -> {
-      String value = text.apply(object, now);
+      String value;
+      try {
+        value = text.apply(object, now);
+      } catch (RuntimeException e) {
+        value = null; // a field it cannot read (a time without an offset): an empty cell, not a failed table
+      }
       return value == null ? List.of() : List.of(JsonNodeFactory.instance.textNode(value));
     });
   }

@@ -120,4 +120,13 @@ class BuiltInPrintersTest {
         {"metadata": {"creationTimestamp": "2026-11-29T01:00:00Z"}}
         """), now)).isEqualTo("60m");
   }
+
+  @Test
+  void aTimeThatCannotBeReadLeavesItsCellEmptyNotTheTableFailed() throws Exception {
+    JsonNode handWritten = json("""
+        {"status": {"startTime": "2024-01-01T00:00:00"}}
+        """);
+    assertThat(PrinterColumn.computed("Duration", BuiltInPrinters::jobDuration).cell(handWritten, Instant.now()).isNull())
+        .isTrue();
+  }
 }
