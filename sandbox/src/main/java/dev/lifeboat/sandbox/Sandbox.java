@@ -36,8 +36,7 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
  * pods/log, read from the job runner's files, and pods/exec, run as the job runner runs containers),
  * an S3 server (S3Proxy) storing under the state directory, the real operator (same entry code as production), a local job runner in place of the
  * kubelet, a workload controller giving Deployments and StatefulSets their pods, and a garbage
- * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods), a
- * namespace controller deleting what a deleted namespace held, and a CSI
+ * collector deleting what its owners no longer hold (a deleted policy's Jobs and their pods), and a CSI
  * snapshotter ({@link SnapshotController}) that also provisions claims from snapshots. The API server
  * starts empty each time (a new cluster); S3 data and volumes persist in the state directory.
  */
@@ -57,7 +56,6 @@ public final class Sandbox implements AutoCloseable {
   private final WorkloadController workloads;
   private final SharedIndexInformer<PersistentVolumeClaim> claimBinder;
   private final GarbageCollector garbageCollector;
-  private final NamespaceController namespaces;
   private final PodExecDispatcher pods;
   private final VolumeLocks volumeLocks = new VolumeLocks();
   /** Null in a sandbox started without the snapshot API. */
@@ -113,11 +111,6 @@ public final class Sandbox implements AutoCloseable {
       collected.remove(VolumeSnapshot.class); // no such API to watch
     }
     this.garbageCollector = new GarbageCollector(client, collected).start();
-    List<Class<? extends HasMetadata>> namespaced = new ArrayList<>(NamespaceController.KINDS);
-    if (!snapshotApi) {
-      namespaced.remove(VolumeSnapshot.class);
-    }
-    this.namespaces = new NamespaceController(client, namespaced).start();
     this.snapshots = snapshotApi
         ? new SnapshotController(client, this.state, volumeLocks, clock, this::provisionFrom).start() : null;
     this.claimBinder = client.persistentVolumeClaims().inAnyNamespace()
@@ -366,7 +359,6 @@ public final class Sandbox implements AutoCloseable {
     runner.close();
     pods.close();
     workloads.close();
-    namespaces.close();
     garbageCollector.close();
     claimBinder.close();
     try {

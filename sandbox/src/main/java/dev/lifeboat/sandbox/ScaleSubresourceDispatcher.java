@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * played as the API server plays it: a Scale is a view of the workload's {@code spec.replicas},
  * {@code status.replicas} and selector, and writing one changes {@code spec.replicas} only.
  */
-class ScaleSubresourceDispatcher extends SecretDataDispatcher {
+class ScaleSubresourceDispatcher extends NamespaceDeletionDispatcher {
   private static final Pattern SCALE =
       Pattern.compile("^(/apis/apps/v1/namespaces/[^/]+/(?:deployments|statefulsets)/[^/]+)/scale$");
   private final KubernetesSerialization json = new KubernetesSerialization();

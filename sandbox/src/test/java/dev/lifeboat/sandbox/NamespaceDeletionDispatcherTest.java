@@ -1,39 +1,28 @@
 package dev.lifeboat.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
-import dev.lifeboat.snapshot.v1.VolumeSnapshot;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** kubectl delete namespace takes everything in the namespace with it, and nothing elsewhere. */
-class NamespaceControllerTest {
+class NamespaceDeletionDispatcherTest {
   private ApiServerStandIn api;
-  private NamespaceController controller;
 
   @BeforeEach
   void start() throws Exception {
     api = new ApiServerStandIn();
-    List<Class<? extends HasMetadata>> kinds = new ArrayList<>(NamespaceController.KINDS);
-    kinds.remove(VolumeSnapshot.class); // this API server has no snapshot API
-    controller = new NamespaceController(api.client(), kinds).start();
   }
 
   @AfterEach
   void stop() {
-    controller.close();
     api.close();
   }
 
@@ -58,13 +47,29 @@ class NamespaceControllerTest {
 
     api.client().namespaces().withName("rose").delete();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(api.client().secrets().inNamespace("rose").list().getItems()).isEmpty();
-      assertThat(api.client().apps().deployments().inNamespace("rose").list().getItems()).isEmpty();
-      assertThat(api.client().persistentVolumeClaims().inNamespace("rose").list().getItems()).isEmpty();
-      assertThat(api.client().resources(BackupPolicy.class).inNamespace("rose").list().getItems()).isEmpty();
-    });
+    // gone by the time the delete is answered
+    assertThat(api.client().namespaces().withName("rose").get()).isNull();
+    assertThat(api.client().secrets().inNamespace("rose").list().getItems()).isEmpty();
+    assertThat(api.client().apps().deployments().inNamespace("rose").list().getItems()).isEmpty();
+    assertThat(api.client().persistentVolumeClaims().inNamespace("rose").list().getItems()).isEmpty();
+    assertThat(api.client().resources(BackupPolicy.class).inNamespace("rose").list().getItems()).isEmpty();
     assertThat(api.client().secrets().inNamespace("lily").list().getItems()).hasSize(1);
     assertThat(api.client().namespaces().withName("lily").get()).isNotNull();
+  }
+
+  @Test
+  void whatIsAppliedRightAfterTheDeleteStays() {
+    secret("rose");
+    api.client().namespaces().withName("rose").delete();
+    secret("rose"); // kubectl delete namespace rose && kubectl apply -f rose/
+    assertThat(api.client().secrets().inNamespace("rose").withName("s3-credentials").get()).isNotNull();
+  }
+
+  @Test
+  void aDryRunDeleteOfANamespaceDeletesNothing() {
+    secret("rose");
+    assertThat(api.send("DELETE", "/api/v1/namespaces/rose?dryRun=All", null, null).statusCode()).isEqualTo(200);
+    assertThat(api.client().secrets().inNamespace("rose").list().getItems()).hasSize(1);
+    assertThat(api.client().namespaces().withName("rose").get()).isNotNull();
   }
 }
