@@ -14,18 +14,23 @@ import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The sandbox's API server without the sandbox: the mock server with the dispatchers that play the
  * API server's own semantics (scale, strategic merge, validation, field selectors) and
  * Lifeboat's CRDs, for tests of those semantics alone. Pods are not run here (see {@link Sandbox}).
  */
-final class ApiServerStandIn implements AutoCloseable {
+final class ApiServerStandIn implements BeforeEachCallback, AfterEachCallback {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final KubernetesMockServer server;
-  private final KubernetesClient client;
+  private KubernetesMockServer server;
+  private KubernetesClient client;
 
-  ApiServerStandIn() throws IOException {
+  /** A new API server for each test ({@code @RegisterExtension}). */
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new ScaleSubresourceDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
@@ -64,7 +69,7 @@ final class ApiServerStandIn implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) {
     client.close();
     server.destroy();
   }

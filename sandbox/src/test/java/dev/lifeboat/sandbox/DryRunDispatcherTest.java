@@ -8,27 +8,23 @@ import dev.lifeboat.api.v1alpha1.BackupPolicy;
 import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A server dry run answers what a write would store and stores nothing (kubectl diff, --dry-run=server). */
 class DryRunDispatcherTest {
   private static final String POLICIES = "/apis/lifeboat.dev/v1alpha1/namespaces/rose/backuppolicies";
   private static final String DEPLOYMENT = "/apis/apps/v1/namespaces/rose/deployments/rose";
   private static final String DRY_RUN = "?dryRun=All&fieldManager=kubectl-client-side-apply&fieldValidation=Strict";
-  private ApiServerStandIn api;
+  @RegisterExtension
+  final ApiServerStandIn api = new ApiServerStandIn();
 
   @BeforeEach
   void start() throws Exception {
-    api = new ApiServerStandIn();
     api.roseDeployment(new ContainerBuilder().withName("app").withImage("rose:1").build());
   }
 
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private String policyJson(String from, String to) throws Exception {
     return api.client().getKubernetesSerialization().asJson(new YAMLMapper()

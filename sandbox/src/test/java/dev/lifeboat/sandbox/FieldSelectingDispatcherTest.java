@@ -16,23 +16,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Lists and watches select by field as the API server's do, so kubectl describe shows only its object's Events. */
 class FieldSelectingDispatcherTest {
-  private ApiServerStandIn api;
+  @RegisterExtension
+  final ApiServerStandIn api = new ApiServerStandIn();
 
-  @BeforeEach
-  void start() throws Exception {
-    api = new ApiServerStandIn();
-  }
 
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private void event(String name, String kind, String object, String uid, String type, String reason) {
     api.client().v1().events().inNamespace("rose").resource(new EventBuilder()

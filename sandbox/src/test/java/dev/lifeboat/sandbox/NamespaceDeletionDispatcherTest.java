@@ -7,24 +7,17 @@ import dev.lifeboat.sandbox.validation.CustomResourceValidatorTest;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kubectl delete namespace takes everything in the namespace with it, and nothing elsewhere. */
 class NamespaceDeletionDispatcherTest {
-  private ApiServerStandIn api;
+  @RegisterExtension
+  final ApiServerStandIn api = new ApiServerStandIn();
 
-  @BeforeEach
-  void start() throws Exception {
-    api = new ApiServerStandIn();
-  }
 
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private void secret(String namespace) {
     api.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
@@ -40,7 +33,7 @@ class NamespaceDeletionDispatcherTest {
     api.roseDeployment(new ContainerBuilder().withName("app").withImage("rose:1").build());
     api.client().persistentVolumeClaims().inNamespace("rose").resource(new PersistentVolumeClaimBuilder()
         .withNewMetadata().withName("memory-data").endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
-        .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")).endResources()
+        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources()
         .endSpec().build()).create();
     api.client().resource(api.client().getKubernetesSerialization().unmarshal(CustomResourceValidatorTest.POLICY,
         BackupPolicy.class)).create();

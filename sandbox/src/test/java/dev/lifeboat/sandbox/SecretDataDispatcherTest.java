@@ -10,27 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Secret's stringData ends up in data, as the API server stores it, however the Secret is written. */
 class SecretDataDispatcherTest {
   private static final String SECRET = "/api/v1/namespaces/rose/secrets/s3";
-  private ApiServerStandIn api;
+  @RegisterExtension
+  final ApiServerStandIn api = new ApiServerStandIn();
 
   @BeforeEach
   void start() throws Exception {
-    api = new ApiServerStandIn();
     api.client().secrets().inNamespace("rose").resource(new SecretBuilder().withNewMetadata().withName("s3")
         .withNamespace("rose").endMetadata().addToData("AWS_ACCESS_KEY_ID", base64("old-id"))
         .addToData("kept", base64("kept")).addToStringData("AWS_ACCESS_KEY_ID", "rose").build()).create();
   }
 
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private static String base64(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));

@@ -8,27 +8,23 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API server stand-in takes the strategic merge patches kubectl sends for built-in objects. */
 class StrategicMergeDispatcherTest {
   private static final String DEPLOYMENT = "/apis/apps/v1/namespaces/rose/deployments/rose";
-  private ApiServerStandIn api;
+  @RegisterExtension
+  final ApiServerStandIn api = new ApiServerStandIn();
 
   @BeforeEach
   void start() throws Exception {
-    api = new ApiServerStandIn();
     api.roseDeployment(
         new ContainerBuilder().withName("app").withImage("rose:1").addNewEnv().withName("A").withValue("1").endEnv().build(),
         new ContainerBuilder().withName("sidecar").withImage("side:1").build());
   }
 
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private HttpResponse<String> patch(String path, String body) {
     return api.send("PATCH", path + "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
