@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BinaryOperator;
 
 /**
  * Server dry runs ({@code ?dryRun=All}: {@code kubectl diff}, {@code kubectl apply|delete
@@ -73,10 +74,9 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
       if (stored == null) {
         return handleGet(path);
       }
-      if (type.startsWith("application/json-patch+json")) {
-        return ok(200, JsonPatch.apply(patch, stored));
-      } else if (type.startsWith("application/merge-patch+json")) {
-        return ok(200, JsonMergePatch.apply(patch, stored));
+      Optional<BinaryOperator<JsonNode>> patchType = PatchTypes.of(type);
+      if (patchType.isPresent()) {
+        return ok(200, patchType.get().apply(patch, stored));
       }
       return ApiStatus.failure(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
           + "accepted media types include: application/json-patch+json, application/merge-patch+json");
@@ -99,7 +99,7 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
 
   private static boolean dryRunInBody(RecordedRequest request) {
     try {
-      byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+      byte[] body = PodLogDispatcher.body(request);
       JsonNode options = body.length == 0 ? null : JSON.readTree(body);
       if (options != null) {
         for (JsonNode value : options.path("dryRun")) {
@@ -121,7 +121,7 @@ class DryRunDispatcher extends FieldSelectingDispatcher {
   private MockResponse answer(RecordedRequest request, Write write) {
     JsonNode body;
     try {
-      body = JSON.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+      body = JSON.readTree(PodLogDispatcher.body(request));
     } catch (IOException e) {
       return ApiStatus.failure(400, "BadRequest", "the request's body is not JSON");
     }

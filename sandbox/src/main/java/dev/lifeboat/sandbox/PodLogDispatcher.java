@@ -64,6 +64,11 @@ class PodLogDispatcher extends ScaleSubresourceDispatcher {
     return question < 0 ? target : target.substring(0, question);
   }
 
+  /** The request's body as sent (none: empty), left for the CRUD mock to read again (getUtf8Body would consume it). */
+  static byte[] body(RecordedRequest request) {
+    return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+  }
+
   /** The request's query as sent, or null. */
   static String rawQuery(RecordedRequest request) {
     String target = request.getPath() == null ? "" : request.getPath();

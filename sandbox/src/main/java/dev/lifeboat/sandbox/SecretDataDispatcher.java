@@ -7,11 +7,10 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -45,14 +44,10 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
       return super.handlePatch(request);
     }
     String type = String.valueOf(request.getHeader("Content-Type"));
-    BiFunction<JsonNode, ObjectNode, JsonNode> patchOf;
-    if (type.startsWith(CONTENT_TYPE)) {
-      patchOf = (patch, stored) -> StrategicMergePatch.apply(stored, patch);
-    } else if (type.startsWith("application/json-patch+json")) {
-      patchOf = JsonPatch::apply;
-    } else if (type.startsWith("application/merge-patch+json")) {
-      patchOf = JsonMergePatch::apply;
-    } else {
+    BinaryOperator<JsonNode> patchOf = type.startsWith(CONTENT_TYPE)
+        ? (patch, stored) -> StrategicMergePatch.apply((ObjectNode) stored, patch)
+        : PatchTypes.of(type).orElse(null);
+    if (patchOf == null) {
       return super.handlePatch(request);
     }
     return patchWith(request, (patch, stored) -> {
@@ -85,7 +80,7 @@ class SecretDataDispatcher extends StrategicMergeDispatcher {
   /** The request with the Secret in its body as stored; a body that is no object is left to the mock to refuse. */
   private RecordedRequest stored(RecordedRequest request) {
     try {
-      JsonNode body = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+      JsonNode body = json.readTree(PodLogDispatcher.body(request));
       if (!(body instanceof ObjectNode secret) || !secret.has("stringData") && secret.hasNonNull("type")) {
         return request;
       }

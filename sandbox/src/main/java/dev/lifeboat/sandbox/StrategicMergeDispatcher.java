@@ -51,7 +51,7 @@ class StrategicMergeDispatcher extends ValidatingDispatcher {
   protected MockResponse patchWith(RecordedRequest request, BiFunction<JsonNode, ObjectNode, ObjectNode> patchOf) {
     JsonNode patch;
     try {
-      patch = json.readTree(request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+      patch = json.readTree(PodLogDispatcher.body(request));
     } catch (IOException e) {
       return ApiStatus.failure(400, "BadRequest", "error decoding patch: "
           + (e instanceof JsonProcessingException bad ? bad.getOriginalMessage() : e.getMessage()));

@@ -7,7 +7,6 @@ import dev.lifeboat.sandbox.validation.Invalid;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ class ValidatingDispatcher extends DryRunDispatcher {
     if (path.equals(CRDS)) {
       CustomResourceValidator validator;
       try {
-        validator = new CustomResourceValidator(json.readTree(body(request)));
+        validator = new CustomResourceValidator(json.readTree(PodLogDispatcher.body(request)));
       } catch (IOException | IllegalArgumentException e) {
         return ApiStatus.failure(400, "BadRequest", e.getMessage());
       }
@@ -69,16 +68,9 @@ class ValidatingDispatcher extends DryRunDispatcher {
 
   @Override
   public MockResponse handlePatch(RecordedRequest request) {
-    String type = String.valueOf(request.getHeader("Content-Type"));
-    PatchResult patch;
-    if (type.startsWith("application/json-patch+json")) {
-      patch = (body, stored) -> JsonPatch.apply(body, stored);
-    } else if (type.startsWith("application/merge-patch+json")) {
-      patch = JsonMergePatch::apply;
-    } else {
-      return super.handlePatch(request); // apply patches: not modelled (strategic merge: StrategicMergeDispatcher)
-    }
-    return validated(request, PodLogDispatcher.path(request), patch, true).orElseGet(() -> super.handlePatch(request));
+    return PatchTypes.of(String.valueOf(request.getHeader("Content-Type")))
+        .flatMap(patch -> validated(request, PodLogDispatcher.path(request), patch::apply, true))
+        .orElseGet(() -> super.handlePatch(request));
   }
 
   /** Whether the path names objects of a CRD the API server holds (so not of a built-in kind). */
@@ -113,7 +105,7 @@ class ValidatingDispatcher extends DryRunDispatcher {
         }
         old = json.readTree(current.getBody().readUtf8());
       }
-      object = result.apply(json.readTree(body(request)), old);
+      object = result.apply(json.readTree(PodLogDispatcher.body(request)), old);
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // not JSON, or a patch that does not apply: the mock refuses it itself
     }
@@ -136,8 +128,4 @@ class ValidatingDispatcher extends DryRunDispatcher {
         .contains("Strict");
   }
 
-  /** The request's body, left for the CRUD mock to read again (getUtf8Body would consume it). */
-  private static byte[] body(RecordedRequest request) {
-    return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
-  }
 }

@@ -161,7 +161,7 @@ final class BuiltInPrinters {
     for (JsonNode time : List.of(event.path("series").path("lastObservedTime"), event.path("lastTimestamp"),
         event.path("eventTime"), event.path("metadata").path("creationTimestamp"))) {
       if (time.isTextual() && !time.asText().isEmpty()) {
-        return PrinterColumn.humanDuration(Duration.between(OffsetDateTime.parse(time.asText()).toInstant(), now));
+        return PrinterColumn.age(time.asText(), now);
       }
     }
     return null;

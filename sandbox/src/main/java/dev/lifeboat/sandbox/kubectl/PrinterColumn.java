@@ -81,7 +81,7 @@ record PrinterColumn(String name, String type, String format, String description
         return json.textNode(value.isValueNode() ? value.asText() : value.toString());
       case "date":
         try {
-          return json.textNode(humanDuration(Duration.between(OffsetDateTime.parse(value.asText()).toInstant(), now)));
+          return json.textNode(age(value.asText(), now));
         } catch (RuntimeException e) {
           return json.nullNode();
         }
@@ -94,6 +94,11 @@ record PrinterColumn(String name, String type, String format, String description
       default:
         return json.textNode(value.isValueNode() ? value.asText() : value.toString());
     }
+  }
+
+  /** How long before {@code now} an RFC 3339 time was, as kubectl shows an age. */
+  static String age(String time, Instant now) {
+    return humanDuration(Duration.between(OffsetDateTime.parse(time).toInstant(), now));
   }
 
   /** Kubernetes' {@code duration.HumanDuration}: what kubectl shows as an age. */
